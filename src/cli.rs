@@ -1,0 +1,169 @@
+//! The command line, as clap sees it.
+//!
+//! This module only describes and validates flags; it does no file I/O. The flags are
+//! merged with the configuration file into a `Settings` once, in `settings.rs`, and the
+//! rest of the program sees only that.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "unawait",
+    version,
+    about = "Remove `await` from calls to synchronous functions in Python code",
+    long_about = "Finds `await` on calls to functions that are not coroutine functions — the bug \
+behind `TypeError: object X can't be used in 'await' expression` — and removes exactly that \
+`await`, keeping every other byte of the file."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a unified diff of the fixes; change nothing on disk.
+    Diff {
+        #[command(flatten)]
+        common: Common,
+        /// Exit with status 1 when there are changes.
+        #[arg(long)]
+        exit_code: bool,
+    },
+    /// Rewrite files in place, atomically.
+    Fix {
+        #[command(flatten)]
+        common: Common,
+        /// Keep each original as FILE + SUFFIX (default `.orig`); an existing backup is
+        /// never overwritten: that file is skipped instead.
+        #[arg(long, value_name = "SUFFIX", num_args = 0..=1, require_equals = true, default_missing_value = ".orig")]
+        backup: Option<String>,
+    },
+    /// Write a patch that `git apply` and `patch -p1` accept from the repository root.
+    Patch {
+        #[command(flatten)]
+        common: Common,
+        /// Where to write the patch (`-` for stdout).
+        #[arg(short, long, value_name = "FILE", default_value = "-")]
+        output: PathBuf,
+    },
+    /// Report findings; exit 1 when there are any.
+    Check {
+        #[command(flatten)]
+        common: Common,
+        /// How to print findings.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        output_format: OutputFormat,
+    },
+}
+
+impl Command {
+    pub fn common(&self) -> &Common {
+        match self {
+            Command::Diff { common, .. }
+            | Command::Fix { common, .. }
+            | Command::Patch { common, .. }
+            | Command::Check { common, .. } => common,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Common {
+    /// Files or folders to process (default: the current folder).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// A synchronous function, by bare or qualified name (repeatable). Replaces the
+    /// configuration's `functions` and `methods`.
+    #[arg(short = 'f', long = "function", value_name = "NAME")]
+    pub functions: Vec<String>,
+
+    /// A synchronous method name to match on any receiver (`obj.NAME(...)`; repeatable).
+    #[arg(long = "method", value_name = "NAME")]
+    pub methods: Vec<String>,
+
+    /// Keep the await and rename OLD to its async twin NEW (repeatable).
+    #[arg(long = "replace-with", value_name = "OLD=NEW", value_parser = parse_pair)]
+    pub replace_with: Vec<(String, String)>,
+
+    /// Read settings from FILE instead of the nearest pyproject.toml / unawait.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Skip paths matching GLOB (repeatable; adds to the configuration's excludes).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Do not respect .gitignore, .ignore or the default excludes.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Also change awaits inside `pytest.raises(TypeError)` / `assertRaises(TypeError)`.
+    #[arg(long)]
+    pub no_keep_in_raises: bool,
+
+    /// Number of worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print no summary or notes on stderr (errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((a, b)) if !a.is_empty() && !b.is_empty() => Ok((a.trim().to_string(), b.trim().to_string())),
+        _ => Err(format!("expected OLD=NEW, got `{s}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn backup_suffix_is_optional() {
+        let cli = Cli::try_parse_from(["unawait", "fix", "--backup", "x.py"]).unwrap();
+        match cli.command {
+            Command::Fix { backup, common } => {
+                assert_eq!(backup.as_deref(), Some(".orig"));
+                assert_eq!(common.paths, vec![PathBuf::from("x.py")]);
+            }
+            _ => panic!(),
+        }
+        let cli = Cli::try_parse_from(["unawait", "fix", "--backup=.bak"]).unwrap();
+        assert!(matches!(cli.command, Command::Fix { backup: Some(ref s), .. } if s == ".bak"));
+    }
+
+    #[test]
+    fn replace_with_pairs() {
+        assert_eq!(parse_pair("a.b=c").unwrap(), ("a.b".into(), "c".into()));
+        assert!(parse_pair("a").is_err());
+    }
+}

@@ -1,0 +1,121 @@
+//! Which files to process.
+//!
+//! Walks respect `.gitignore`, `.ignore`, git's excludes and hidden folders as ripgrep
+//! does (through the `ignore` crate), plus the configured exclude globs; symbolic links
+//! are not followed. A file named on the command line is always processed. Discovery
+//! never reads file contents.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::settings::Settings;
+
+/// What kind of file a path holds, by its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Python,
+}
+
+impl FileKind {
+    fn of(path: &Path, explicit: bool) -> Option<FileKind> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("py" | "pyi") => Some(FileKind::Python),
+            // A file named explicitly is Python whatever its name (a script, say).
+            _ if explicit => Some(FileKind::Python),
+            _ => None,
+        }
+    }
+}
+
+/// A file to process.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    /// The path as given or walked (relative to the current folder when it was given so).
+    pub path: PathBuf,
+    /// Absolute and without `.`/`..`.
+    pub absolute: PathBuf,
+    pub kind: FileKind,
+}
+
+/// The files to process, sorted by path, and the problems met on the way (each names
+/// a path and what went wrong).
+pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let several_roots = settings.paths.len() > 1;
+    let mut push = |files: &mut Vec<Candidate>, path: PathBuf, kind: FileKind| {
+        let absolute = crate::paths::absolute(&settings.cwd, &path);
+        // Two spellings of one file (`a.py ./a.py`, a link to it) are processed once.
+        if several_roots {
+            let key = std::fs::canonicalize(&absolute).unwrap_or_else(|_| absolute.clone());
+            if !seen.insert(key) {
+                return;
+            }
+        }
+        files.push(Candidate {
+            path,
+            absolute,
+            kind,
+        });
+    };
+    for root in &settings.paths {
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                errors.push(format!("{}: {}", root.display(), crate::process::io_reason(&e)));
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            if let Some(kind) = FileKind::of(root, true) {
+                push(&mut files, root.clone(), kind);
+            }
+            continue;
+        }
+        let excludes = settings.excludes.clone();
+        let cwd = settings.cwd.clone();
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(true)
+            .ignore(settings.respect_ignore)
+            .git_ignore(settings.respect_ignore)
+            .git_global(settings.respect_ignore)
+            .git_exclude(settings.respect_ignore)
+            .parents(settings.respect_ignore)
+            .follow_links(false)
+            .filter_entry(move |entry| {
+                entry.depth() == 0
+                    || !excludes.is_excluded(&crate::paths::absolute(&cwd, entry.path()))
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if !is_file {
+                        continue;
+                    }
+                    let path = entry.into_path();
+                    if let Some(kind) = FileKind::of(&path, false) {
+                        push(&mut files, path, kind);
+                    }
+                }
+                Err(e) => errors.push(walk_error(&e)),
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, errors)
+}
+
+fn walk_error(e: &ignore::Error) -> String {
+    match e {
+        ignore::Error::WithPath { path, err } => match err.as_ref() {
+            ignore::Error::Io(io) => format!("{}: {}", path.display(), crate::process::io_reason(io)),
+            other => format!("{}: {other}", path.display()),
+        },
+        ignore::Error::WithDepth { err, .. } => walk_error(err),
+        ignore::Error::Loop { child, .. } => format!("{}: symbolic link loop", child.display()),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,272 @@
+//! The pure core: source bytes and rules in, findings and fixed bytes out.
+//!
+//! No file system, no printing. The fixed source is parsed again before it is returned;
+//! a fix that would introduce a syntax error is refused as an internal error, never
+//! written or shown.
+
+use std::ops::Range;
+
+use crate::edit::{self, Edit};
+use crate::lines::LineIndex;
+use crate::matcher::{self, Action, FileContext, Finding};
+use crate::parse;
+use crate::rules::RuleSet;
+use crate::scope;
+
+/// A finding with its position for people (1-based lines, character columns).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub finding: Finding,
+    pub line: usize,
+    pub col: usize,
+    pub end_line: usize,
+    pub end_col: usize,
+}
+
+#[derive(Debug)]
+pub struct Fixed {
+    pub findings: Vec<Located>,
+    pub edits: Vec<Edit>,
+    /// The fixed source; equal to the input when there is nothing to change.
+    pub output: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceError {
+    /// The input does not parse; nothing was changed.
+    Syntax { line: usize, col: usize },
+    /// The fix would break the file: a bug in unawait, reported, never written.
+    Internal(String),
+}
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SourceError::Syntax { line, col } => write!(f, "syntax error at {line}:{col}; file left unchanged"),
+            SourceError::Internal(why) => write!(f, "internal error: {why}; file left unchanged (please report this)"),
+        }
+    }
+}
+
+/// The byte range that removing `await` deletes: the keyword and the spaces or tabs
+/// after it, except that a comment after the keyword keeps its spacing when code comes
+/// before the keyword on its line (`x = (await  # why` → `x = (  # why`).
+pub fn await_deletion(source: &[u8], keyword: Range<usize>) -> Range<usize> {
+    let mut end = keyword.end;
+    while matches!(source.get(end), Some(b' ' | b'\t')) {
+        end += 1;
+    }
+    if source.get(end) == Some(&b'#') {
+        let line_start = source[..keyword.start]
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')
+            .map_or(0, |i| i + 1);
+        let code_before = source[line_start..keyword.start]
+            .iter()
+            .any(|b| !matches!(b, b' ' | b'\t' | b'\x0c'));
+        if code_before {
+            end = keyword.end;
+        }
+    }
+    keyword.start..end
+}
+
+fn edits_for(source: &[u8], finding: &Finding) -> Vec<Edit> {
+    match &finding.action {
+        Action::RemoveAwait => vec![Edit::delete(await_deletion(source, finding.keyword.clone()))],
+        Action::ReplaceWith(new) => vec![Edit::replace(finding.callee_name.clone(), new.as_bytes())],
+        Action::Kept(_) => Vec::new(),
+    }
+}
+
+/// Find and fix every matching await in `source`.
+pub fn fix_source(source: &[u8], rules: &RuleSet, ctx: FileContext<'_>) -> Result<Fixed, SourceError> {
+    let text = parse::parse_text(source);
+    let tree = parse::parse(&text);
+    let lines = LineIndex::new(&text);
+    if let Some(at) = parse::first_error(&tree) {
+        let (line, col) = lines.line_col(&text, at);
+        return Err(SourceError::Syntax { line, col });
+    }
+    let facts = scope::collect(&tree, &text);
+    let findings = matcher::find(&facts, &text, rules, ctx, &lines);
+    let mut edits: Vec<Edit> = findings.iter().flat_map(|f| edits_for(source, f)).collect();
+    edits.sort();
+    let output = if edits.is_empty() {
+        source.to_vec()
+    } else {
+        let out = edit::apply(source, &edits).map_err(|e| SourceError::Internal(e.to_string()))?;
+        let check = parse::parse(&parse::parse_text(&out));
+        if let Some(at) = parse::first_error(&check) {
+            let (line, col) = LineIndex::new(&out).line_col(&out, at);
+            return Err(SourceError::Internal(format!(
+                "the fixed file would not parse (at {line}:{col})"
+            )));
+        }
+        out
+    };
+    let findings = findings
+        .into_iter()
+        .map(|finding| {
+            let (line, col) = lines.line_col(&text, finding.keyword.start);
+            let (end_line, end_col) = lines.line_col(&text, finding.expr.end);
+            Located {
+                finding,
+                line,
+                col,
+                end_line,
+                end_col,
+            }
+        })
+        .collect();
+    Ok(Fixed {
+        findings,
+        edits,
+        output,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matcher::KeptReason;
+
+    fn rules(functions: &[&str], methods: &[&str]) -> RuleSet {
+        let f: Vec<String> = functions.iter().map(|s| s.to_string()).collect();
+        let m: Vec<String> = methods.iter().map(|s| s.to_string()).collect();
+        RuleSet::new(&f, &m, &[]).unwrap()
+    }
+
+    fn ctx() -> FileContext<'static> {
+        FileContext {
+            module: None,
+            keep_in_raises: true,
+        }
+    }
+
+    fn fix(src: &str, functions: &[&str]) -> String {
+        let out = fix_source(src.as_bytes(), &rules(functions, &[]), ctx()).unwrap();
+        String::from_utf8(out.output).unwrap()
+    }
+
+    fn fix_m(src: &str, functions: &[&str], methods: &[&str]) -> String {
+        let out = fix_source(src.as_bytes(), &rules(functions, methods), ctx()).unwrap();
+        String::from_utf8(out.output).unwrap()
+    }
+
+    const G: &[&str] = &["get"];
+
+    #[test]
+    fn removes_plain_await() {
+        assert_eq!(fix("async def a():\n    x = await get()\n", G), "async def a():\n    x = get()\n");
+    }
+
+    #[test]
+    fn spacing_parentheses_and_multiline() {
+        assert_eq!(fix("async def a():\n    await  \tget(1,\n        2)\n", G), "async def a():\n    get(1,\n        2)\n");
+        assert_eq!(fix("async def a():\n    await (get())\n", G), "async def a():\n    (get())\n");
+        assert_eq!(fix("async def a():\n    x = await(get())\n", G), "async def a():\n    x = (get())\n");
+        assert_eq!(fix("async def a():\n    await ((get)())\n", G), "async def a():\n    ((get)())\n");
+    }
+
+    #[test]
+    fn never_the_outer_expression() {
+        for src in [
+            "async def a():\n    await get().send()\n",
+            "async def a():\n    await get()[0]\n",
+            "async def a():\n    await get()()\n",
+            "async def a():\n    await other(get())\n",
+            "async def a():\n    await gettr()\n",
+        ] {
+            assert_eq!(fix(src, G), src);
+        }
+    }
+
+    #[test]
+    fn never_strings_comments_docstrings() {
+        let src = "async def a():\n    \"\"\"await get()\"\"\"\n    s = 'await get()'  # await get()\n    f = f\"{x} await get()\"\n";
+        assert_eq!(fix(src, G), src);
+    }
+
+    #[test]
+    fn f_strings_and_comprehensions() {
+        assert_eq!(fix("async def a():\n    print(f\"{await get()}\")\n", G), "async def a():\n    print(f\"{get()}\")\n");
+        assert_eq!(fix("async def a(xs):\n    [await get(x) for x in xs]\n", G), "async def a(xs):\n    [get(x) for x in xs]\n");
+    }
+
+    #[test]
+    fn shadowed_names_are_not_the_function() {
+        for src in [
+            "async def a(get):\n    await get()\n",
+            "async def a():\n    get = make()\n    await get()\n",
+            "async def get():\n    pass\nasync def a():\n    await get()\n",
+            "async def a(xs):\n    [await get() for get in xs]\n",
+        ] {
+            assert_eq!(fix(src, G), src, "{src}");
+        }
+    }
+
+    #[test]
+    fn async_def_is_reported_as_kept() {
+        let src = "async def get():\n    pass\nasync def a():\n    await get()\n";
+        let out = fix_source(src.as_bytes(), &rules(G, &[]), ctx()).unwrap();
+        assert_eq!(out.findings.len(), 1);
+        assert_eq!(out.findings[0].finding.action, Action::Kept(KeptReason::AsyncDef { location: "line 1".into() }));
+    }
+
+    #[test]
+    fn aliases_and_module_attributes() {
+        let src = "from m import get as g\nimport pkg.mod as M\nimport pkg.sub\nfrom pkg import mod\nasync def a(obj):\n    await g()\n    await M.get()\n    await pkg.sub.get()\n    await mod.get()\n    await obj.get()\n";
+        let want = "from m import get as g\nimport pkg.mod as M\nimport pkg.sub\nfrom pkg import mod\nasync def a(obj):\n    g()\n    M.get()\n    pkg.sub.get()\n    mod.get()\n    await obj.get()\n";
+        assert_eq!(fix(src, G), want);
+    }
+
+    #[test]
+    fn methods_match_any_receiver() {
+        let src = "async def a(self):\n    await self.get()\n    await make().get()\n";
+        assert_eq!(fix_m(src, &[], G), "async def a(self):\n    self.get()\n    make().get()\n");
+    }
+
+    #[test]
+    fn kept_in_raises_and_ignore() {
+        let src = "async def t():\n    with pytest.raises(TypeError):\n        await get()\n    await get()  # unawait: ignore\n    await get()\n";
+        let out = fix_source(src.as_bytes(), &rules(G, &[]), ctx()).unwrap();
+        let actions: Vec<_> = out.findings.iter().map(|f| f.finding.action.clone()).collect();
+        assert_eq!(
+            actions,
+            vec![Action::Kept(KeptReason::Raises), Action::Kept(KeptReason::IgnoreComment), Action::RemoveAwait]
+        );
+        assert_eq!(out.findings[2].line, 5);
+        assert_eq!(out.findings[2].col, 5);
+    }
+
+    #[test]
+    fn comment_after_keyword_keeps_spacing() {
+        assert_eq!(
+            fix("async def a():\n    x = (await  # why\n         get())\n", G),
+            "async def a():\n    x = (  # why\n         get())\n"
+        );
+        assert_eq!(
+            fix("async def a():\n    x = (\n        await  # why\n        get())\n", G),
+            "async def a():\n    x = (\n        # why\n        get())\n"
+        );
+    }
+
+    #[test]
+    fn line_continuation_stays() {
+        assert_eq!(fix("async def a():\n    x = await \\\n        get()\n", G), "async def a():\n    x = \\\n        get()\n");
+    }
+
+    #[test]
+    fn syntax_error_is_refused() {
+        let err = fix_source(b"def (:\n", &rules(G, &[]), ctx()).unwrap_err();
+        assert!(matches!(err, SourceError::Syntax { line: 1, .. }));
+    }
+
+    #[test]
+    fn keeps_crlf_bom_latin1_and_missing_newline() {
+        let src = b"\xef\xbb\xbf# caf\xe9\r\nasync def a():\r\n\tawait get()";
+        let out = fix_source(src, &rules(G, &[]), ctx()).unwrap();
+        assert_eq!(out.output, b"\xef\xbb\xbf# caf\xe9\r\nasync def a():\r\n\tget()");
+    }
+}

@@ -1,0 +1,189 @@
+//! unawait: remove `await` from calls to synchronous functions in Python code.
+//!
+//! The data flow: discover files → read bytes → prefilter → parse → find matches →
+//! edits → verify (re-parse) → render or write → summary and exit status. `run` ties
+//! the steps together; each lives in its own module.
+
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod edit;
+pub mod fixer;
+pub mod lines;
+pub mod matcher;
+pub mod modules;
+pub mod parse;
+pub mod paths;
+pub mod prefilter;
+pub mod process;
+pub mod render;
+pub mod rules;
+pub mod scope;
+pub mod settings;
+pub mod summary;
+pub mod write;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::cli::{Cli, OutputFormat};
+use crate::process::Status;
+use crate::settings::{Mode, Settings};
+
+/// Exit statuses, as SPEC "Output" defines them.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FOUND: u8 = 1;
+    pub const ERROR: u8 = 2;
+}
+
+/// Files processed between two flushes of ordered output; bounds memory.
+const CHUNK: usize = 1024;
+
+/// Where stdout goes: the terminal/pipe, or a temporary file renamed over the patch
+/// file at the end.
+enum Sink {
+    Stdout(io::StdoutLock<'static>),
+    File(tempfile::NamedTempFile, std::path::PathBuf),
+}
+
+impl Sink {
+    fn open(settings: &Settings) -> anyhow::Result<Sink> {
+        match &settings.mode {
+            Mode::Patch { output } if output.as_os_str() != "-" => {
+                let target = crate::paths::absolute(&settings.cwd, output);
+                let dir = target.parent().unwrap_or(Path::new("/"));
+                let tmp = tempfile::Builder::new()
+                    .prefix(".unawait-patch")
+                    .tempfile_in(dir)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {}", output.display(), process::io_reason(&e)))?;
+                Ok(Sink::File(tmp, target))
+            }
+            _ => Ok(Sink::Stdout(io::stdout().lock())),
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            Sink::Stdout(s) => s.write_all(bytes),
+            Sink::File(f, _) => f.write_all(bytes),
+        }
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        match self {
+            Sink::Stdout(mut s) => s.flush().or_else(ignore_broken_pipe).map_err(Into::into),
+            Sink::File(f, target) => {
+                f.persist(&target)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {}", target.display(), process::io_reason(&e.error)))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+fn ignore_broken_pipe(e: io::Error) -> io::Result<()> {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}
+
+/// Run a parsed command line; returns the exit status.
+pub fn run(cli: Cli) -> u8 {
+    let cwd = match std::env::current_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("unawait: error: cannot read the current folder: {}", process::io_reason(&e));
+            return exit::ERROR;
+        }
+    };
+    let settings = match Settings::resolve(cli.command, &cwd, io::stdout().is_terminal()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("unawait: error: {e:#}");
+            return exit::ERROR;
+        }
+    };
+    match run_with(&settings) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("unawait: error: {e:#}");
+            exit::ERROR
+        }
+    }
+}
+
+/// Run with resolved settings; returns the exit status.
+pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
+    let (files, walk_errors) = discover::discover(settings);
+    let mut had_error = !walk_errors.is_empty();
+    let stderr = io::stderr();
+    for e in &walk_errors {
+        let _ = writeln!(stderr.lock(), "unawait: {e}");
+    }
+    let prefilter = prefilter::Prefilter::new(&settings.rules);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .build()?;
+    let mut sink = Sink::open(settings)?;
+    let mut summary = summary::Summary::default();
+    let mut stdout_closed = false;
+    for chunk in files.chunks(CHUNK) {
+        let reports: Vec<process::FileReport> =
+            pool.install(|| chunk.par_iter().map(|c| process::process(c, settings, &prefilter)).collect());
+        for mut report in reports {
+            summary.add(&report);
+            let mut err = stderr.lock();
+            if let Status::Skipped(why) = &report.status {
+                had_error = true;
+                let _ = writeln!(err, "unawait: {}: {why}", report.display);
+            }
+            if !settings.quiet {
+                for f in &report.findings {
+                    if let matcher::Action::Kept(why) = &f.finding.action {
+                        let _ = writeln!(
+                            err,
+                            "{}:{}:{}: kept `{}`: {}",
+                            report.display,
+                            f.line,
+                            f.col,
+                            f.finding.function,
+                            why.describe()
+                        );
+                    }
+                }
+            }
+            drop(err);
+            if let Mode::Check { format: OutputFormat::Text } = settings.mode {
+                render::check::text(&report.display, &report.findings, &mut report.stdout);
+            }
+            if !report.stdout.is_empty() && !stdout_closed {
+                if let Err(e) = sink.write(&report.stdout) {
+                    if e.kind() == io::ErrorKind::BrokenPipe {
+                        stdout_closed = true;
+                    } else {
+                        return Err(anyhow::anyhow!("cannot write output: {}", process::io_reason(&e)));
+                    }
+                }
+            }
+        }
+    }
+    sink.finish()?;
+    if !settings.quiet {
+        let _ = writeln!(stderr.lock(), "{}", summary.render(&settings.mode));
+    }
+    let code = if had_error {
+        exit::ERROR
+    } else {
+        match settings.mode {
+            Mode::Check { .. } if summary.findings > 0 => exit::FOUND,
+            Mode::Diff { exit_code: true } if summary.changed > 0 => exit::FOUND,
+            _ => exit::OK,
+        }
+    };
+    Ok(code)
+}

@@ -1,0 +1,341 @@
+//! Which `await`s to change, and how.
+//!
+//! An `await` matches when its operand, without enclosing parentheses, is a call whose
+//! callee refers to a rule's function through this file's names (see SPEC "Which calls
+//! match"). This module only reads the syntax tree and the facts of the file; it never
+//! edits. It must never match an await whose operand is anything but that call
+//! (`await f().send()`), and never a name that the file binds to something else.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::lines::LineIndex;
+use crate::modules::{absolute_import, ModulePath};
+use crate::rules::{Rule, RuleSet};
+use crate::scope::{Binding, FileFacts};
+
+/// Why a matching await was left alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeptReason {
+    /// Inside `with pytest.raises(TypeError)` or `assertRaises(TypeError)`.
+    Raises,
+    /// Its line carries `# unawait: ignore`.
+    IgnoreComment,
+    /// The file carries `# unawait: skip-file`.
+    SkipFile,
+    /// The name refers to an `async def`; `location` says where (`line 12`, `pkg/m.py:3`).
+    AsyncDef { location: String },
+}
+
+impl KeptReason {
+    /// A short, stable key for summaries and JSON.
+    pub fn key(&self) -> &'static str {
+        match self {
+            KeptReason::Raises => "raises-block",
+            KeptReason::IgnoreComment => "ignore-comment",
+            KeptReason::SkipFile => "skip-file",
+            KeptReason::AsyncDef { .. } => "async-def",
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            KeptReason::Raises => "inside a block that expects TypeError".into(),
+            KeptReason::IgnoreComment => "line has `# unawait: ignore`".into(),
+            KeptReason::SkipFile => "file has `# unawait: skip-file`".into(),
+            KeptReason::AsyncDef { location } => format!("name refers to an async def at {location}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Delete the `await` keyword.
+    RemoveAwait,
+    /// Keep the await; rename the callee to the async twin.
+    ReplaceWith(String),
+    Kept(KeptReason),
+}
+
+/// One matching `await`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The `await` keyword.
+    pub keyword: Range<usize>,
+    /// The whole await expression.
+    pub expr: Range<usize>,
+    /// The callee's last identifier (`get_manager` in `await m.get_manager()`).
+    pub callee_name: Range<usize>,
+    /// The rule, as written in the configuration, or the method name.
+    pub function: String,
+    pub action: Action,
+}
+
+/// What the file is, for resolving its imports.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FileContext<'a> {
+    pub module: Option<&'a ModulePath>,
+    pub keep_in_raises: bool,
+}
+
+/// What a callee refers to, as far as this file shows.
+enum Verdict<'r> {
+    Match(&'r str),
+    Async(usize),
+    No,
+}
+
+struct Matcher<'a, 't> {
+    rules: &'a RuleSet,
+    facts: &'a FileFacts<'t>,
+    text: &'a [u8],
+    ctx: FileContext<'a>,
+}
+
+/// Strip parentheses around an expression; comments inside them are skipped.
+fn unparenthesize(mut node: Node<'_>) -> Node<'_> {
+    while node.kind() == "parenthesized_expression" {
+        let mut c = node.walk();
+        let inner: Vec<Node<'_>> = node
+            .named_children(&mut c)
+            .filter(|n| n.kind() != "comment")
+            .collect();
+        match inner.as_slice() {
+            [only] => node = *only,
+            _ => break,
+        }
+    }
+    node
+}
+
+/// The operand of an `await` node: its last named child that is not a comment or a
+/// line continuation.
+fn await_operand(node: Node<'_>) -> Option<Node<'_>> {
+    let mut c = node.walk();
+    let operand = node
+        .named_children(&mut c)
+        .filter(|n| !matches!(n.kind(), "comment" | "line_continuation"))
+        .last();
+    operand
+}
+
+impl<'a, 't> Matcher<'a, 't> {
+    fn text_of(&self, node: Node<'_>) -> &'a str {
+        std::str::from_utf8(&self.text[node.byte_range()]).unwrap_or("")
+    }
+
+    fn absolute(&self, module: &str) -> Option<String> {
+        absolute_import(self.ctx.module, module)
+    }
+
+    fn bare_rule(&self, last: &str) -> Option<&'a Rule> {
+        self.rules.by_last(last).find(|r| !r.is_qualified())
+    }
+
+    fn qualified_rule(&self, qualified: &str) -> Option<&'a Rule> {
+        let last = qualified.rsplit('.').next().unwrap_or(qualified);
+        self.rules.by_last(last).find(|r| r.name == qualified)
+    }
+
+    /// A rule for a function reached as `last`, whose full name is `qualified` when the
+    /// file's imports tell it.
+    fn rule_for(&self, last: &str, qualified: Option<&str>) -> Option<&'a Rule> {
+        qualified
+            .and_then(|q| self.qualified_rule(q))
+            .or_else(|| self.bare_rule(last))
+    }
+
+    fn combine(verdicts: impl Iterator<Item = Verdict<'a>>) -> Verdict<'a> {
+        let mut result: Option<Verdict<'a>> = None;
+        for v in verdicts {
+            result = Some(match (result, v) {
+                (_, Verdict::Async(at)) | (Some(Verdict::Async(at)), _) => Verdict::Async(at),
+                (_, Verdict::No) | (Some(Verdict::No), _) => Verdict::No,
+                (Some(Verdict::Match(r)), _) => Verdict::Match(r),
+                (None, m) => m,
+            });
+        }
+        result.unwrap_or(Verdict::No)
+    }
+
+    /// `name(...)`.
+    fn judge_name(&self, scope: usize, name: &str) -> Verdict<'a> {
+        let Some((bound_in, bindings)) = self.facts.resolve_with_scope(scope, name) else {
+            // Not bound in this file: a builtin or a star import brought it.
+            if !self.rules.has_last(name) {
+                return Verdict::No;
+            }
+            let from_star = self.facts.star_imports.iter().find_map(|m| {
+                let q = format!("{}.{name}", self.absolute(m)?);
+                self.qualified_rule(&q)
+            });
+            return match from_star.or_else(|| self.bare_rule(name)) {
+                Some(rule) => Verdict::Match(&rule.name),
+                None => Verdict::No,
+            };
+        };
+        Self::combine(bindings.iter().map(|b| match b {
+            Binding::Def { is_async: true, at } if self.rules.has_last(name) => Verdict::Async(*at),
+            Binding::Def { is_async: true, .. } => Verdict::No,
+            Binding::Def { is_async: false, .. } => {
+                let qualified = match (bound_in, self.ctx.module) {
+                    (0, Some(m)) => Some(format!("{}.{name}", m.name)),
+                    _ => None,
+                };
+                match self.rule_for(name, qualified.as_deref()) {
+                    Some(rule) => Verdict::Match(&rule.name),
+                    None => Verdict::No,
+                }
+            }
+            Binding::From { module, name: imported } => {
+                let qualified = self.absolute(module).map(|m| format!("{m}.{imported}"));
+                match self.rule_for(imported, qualified.as_deref()) {
+                    Some(rule) => Verdict::Match(&rule.name),
+                    None => Verdict::No,
+                }
+            }
+            Binding::Module { .. } | Binding::Other => Verdict::No,
+        }))
+    }
+
+    /// `root.a.b.last(...)` where the chain is made of plain names.
+    fn judge_chain(&self, scope: usize, root: &str, rest: &[&str]) -> Option<Verdict<'a>> {
+        let last = *rest.last()?;
+        let bindings = self.facts.resolve(scope, root)?;
+        let modules: Vec<Option<String>> = bindings
+            .iter()
+            .map(|b| match b {
+                Binding::Module { module } => Some(Some(module.clone())),
+                Binding::From { module, name } => {
+                    Some(self.absolute(module).map(|m| format!("{m}.{name}")))
+                }
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        // Every binding of the root is an import: this is a module attribute.
+        Some(Self::combine(modules.into_iter().map(|module| {
+            let qualified = module.map(|m| format!("{m}.{}", rest.join(".")));
+            match self.rule_for(last, qualified.as_deref()) {
+                Some(rule) => Verdict::Match(&rule.name),
+                None => Verdict::No,
+            }
+        })))
+    }
+
+    /// The verdict on a call's callee and the node of its last identifier.
+    fn judge_callee(&self, scope: usize, callee: Node<'t>) -> Option<(Verdict<'a>, Node<'t>)> {
+        let callee = unparenthesize(callee);
+        match callee.kind() {
+            "identifier" => Some((self.judge_name(scope, self.text_of(callee)), callee)),
+            "attribute" => {
+                let last_node = callee.child_by_field_name("attribute")?;
+                let last = self.text_of(last_node);
+                // Collect the chain `root.a.b` under the attribute, if it is all names.
+                let mut parts = vec![last];
+                let mut object = callee.child_by_field_name("object")?;
+                let root = loop {
+                    match object.kind() {
+                        "identifier" => break Some(self.text_of(object)),
+                        "attribute" => {
+                            parts.push(self.text_of(object.child_by_field_name("attribute")?));
+                            object = object.child_by_field_name("object")?;
+                        }
+                        _ => break None,
+                    }
+                };
+                parts.reverse();
+                let verdict = root
+                    .filter(|_| self.rules.has_last(last))
+                    .and_then(|root| self.judge_chain(scope, root, &parts))
+                    .unwrap_or(Verdict::No);
+                match verdict {
+                    Verdict::No if self.rules.is_method(last) => {
+                        let method = self.rules.methods.iter().find(|m| *m == last)?;
+                        Some((Verdict::Match(method), last_node))
+                    }
+                    v => Some((v, last_node)),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn finding(&self, site: crate::scope::AwaitSite<'t>, lines: &LineIndex) -> Option<Finding> {
+        let operand = unparenthesize(await_operand(site.node)?);
+        if operand.kind() != "call" {
+            return None;
+        }
+        let callee = operand.child_by_field_name("function")?;
+        let (verdict, last_node) = self.judge_callee(site.scope, callee)?;
+        let keyword = site.node.child(0)?;
+        let function = match verdict {
+            Verdict::No => return None,
+            Verdict::Match(f) => f.to_string(),
+            Verdict::Async(at) => {
+                let (line, _) = lines.line_col(self.text, at);
+                return Some(Finding {
+                    keyword: keyword.byte_range(),
+                    expr: site.node.byte_range(),
+                    callee_name: last_node.byte_range(),
+                    function: self.text_of(last_node).to_string(),
+                    action: Action::Kept(KeptReason::AsyncDef {
+                        location: format!("line {line}"),
+                    }),
+                });
+            }
+        };
+        let start_line = lines.line_of(keyword.start_byte());
+        let end_line = lines.line_of(site.node.end_byte());
+        let ignored = self.facts.ignore_comments.iter().any(|&c| {
+            let l = lines.line_of(c);
+            l == start_line || l == end_line
+        });
+        let in_raises = self
+            .facts
+            .raises_blocks
+            .iter()
+            .any(|r| r.start <= keyword.start_byte() && keyword.end_byte() <= r.end);
+        let action = if self.facts.skip_file.is_some() {
+            Action::Kept(KeptReason::SkipFile)
+        } else if ignored {
+            Action::Kept(KeptReason::IgnoreComment)
+        } else if in_raises && self.ctx.keep_in_raises {
+            Action::Kept(KeptReason::Raises)
+        } else {
+            match self.rules.functions.iter().find(|r| r.name == function) {
+                Some(Rule {
+                    replace_with: Some(new),
+                    ..
+                }) => Action::ReplaceWith(new.clone()),
+                _ => Action::RemoveAwait,
+            }
+        };
+        Some(Finding {
+            keyword: keyword.byte_range(),
+            expr: site.node.byte_range(),
+            callee_name: last_node.byte_range(),
+            function,
+            action,
+        })
+    }
+}
+
+/// Every matching await of a file, in source order.
+pub fn find(
+    facts: &FileFacts<'_>,
+    text: &[u8],
+    rules: &RuleSet,
+    ctx: FileContext<'_>,
+    lines: &LineIndex,
+) -> Vec<Finding> {
+    let m = Matcher {
+        rules,
+        facts,
+        text,
+        ctx,
+    };
+    let mut out: Vec<Finding> = facts.awaits.iter().filter_map(|s| m.finding(*s, lines)).collect();
+    out.sort_by_key(|f| f.keyword.start);
+    out
+}

@@ -1,0 +1,108 @@
+//! Parsing Python with tree-sitter.
+//!
+//! The parser sees a copy of the source in which a lone CR (old Mac line endings, which
+//! CPython accepts) becomes LF: same length, so every byte offset still points into the
+//! original. Nothing here changes the bytes that are written back.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+
+use tree_sitter::{Node, Parser, Tree};
+
+thread_local! {
+    static PARSER: RefCell<Parser> = RefCell::new(new_parser());
+}
+
+fn new_parser() -> Parser {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("tree-sitter-python grammar is compatible with tree-sitter");
+    parser
+}
+
+/// The bytes the parser sees: `source` with lone CRs turned into LFs.
+pub fn parse_text(source: &[u8]) -> Cow<'_, [u8]> {
+    let lone_cr = memchr::memchr_iter(b'\r', source).any(|i| source.get(i + 1) != Some(&b'\n'));
+    if !lone_cr {
+        return Cow::Borrowed(source);
+    }
+    let mut copy = source.to_vec();
+    for i in 0..copy.len() {
+        if copy[i] == b'\r' && copy.get(i + 1) != Some(&b'\n') {
+            copy[i] = b'\n';
+        }
+    }
+    Cow::Owned(copy)
+}
+
+/// Parse `text` (already passed through [`parse_text`]).
+pub fn parse(text: &[u8]) -> Tree {
+    PARSER.with(|p| {
+        let mut parser = p.borrow_mut();
+        parser.reset();
+        parser
+            .parse(text, None)
+            .expect("parsing without a timeout or cancellation flag always returns a tree")
+    })
+}
+
+/// The first syntax error in `tree`, as a byte offset.
+pub fn first_error(tree: &Tree) -> Option<usize> {
+    let root = tree.root_node();
+    if !root.has_error() {
+        return None;
+    }
+    let mut cursor = root.walk();
+    // Descend towards the first ERROR or MISSING node; children that contain no error
+    // are skipped whole.
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            return Some(node.start_byte());
+        }
+        if !cursor.goto_first_child() {
+            return Some(node.start_byte());
+        }
+        while !cursor.node().has_error() {
+            if !cursor.goto_next_sibling() {
+                return Some(node.start_byte());
+            }
+        }
+    }
+}
+
+/// The source text of `node`, lossily decoded.
+pub fn node_text<'a>(node: Node<'_>, text: &'a [u8]) -> Cow<'a, str> {
+    String::from_utf8_lossy(&text[node.byte_range()])
+}
+
+/// Does the node's text equal `s`? (No allocation.)
+pub fn text_is(node: Node<'_>, text: &[u8], s: &str) -> bool {
+    &text[node.byte_range()] == s.as_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lone_cr_becomes_lf_crlf_stays() {
+        assert_eq!(&*parse_text(b"a\rb\r\nc"), b"a\nb\r\nc");
+        assert!(matches!(parse_text(b"a\r\nb"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn finds_first_error() {
+        let text = b"x = 1\ny = (\n";
+        let tree = parse(text);
+        assert!(first_error(&tree).is_some());
+        assert_eq!(first_error(&parse(b"x = 1\n")), None);
+    }
+
+    #[test]
+    fn cr_only_files_parse() {
+        let text = parse_text(b"x = 1\r\rasync def f():\r    await g()\r");
+        assert_eq!(first_error(&parse(&text)), None);
+    }
+}

@@ -1,0 +1,133 @@
+//! One file, from bytes on disk to a report: read, prefilter, fix, then render or write.
+//!
+//! Runs on worker threads; returns a [`FileReport`] and prints nothing, so the caller
+//! can print reports in path order. A file that cannot be processed becomes a report
+//! with the reason; it never stops the run.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::discover::Candidate;
+use crate::fixer::{self, Located, SourceError};
+use crate::matcher::{Action, FileContext};
+use crate::modules::ModulePath;
+use crate::prefilter::Prefilter;
+use crate::render;
+use crate::settings::{Mode, Settings};
+use crate::write;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing to change (possibly never parsed).
+    Unchanged,
+    /// Written (`fix`) or would be (`diff`, `patch`, `check`).
+    Changed,
+    /// Not processed, with the reason; makes the exit status 2.
+    Skipped(String),
+}
+
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub display: String,
+    pub status: Status,
+    pub parsed: bool,
+    pub findings: Vec<Located>,
+    /// What goes to stdout for this file (a diff, or check lines).
+    pub stdout: Vec<u8>,
+}
+
+impl FileReport {
+    pub fn edits(&self) -> usize {
+        if self.status != Status::Changed {
+            return 0;
+        }
+        self.findings
+            .iter()
+            .filter(|f| !matches!(f.finding.action, Action::Kept(_)))
+            .count()
+    }
+}
+
+/// A short reason for an I/O error, without Rust's `(os error N)` noise.
+pub fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file or folder".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_lowercase(),
+                None => s,
+            }
+        }
+    }
+}
+
+pub fn process(candidate: &Candidate, settings: &Settings, prefilter: &Prefilter) -> FileReport {
+    let display = crate::paths::display(&candidate.path);
+    let mut report = FileReport {
+        path: candidate.path.clone(),
+        display,
+        status: Status::Unchanged,
+        parsed: false,
+        findings: Vec::new(),
+        stdout: Vec::new(),
+    };
+    let source = match std::fs::read(&candidate.path) {
+        Ok(s) => s,
+        Err(e) => {
+            let why = if e.kind() == io::ErrorKind::NotFound {
+                "disappeared during the run".into()
+            } else if e.raw_os_error() == Some(21) {
+                "is a folder".into()
+            } else {
+                format!("cannot read: {}", io_reason(&e))
+            };
+            report.status = Status::Skipped(why);
+            return report;
+        }
+    };
+    if memchr::memchr(0, &source).is_some() {
+        report.status = Status::Skipped("binary file (contains NUL bytes)".into());
+        return report;
+    }
+    if !prefilter.wants(&source) {
+        return report;
+    }
+    report.parsed = true;
+    let module = ModulePath::for_file(&candidate.absolute);
+    let ctx = FileContext {
+        module: module.as_ref(),
+        keep_in_raises: settings.keep_in_raises,
+    };
+    let fixed = match fixer::fix_source(&source, &settings.rules, ctx) {
+        Ok(f) => f,
+        Err(e @ SourceError::Syntax { .. }) | Err(e @ SourceError::Internal(_)) => {
+            report.status = Status::Skipped(e.to_string());
+            return report;
+        }
+    };
+    report.findings = fixed.findings;
+    if fixed.output == source {
+        return report;
+    }
+    report.status = Status::Changed;
+    match &settings.mode {
+        Mode::Diff { .. } | Mode::Patch { .. } => {
+            let name = crate::paths::relative_bytes(&settings.diff_base, &candidate.absolute);
+            let palette = match settings.mode {
+                Mode::Diff { .. } if settings.color => render::diff::Palette::ansi(),
+                _ => render::diff::Palette::plain(),
+            };
+            report.stdout = render::diff::file_diff(&name, &source, &fixed.output, &palette);
+        }
+        Mode::Fix { backup } => {
+            if let Err(e) = write::write_atomically(&candidate.path, &source, &fixed.output, backup.as_deref()) {
+                report.status = Status::Skipped(e.to_string());
+            }
+        }
+        Mode::Check { .. } => {}
+    }
+    report
+}

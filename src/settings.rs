@@ -1,0 +1,186 @@
+//! Flags and configuration merged, once, into what the run does.
+//!
+//! Everything after this point reads `Settings`, never the raw flags or the file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context, Result};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use crate::cli::{ColorChoice, Command, OutputFormat};
+use crate::config::{self, Loaded};
+use crate::rules::RuleSet;
+
+/// Folders nobody wants rewritten, skipped in walks unless `exclude` replaces them.
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d", ".pytype",
+    ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out", "dist",
+    "node_modules", "site-packages", "venv",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Diff { exit_code: bool },
+    Fix { backup: Option<String> },
+    Patch { output: PathBuf },
+    Check { format: OutputFormat },
+}
+
+/// Paths to skip during a walk, matched against the path relative to `root` and
+/// against the file or folder name.
+#[derive(Clone, Debug)]
+pub struct Excludes {
+    pub root: PathBuf,
+    set: GlobSet,
+}
+
+impl Excludes {
+    pub fn new(root: &Path, globs: &[String]) -> Result<Self> {
+        let mut b = GlobSetBuilder::new();
+        for g in globs {
+            let glob = GlobBuilder::new(g.trim_end_matches('/'))
+                .literal_separator(true)
+                .build()
+                .with_context(|| format!("invalid exclude pattern `{g}`"))?;
+            b.add(glob);
+        }
+        Ok(Excludes {
+            root: root.to_path_buf(),
+            set: b.build().context("building exclude patterns")?,
+        })
+    }
+
+    /// `path` must be absolute.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        if self.set.is_empty() {
+            return false;
+        }
+        if path.file_name().is_some_and(|n| self.set.is_match(n)) {
+            return true;
+        }
+        match path.strip_prefix(&self.root) {
+            Ok(rel) => self.set.is_match(rel),
+            Err(_) => false,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Settings {
+    pub mode: Mode,
+    pub rules: RuleSet,
+    pub paths: Vec<PathBuf>,
+    pub cwd: PathBuf,
+    /// Diff and patch paths are relative to this (git top level, or the current folder).
+    pub diff_base: PathBuf,
+    pub excludes: Excludes,
+    pub respect_ignore: bool,
+    pub threads: usize,
+    pub color: bool,
+    pub quiet: bool,
+    pub keep_in_raises: bool,
+    pub docs: bool,
+    pub config_path: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Merge the command line with the configuration file found from `cwd`.
+    pub fn resolve(command: Command, cwd: &Path, stdout_is_terminal: bool) -> Result<Settings> {
+        let common = command.common().clone();
+        let loaded: Option<Loaded> = match &common.config {
+            Some(path) => Some(config::load_file(&crate::paths::absolute(cwd, path))?),
+            None => config::discover(cwd)?,
+        };
+        let cfg = loaded.as_ref().map(|l| l.config.clone()).unwrap_or_default();
+        let config_root = loaded.as_ref().map_or(cwd.to_path_buf(), |l| l.root().to_path_buf());
+
+        // Rules on the command line replace the configuration's, like ruff's --select.
+        let (functions, methods) = if common.functions.is_empty() && common.methods.is_empty() {
+            (cfg.functions.clone().unwrap_or_default(), cfg.methods.clone().unwrap_or_default())
+        } else {
+            (common.functions.clone(), common.methods.clone())
+        };
+        let mut replace_with: Vec<(String, String)> = cfg
+            .replace_with
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        replace_with.extend(common.replace_with.iter().cloned());
+        let rules = RuleSet::new(&functions, &methods, &replace_with).map_err(|e| match &loaded {
+            Some(l) if common.functions.is_empty() => anyhow!("{}: {e}", l.path.display()),
+            _ => e,
+        })?;
+
+        let mut globs: Vec<String> = if common.no_ignore {
+            Vec::new()
+        } else {
+            cfg.exclude.clone().unwrap_or_else(|| DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect())
+        };
+        globs.extend(cfg.extend_exclude.clone().unwrap_or_default());
+        globs.extend(common.exclude.iter().cloned());
+        let excludes = Excludes::new(&config_root, &globs).map_err(|e| match &loaded {
+            Some(l) => anyhow!("{}: {e:#}", l.path.display()),
+            None => e,
+        })?;
+
+        let threads = match common.threads {
+            Some(0) => return Err(anyhow!("--threads must be at least 1")),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        let color = match common.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stdout_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+        };
+        let mode = match command {
+            Command::Diff { exit_code, .. } => Mode::Diff { exit_code },
+            Command::Fix { backup, .. } => {
+                if backup.as_deref().is_some_and(|s| s.is_empty() || s.contains('/')) {
+                    return Err(anyhow!("--backup suffix must be non-empty and contain no `/`"));
+                }
+                Mode::Fix { backup }
+            }
+            Command::Patch { output, .. } => Mode::Patch { output },
+            Command::Check { output_format, .. } => Mode::Check {
+                format: output_format,
+            },
+        };
+        let paths = if common.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            common.paths.clone()
+        };
+        Ok(Settings {
+            mode,
+            rules,
+            paths,
+            cwd: cwd.to_path_buf(),
+            diff_base: crate::paths::diff_base(cwd),
+            excludes,
+            respect_ignore: !common.no_ignore,
+            threads,
+            color,
+            quiet: common.quiet,
+            keep_in_raises: !common.no_keep_in_raises && cfg.keep_in_raises.unwrap_or(true),
+            docs: cfg.docs.unwrap_or(false),
+            config_path: loaded.map(|l| l.path),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excludes_match_names_and_relative_paths() {
+        let ex = Excludes::new(Path::new("/r"), &["legacy/**".into(), ".venv".into(), "*_pb2.py".into()]).unwrap();
+        assert!(ex.is_excluded(Path::new("/r/legacy/a.py")));
+        assert!(ex.is_excluded(Path::new("/r/x/.venv")));
+        assert!(ex.is_excluded(Path::new("/r/x/y_pb2.py")));
+        assert!(!ex.is_excluded(Path::new("/r/src/legacy.py")));
+        assert!(!ex.is_excluded(Path::new("/other/legacy/a.py")));
+    }
+}
