@@ -132,7 +132,9 @@ pub struct Common {
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
-        Some((a, b)) if !a.is_empty() && !b.is_empty() => Ok((a.trim().to_string(), b.trim().to_string())),
+        Some((a, b)) if !a.is_empty() && !b.is_empty() => {
+            Ok((a.trim().to_string(), b.trim().to_string()))
+        }
         _ => Err(format!("expected OLD=NEW, got `{s}`")),
     }
 }

@@ -45,7 +45,11 @@ fn parse_config(path: &Path, text: &str, in_pyproject: bool) -> Result<Option<Co
         Err(e) => {
             let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
             let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
-            return Err(anyhow!("{}: invalid TOML{at}: {}", path.display(), e.message()));
+            return Err(anyhow!(
+                "{}: invalid TOML{at}: {}",
+                path.display(),
+                e.message()
+            ));
         }
     };
     let section = if in_pyproject {
@@ -60,9 +64,9 @@ fn parse_config(path: &Path, text: &str, in_pyproject: bool) -> Result<Option<Co
         }
     };
     let where_ = if in_pyproject { " [tool.unawait]" } else { "" };
-    let config: Config = section
-        .try_into()
-        .map_err(|e: toml::de::Error| anyhow!("{}{}: {}", path.display(), where_, e.message().trim()))?;
+    let config: Config = section.try_into().map_err(|e: toml::de::Error| {
+        anyhow!("{}{}: {}", path.display(), where_, e.message().trim())
+    })?;
     Ok(Some(config))
 }
 
@@ -109,7 +113,9 @@ mod tests {
     #[test]
     fn reads_tool_unawait_from_pyproject() {
         let text = "[project]\nname='x'\n[tool.unawait]\nfunctions=['a.b']\nkeep-in-raises=false\n[tool.unawait.replace-with]\n'a.b'='b_async'\n";
-        let c = parse_config(Path::new("pyproject.toml"), text, true).unwrap().unwrap();
+        let c = parse_config(Path::new("pyproject.toml"), text, true)
+            .unwrap()
+            .unwrap();
         assert_eq!(c.functions, Some(vec!["a.b".to_string()]));
         assert_eq!(c.keep_in_raises, Some(false));
         assert_eq!(c.replace_with.unwrap()["a.b"], "b_async");
@@ -117,30 +123,52 @@ mod tests {
 
     #[test]
     fn pyproject_without_section_is_none() {
-        assert_eq!(parse_config(Path::new("pyproject.toml"), "[project]\n", true).unwrap(), None);
+        assert_eq!(
+            parse_config(Path::new("pyproject.toml"), "[project]\n", true).unwrap(),
+            None
+        );
     }
 
     #[test]
     fn unknown_key_names_file_and_key() {
-        let err = parse_config(Path::new("p/pyproject.toml"), "[tool.unawait]\nfunctionz=[]\n", true)
-            .unwrap_err()
-            .to_string();
+        let err = parse_config(
+            Path::new("p/pyproject.toml"),
+            "[tool.unawait]\nfunctionz=[]\n",
+            true,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("p/pyproject.toml [tool.unawait]"), "{err}");
         assert!(err.contains("functionz"), "{err}");
     }
 
     #[test]
     fn wrong_type_and_bad_toml() {
-        let err = parse_config(Path::new("unawait.toml"), "functions = 'x'\n", false).unwrap_err().to_string();
-        assert!(err.contains("unawait.toml") && err.contains("sequence"), "{err}");
-        let err = parse_config(Path::new("unawait.toml"), "functions = [\n", false).unwrap_err().to_string();
+        let err = parse_config(Path::new("unawait.toml"), "functions = 'x'\n", false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("unawait.toml") && err.contains("sequence"),
+            "{err}"
+        );
+        let err = parse_config(Path::new("unawait.toml"), "functions = [\n", false)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("invalid TOML"), "{err}");
     }
 
     #[test]
     fn unawait_toml_top_level_or_section() {
-        let a = parse_config(Path::new("unawait.toml"), "methods=['m']\n", false).unwrap().unwrap();
-        let b = parse_config(Path::new("unawait.toml"), "[tool.unawait]\nmethods=['m']\n", false).unwrap().unwrap();
+        let a = parse_config(Path::new("unawait.toml"), "methods=['m']\n", false)
+            .unwrap()
+            .unwrap();
+        let b = parse_config(
+            Path::new("unawait.toml"),
+            "[tool.unawait]\nmethods=['m']\n",
+            false,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(a, b);
     }
 }

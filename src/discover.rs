@@ -63,7 +63,11 @@ pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
-                errors.push(format!("{}: {}", root.display(), crate::process::io_reason(&e)));
+                errors.push(format!(
+                    "{}: {}",
+                    root.display(),
+                    crate::process::io_reason(&e)
+                ));
                 continue;
             }
         };
@@ -111,7 +115,9 @@ pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
 fn walk_error(e: &ignore::Error) -> String {
     match e {
         ignore::Error::WithPath { path, err } => match err.as_ref() {
-            ignore::Error::Io(io) => format!("{}: {}", path.display(), crate::process::io_reason(io)),
+            ignore::Error::Io(io) => {
+                format!("{}: {}", path.display(), crate::process::io_reason(io))
+            }
             other => format!("{}: {other}", path.display()),
         },
         ignore::Error::WithDepth { err, .. } => walk_error(err),

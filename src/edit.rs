@@ -146,7 +146,11 @@ mod tests {
 
     #[test]
     fn insert_and_replace() {
-        let out = apply(b"import a", &[Edit::insert(8, ", b"), Edit::replace(0..6, "from")]).unwrap();
+        let out = apply(
+            b"import a",
+            &[Edit::insert(8, ", b"), Edit::replace(0..6, "from")],
+        )
+        .unwrap();
         assert_eq!(out, b"from a, b");
     }
 }

@@ -42,8 +42,13 @@ pub enum SourceError {
 impl std::fmt::Display for SourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SourceError::Syntax { line, col } => write!(f, "syntax error at {line}:{col}; file left unchanged"),
-            SourceError::Internal(why) => write!(f, "internal error: {why}; file left unchanged (please report this)"),
+            SourceError::Syntax { line, col } => {
+                write!(f, "syntax error at {line}:{col}; file left unchanged")
+            }
+            SourceError::Internal(why) => write!(
+                f,
+                "internal error: {why}; file left unchanged (please report this)"
+            ),
         }
     }
 }
@@ -73,14 +78,23 @@ pub fn await_deletion(source: &[u8], keyword: Range<usize>) -> Range<usize> {
 
 fn edits_for(source: &[u8], finding: &Finding) -> Vec<Edit> {
     match &finding.action {
-        Action::RemoveAwait => vec![Edit::delete(await_deletion(source, finding.keyword.clone()))],
-        Action::ReplaceWith(new) => vec![Edit::replace(finding.callee_name.clone(), new.as_bytes())],
+        Action::RemoveAwait => vec![Edit::delete(await_deletion(
+            source,
+            finding.keyword.clone(),
+        ))],
+        Action::ReplaceWith(new) => {
+            vec![Edit::replace(finding.callee_name.clone(), new.as_bytes())]
+        }
         Action::Kept(_) => Vec::new(),
     }
 }
 
 /// Find and fix every matching await in `source`.
-pub fn fix_source(source: &[u8], rules: &RuleSet, ctx: FileContext<'_>) -> Result<Fixed, SourceError> {
+pub fn fix_source(
+    source: &[u8],
+    rules: &RuleSet,
+    ctx: FileContext<'_>,
+) -> Result<Fixed, SourceError> {
     let text = parse::parse_text(source);
     let tree = parse::parse(&text);
     let lines = LineIndex::new(&text);
@@ -158,15 +172,30 @@ mod tests {
 
     #[test]
     fn removes_plain_await() {
-        assert_eq!(fix("async def a():\n    x = await get()\n", G), "async def a():\n    x = get()\n");
+        assert_eq!(
+            fix("async def a():\n    x = await get()\n", G),
+            "async def a():\n    x = get()\n"
+        );
     }
 
     #[test]
     fn spacing_parentheses_and_multiline() {
-        assert_eq!(fix("async def a():\n    await  \tget(1,\n        2)\n", G), "async def a():\n    get(1,\n        2)\n");
-        assert_eq!(fix("async def a():\n    await (get())\n", G), "async def a():\n    (get())\n");
-        assert_eq!(fix("async def a():\n    x = await(get())\n", G), "async def a():\n    x = (get())\n");
-        assert_eq!(fix("async def a():\n    await ((get)())\n", G), "async def a():\n    ((get)())\n");
+        assert_eq!(
+            fix("async def a():\n    await  \tget(1,\n        2)\n", G),
+            "async def a():\n    get(1,\n        2)\n"
+        );
+        assert_eq!(
+            fix("async def a():\n    await (get())\n", G),
+            "async def a():\n    (get())\n"
+        );
+        assert_eq!(
+            fix("async def a():\n    x = await(get())\n", G),
+            "async def a():\n    x = (get())\n"
+        );
+        assert_eq!(
+            fix("async def a():\n    await ((get)())\n", G),
+            "async def a():\n    ((get)())\n"
+        );
     }
 
     #[test]
@@ -190,8 +219,14 @@ mod tests {
 
     #[test]
     fn f_strings_and_comprehensions() {
-        assert_eq!(fix("async def a():\n    print(f\"{await get()}\")\n", G), "async def a():\n    print(f\"{get()}\")\n");
-        assert_eq!(fix("async def a(xs):\n    [await get(x) for x in xs]\n", G), "async def a(xs):\n    [get(x) for x in xs]\n");
+        assert_eq!(
+            fix("async def a():\n    print(f\"{await get()}\")\n", G),
+            "async def a():\n    print(f\"{get()}\")\n"
+        );
+        assert_eq!(
+            fix("async def a(xs):\n    [await get(x) for x in xs]\n", G),
+            "async def a(xs):\n    [get(x) for x in xs]\n"
+        );
     }
 
     #[test]
@@ -211,7 +246,12 @@ mod tests {
         let src = "async def get():\n    pass\nasync def a():\n    await get()\n";
         let out = fix_source(src.as_bytes(), &rules(G, &[]), ctx()).unwrap();
         assert_eq!(out.findings.len(), 1);
-        assert_eq!(out.findings[0].finding.action, Action::Kept(KeptReason::AsyncDef { location: "line 1".into() }));
+        assert_eq!(
+            out.findings[0].finding.action,
+            Action::Kept(KeptReason::AsyncDef {
+                location: "line 1".into()
+            })
+        );
     }
 
     #[test]
@@ -224,17 +264,28 @@ mod tests {
     #[test]
     fn methods_match_any_receiver() {
         let src = "async def a(self):\n    await self.get()\n    await make().get()\n";
-        assert_eq!(fix_m(src, &[], G), "async def a(self):\n    self.get()\n    make().get()\n");
+        assert_eq!(
+            fix_m(src, &[], G),
+            "async def a(self):\n    self.get()\n    make().get()\n"
+        );
     }
 
     #[test]
     fn kept_in_raises_and_ignore() {
         let src = "async def t():\n    with pytest.raises(TypeError):\n        await get()\n    await get()  # unawait: ignore\n    await get()\n";
         let out = fix_source(src.as_bytes(), &rules(G, &[]), ctx()).unwrap();
-        let actions: Vec<_> = out.findings.iter().map(|f| f.finding.action.clone()).collect();
+        let actions: Vec<_> = out
+            .findings
+            .iter()
+            .map(|f| f.finding.action.clone())
+            .collect();
         assert_eq!(
             actions,
-            vec![Action::Kept(KeptReason::Raises), Action::Kept(KeptReason::IgnoreComment), Action::RemoveAwait]
+            vec![
+                Action::Kept(KeptReason::Raises),
+                Action::Kept(KeptReason::IgnoreComment),
+                Action::RemoveAwait
+            ]
         );
         assert_eq!(out.findings[2].line, 5);
         assert_eq!(out.findings[2].col, 5);
@@ -243,18 +294,27 @@ mod tests {
     #[test]
     fn comment_after_keyword_keeps_spacing() {
         assert_eq!(
-            fix("async def a():\n    x = (await  # why\n         get())\n", G),
+            fix(
+                "async def a():\n    x = (await  # why\n         get())\n",
+                G
+            ),
             "async def a():\n    x = (  # why\n         get())\n"
         );
         assert_eq!(
-            fix("async def a():\n    x = (\n        await  # why\n        get())\n", G),
+            fix(
+                "async def a():\n    x = (\n        await  # why\n        get())\n",
+                G
+            ),
             "async def a():\n    x = (\n        # why\n        get())\n"
         );
     }
 
     #[test]
     fn line_continuation_stays() {
-        assert_eq!(fix("async def a():\n    x = await \\\n        get()\n", G), "async def a():\n    x = \\\n        get()\n");
+        assert_eq!(
+            fix("async def a():\n    x = await \\\n        get()\n", G),
+            "async def a():\n    x = \\\n        get()\n"
+        );
     }
 
     #[test]
@@ -267,6 +327,9 @@ mod tests {
     fn keeps_crlf_bom_latin1_and_missing_newline() {
         let src = b"\xef\xbb\xbf# caf\xe9\r\nasync def a():\r\n\tawait get()";
         let out = fix_source(src, &rules(G, &[]), ctx()).unwrap();
-        assert_eq!(out.output, b"\xef\xbb\xbf# caf\xe9\r\nasync def a():\r\n\tget()");
+        assert_eq!(
+            out.output,
+            b"\xef\xbb\xbf# caf\xe9\r\nasync def a():\r\n\tget()"
+        );
     }
 }

@@ -58,7 +58,13 @@ impl Sink {
                 let tmp = tempfile::Builder::new()
                     .prefix(".unawait-patch")
                     .tempfile_in(dir)
-                    .map_err(|e| anyhow::anyhow!("cannot write {}: {}", output.display(), process::io_reason(&e)))?;
+                    .map_err(|e| {
+                        anyhow::anyhow!(
+                            "cannot write {}: {}",
+                            output.display(),
+                            process::io_reason(&e)
+                        )
+                    })?;
                 Ok(Sink::File(tmp, target))
             }
             _ => Ok(Sink::Stdout(io::stdout().lock())),
@@ -76,8 +82,13 @@ impl Sink {
         match self {
             Sink::Stdout(mut s) => s.flush().or_else(ignore_broken_pipe).map_err(Into::into),
             Sink::File(f, target) => {
-                f.persist(&target)
-                    .map_err(|e| anyhow::anyhow!("cannot write {}: {}", target.display(), process::io_reason(&e.error)))?;
+                f.persist(&target).map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot write {}: {}",
+                        target.display(),
+                        process::io_reason(&e.error)
+                    )
+                })?;
                 Ok(())
             }
         }
@@ -97,7 +108,10 @@ pub fn run(cli: Cli) -> u8 {
     let cwd = match std::env::current_dir() {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("unawait: error: cannot read the current folder: {}", process::io_reason(&e));
+            eprintln!(
+                "unawait: error: cannot read the current folder: {}",
+                process::io_reason(&e)
+            );
             return exit::ERROR;
         }
     };
@@ -133,8 +147,12 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
     let mut summary = summary::Summary::default();
     let mut stdout_closed = false;
     for chunk in files.chunks(CHUNK) {
-        let reports: Vec<process::FileReport> =
-            pool.install(|| chunk.par_iter().map(|c| process::process(c, settings, &prefilter)).collect());
+        let reports: Vec<process::FileReport> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|c| process::process(c, settings, &prefilter))
+                .collect()
+        });
         for mut report in reports {
             summary.add(&report);
             let mut err = stderr.lock();
@@ -158,7 +176,10 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
                 }
             }
             drop(err);
-            if let Mode::Check { format: OutputFormat::Text } = settings.mode {
+            if let Mode::Check {
+                format: OutputFormat::Text,
+            } = settings.mode
+            {
                 render::check::text(&report.display, &report.findings, &mut report.stdout);
             }
             if !report.stdout.is_empty() && !stdout_closed {
@@ -166,7 +187,10 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
                     if e.kind() == io::ErrorKind::BrokenPipe {
                         stdout_closed = true;
                     } else {
-                        return Err(anyhow::anyhow!("cannot write output: {}", process::io_reason(&e)));
+                        return Err(anyhow::anyhow!(
+                            "cannot write output: {}",
+                            process::io_reason(&e)
+                        ));
                     }
                 }
             }

@@ -44,7 +44,9 @@ impl KeptReason {
             KeptReason::Raises => "inside a block that expects TypeError".into(),
             KeptReason::IgnoreComment => "line has `# unawait: ignore`".into(),
             KeptReason::SkipFile => "file has `# unawait: skip-file`".into(),
-            KeptReason::AsyncDef { location } => format!("name refers to an async def at {location}"),
+            KeptReason::AsyncDef { location } => {
+                format!("name refers to an async def at {location}")
+            }
         }
     }
 }
@@ -178,7 +180,9 @@ impl<'a, 't> Matcher<'a, 't> {
         Self::combine(bindings.iter().map(|b| match b {
             Binding::Def { is_async: true, at } if self.rules.has_last(name) => Verdict::Async(*at),
             Binding::Def { is_async: true, .. } => Verdict::No,
-            Binding::Def { is_async: false, .. } => {
+            Binding::Def {
+                is_async: false, ..
+            } => {
                 let qualified = match (bound_in, self.ctx.module) {
                     (0, Some(m)) => Some(format!("{}.{name}", m.name)),
                     _ => None,
@@ -188,7 +192,10 @@ impl<'a, 't> Matcher<'a, 't> {
                     None => Verdict::No,
                 }
             }
-            Binding::From { module, name: imported } => {
+            Binding::From {
+                module,
+                name: imported,
+            } => {
                 let qualified = self.absolute(module).map(|m| format!("{m}.{imported}"));
                 match self.rule_for(imported, qualified.as_deref()) {
                     Some(rule) => Verdict::Match(&rule.name),
@@ -335,7 +342,11 @@ pub fn find(
         text,
         ctx,
     };
-    let mut out: Vec<Finding> = facts.awaits.iter().filter_map(|s| m.finding(*s, lines)).collect();
+    let mut out: Vec<Finding> = facts
+        .awaits
+        .iter()
+        .filter_map(|s| m.finding(*s, lines))
+        .collect();
     out.sort_by_key(|f| f.keyword.start);
     out
 }

@@ -104,8 +104,17 @@ mod tests {
         std::fs::create_dir_all(&pkg).unwrap();
         std::fs::write(dir.path().join("top/__init__.py"), "").unwrap();
         std::fs::write(pkg.join("__init__.py"), "").unwrap();
-        assert_eq!(ModulePath::for_file(&pkg.join("mod.py")), Some(m("top.sub.mod", false)));
-        assert_eq!(ModulePath::for_file(&pkg.join("__init__.py")), Some(m("top.sub", true)));
-        assert_eq!(ModulePath::for_file(&dir.path().join("script.py")), Some(m("script", false)));
+        assert_eq!(
+            ModulePath::for_file(&pkg.join("mod.py")),
+            Some(m("top.sub.mod", false))
+        );
+        assert_eq!(
+            ModulePath::for_file(&pkg.join("__init__.py")),
+            Some(m("top.sub", true))
+        );
+        assert_eq!(
+            ModulePath::for_file(&dir.path().join("script.py")),
+            Some(m("script", false))
+        );
     }
 }

@@ -75,7 +75,7 @@ pub fn display(path: &Path) -> String {
 /// Does git quote this name (with `core.quotePath` at its default)?
 fn needs_quoting(name: &[u8]) -> bool {
     name.iter()
-        .any(|&b| b == b'"' || b == b'\\' || b < 0x20 || b >= 0x7f)
+        .any(|&b| b == b'"' || b == b'\\' || !(0x20..0x7f).contains(&b))
 }
 
 /// `prefix` + `name`, quoted as git does (`"a/na\tme"`) when the name needs it.
@@ -97,7 +97,9 @@ pub fn git_quote(prefix: &str, name: &[u8]) -> Vec<u8> {
             b'\x0b' => out.extend_from_slice(b"\\v"),
             b'\x0c' => out.extend_from_slice(b"\\f"),
             b'\r' => out.extend_from_slice(b"\\r"),
-            b if b < 0x20 || b >= 0x7f => out.extend_from_slice(format!("\\{b:03o}").as_bytes()),
+            b if !(0x20..0x7f).contains(&b) => {
+                out.extend_from_slice(format!("\\{b:03o}").as_bytes())
+            }
             b => out.push(b),
         }
     }
@@ -116,16 +118,31 @@ mod tests {
 
     #[test]
     fn unusual_names_are_quoted_like_git() {
-        assert_eq!(git_quote("a/", b"t\"ab\tc.py"), b"\"a/t\\\"ab\\tc.py\"".to_vec());
-        assert_eq!(git_quote("b/", "é.py".as_bytes()), b"\"b/\\303\\251.py\"".to_vec());
-        assert_eq!(git_quote("a/", b"new\nline.py"), b"\"a/new\\nline.py\"".to_vec());
+        assert_eq!(
+            git_quote("a/", b"t\"ab\tc.py"),
+            b"\"a/t\\\"ab\\tc.py\"".to_vec()
+        );
+        assert_eq!(
+            git_quote("b/", "é.py".as_bytes()),
+            b"\"b/\\303\\251.py\"".to_vec()
+        );
+        assert_eq!(
+            git_quote("a/", b"new\nline.py"),
+            b"\"a/new\\nline.py\"".to_vec()
+        );
     }
 
     #[test]
     fn relative_uses_forward_slashes() {
         let base = Path::new("/repo");
-        assert_eq!(relative_bytes(base, Path::new("/repo/pkg/mod.py")), b"pkg/mod.py");
-        assert_eq!(absolute(Path::new("/repo/sub"), Path::new("../x/./y.py")), PathBuf::from("/repo/x/y.py"));
+        assert_eq!(
+            relative_bytes(base, Path::new("/repo/pkg/mod.py")),
+            b"pkg/mod.py"
+        );
+        assert_eq!(
+            absolute(Path::new("/repo/sub"), Path::new("../x/./y.py")),
+            PathBuf::from("/repo/x/y.py")
+        );
     }
 
     #[test]

@@ -123,7 +123,9 @@ pub fn process(candidate: &Candidate, settings: &Settings, prefilter: &Prefilter
             report.stdout = render::diff::file_diff(&name, &source, &fixed.output, &palette);
         }
         Mode::Fix { backup } => {
-            if let Err(e) = write::write_atomically(&candidate.path, &source, &fixed.output, backup.as_deref()) {
+            if let Err(e) =
+                write::write_atomically(&candidate.path, &source, &fixed.output, backup.as_deref())
+            {
                 report.status = Status::Skipped(e.to_string());
             }
         }

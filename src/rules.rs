@@ -49,7 +49,8 @@ impl RuleSet {
     ) -> Result<RuleSet> {
         let mut rules: Vec<Rule> = Vec::new();
         for name in functions {
-            check_dotted(name).map_err(|why| anyhow::anyhow!("invalid function name `{name}`: {why}"))?;
+            check_dotted(name)
+                .map_err(|why| anyhow::anyhow!("invalid function name `{name}`: {why}"))?;
             if rules.iter().any(|r| &r.name == name) {
                 continue;
             }
@@ -59,9 +60,11 @@ impl RuleSet {
             });
         }
         for (old, new) in replace_with {
-            check_dotted(old).map_err(|why| anyhow::anyhow!("invalid replace-with key `{old}`: {why}"))?;
-            check_identifier(new)
-                .map_err(|why| anyhow::anyhow!("invalid replace-with value `{new}` for `{old}`: {why}"))?;
+            check_dotted(old)
+                .map_err(|why| anyhow::anyhow!("invalid replace-with key `{old}`: {why}"))?;
+            check_identifier(new).map_err(|why| {
+                anyhow::anyhow!("invalid replace-with value `{new}` for `{old}`: {why}")
+            })?;
             match rules.iter_mut().find(|r| &r.name == old) {
                 Some(rule) => rule.replace_with = Some(new.clone()),
                 None => rules.push(Rule {
@@ -72,7 +75,8 @@ impl RuleSet {
         }
         let mut method_list = Vec::new();
         for m in methods {
-            check_identifier(m).map_err(|why| anyhow::anyhow!("invalid method name `{m}`: {why}"))?;
+            check_identifier(m)
+                .map_err(|why| anyhow::anyhow!("invalid method name `{m}`: {why}"))?;
             if !method_list.contains(m) {
                 method_list.push(m.clone());
             }
@@ -123,10 +127,10 @@ impl RuleSet {
 }
 
 const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-    "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
-    "return", "try", "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
 ];
 
 /// Is `name` a Python identifier that is not a keyword?
@@ -190,7 +194,8 @@ mod tests {
 
     #[test]
     fn replace_with_attaches_to_rule() {
-        let rs = RuleSet::new(&s(&["m.get"]), &[], &[("m.get".into(), "get_async".into())]).unwrap();
+        let rs =
+            RuleSet::new(&s(&["m.get"]), &[], &[("m.get".into(), "get_async".into())]).unwrap();
         assert_eq!(rs.functions.len(), 1);
         assert_eq!(rs.functions[0].replace_with.as_deref(), Some("get_async"));
         let rs = RuleSet::new(&[], &[], &[("other".into(), "other_async".into())]).unwrap();

@@ -227,7 +227,14 @@ impl<'t> Collector<'t, '_> {
                 let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
                 if let Some(name) = node.child_by_field_name("name") {
                     let n = self.name_of(name);
-                    self.bind(scope, n, Binding::Def { is_async, at: name.start_byte() });
+                    self.bind(
+                        scope,
+                        n,
+                        Binding::Def {
+                            is_async,
+                            at: name.start_byte(),
+                        },
+                    );
                 }
                 let inner = self.open_scope(ScopeKind::Function, node);
                 if let Some(params) = node.child_by_field_name("parameters") {
@@ -247,7 +254,9 @@ impl<'t> Collector<'t, '_> {
                 }
                 self.open_scope(ScopeKind::Class, node);
             }
-            "list_comprehension" | "set_comprehension" | "dictionary_comprehension"
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
             | "generator_expression" => {
                 self.open_scope(ScopeKind::Comprehension, node);
             }
@@ -296,10 +305,8 @@ impl<'t> Collector<'t, '_> {
             }
             "await" => self.facts.awaits.push(AwaitSite { node, scope }),
             "comment" => self.comment(node),
-            "with_statement" => {
-                if self.expects_type_error(node) {
-                    self.facts.raises_blocks.push(node.byte_range());
-                }
+            "with_statement" if self.expects_type_error(node) => {
+                self.facts.raises_blocks.push(node.byte_range());
             }
             _ => {}
         }
@@ -308,13 +315,18 @@ impl<'t> Collector<'t, '_> {
     fn bind_case_captures(&mut self, scope: usize, clause: Node<'_>) {
         let mut todo = Vec::new();
         let mut c = clause.walk();
-        todo.extend(clause.named_children(&mut c).filter(|n| n.kind() == "case_pattern"));
+        todo.extend(
+            clause
+                .named_children(&mut c)
+                .filter(|n| n.kind() == "case_pattern"),
+        );
         while let Some(node) = todo.pop() {
             let parent_kind = node.parent().map(|p| p.kind()).unwrap_or("");
             match node.kind() {
                 // A capture is a single bare name: `case x`, `case [a, *rest]`, `k=v`.
-                "dotted_name" if node.named_child_count() == 1
-                    && matches!(parent_kind, "case_pattern" | "keyword_pattern") =>
+                "dotted_name"
+                    if node.named_child_count() == 1
+                        && matches!(parent_kind, "case_pattern" | "keyword_pattern") =>
                 {
                     if !text_is(node, self.text, "_") {
                         let n = self.name_of(node);
@@ -347,9 +359,10 @@ impl<'t> Collector<'t, '_> {
                     }
                 }
                 "aliased_import" => {
-                    if let (Some(target), Some(alias)) =
-                        (n.child_by_field_name("name"), n.child_by_field_name("alias"))
-                    {
+                    if let (Some(target), Some(alias)) = (
+                        n.child_by_field_name("name"),
+                        n.child_by_field_name("alias"),
+                    ) {
                         let module = self.name_of(target);
                         let alias = self.name_of(alias);
                         self.bind(scope, alias, Binding::Module { module });
@@ -384,13 +397,23 @@ impl<'t> Collector<'t, '_> {
                     let s = self.name_of(n);
                     (s.clone(), s)
                 }
-                "aliased_import" => match (n.child_by_field_name("name"), n.child_by_field_name("alias")) {
+                "aliased_import" => match (
+                    n.child_by_field_name("name"),
+                    n.child_by_field_name("alias"),
+                ) {
                     (Some(target), Some(alias)) => (self.name_of(target), self.name_of(alias)),
                     _ => continue,
                 },
                 _ => continue,
             };
-            self.bind(scope, bound, Binding::From { module: module.clone(), name });
+            self.bind(
+                scope,
+                bound,
+                Binding::From {
+                    module: module.clone(),
+                    name,
+                },
+            );
         }
     }
 
@@ -416,7 +439,10 @@ impl<'t> Collector<'t, '_> {
     /// `with self.assertRaises(TypeError)`, `assertRaisesRegex(TypeError, ...)`.
     fn expects_type_error(&self, with: Node<'_>) -> bool {
         let mut c = with.walk();
-        let Some(clause) = with.named_children(&mut c).find(|n| n.kind() == "with_clause") else {
+        let Some(clause) = with
+            .named_children(&mut c)
+            .find(|n| n.kind() == "with_clause")
+        else {
             return false;
         };
         let mut c = clause.walk();
@@ -445,9 +471,14 @@ impl<'t> Collector<'t, '_> {
                 },
                 _ => return false,
             };
-            let is_raises = ["raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"]
-                .iter()
-                .any(|n| text_is(last, self.text, n));
+            let is_raises = [
+                "raises",
+                "assertRaises",
+                "assertRaisesRegex",
+                "assertRaisesRegexp",
+            ]
+            .iter()
+            .any(|n| text_is(last, self.text, n));
             if !is_raises {
                 return false;
             }
@@ -541,11 +572,20 @@ mod tests {
     fn parameters_and_assignments_shadow() {
         let src = "def f(): pass\nasync def a(f):\n    await f()\nasync def b():\n    f = 1\n    await f()\nasync def c():\n    await f()\n";
         with_facts(src, |facts| {
-            assert_eq!(await_scope_binding(facts, 0, "f"), Some(vec![Binding::Other]));
-            assert_eq!(await_scope_binding(facts, 1, "f"), Some(vec![Binding::Other]));
+            assert_eq!(
+                await_scope_binding(facts, 0, "f"),
+                Some(vec![Binding::Other])
+            );
+            assert_eq!(
+                await_scope_binding(facts, 1, "f"),
+                Some(vec![Binding::Other])
+            );
             assert_eq!(
                 await_scope_binding(facts, 2, "f"),
-                Some(vec![Binding::Def { is_async: false, at: 4 }])
+                Some(vec![Binding::Def {
+                    is_async: false,
+                    at: 4
+                }])
             );
         });
     }
@@ -553,22 +593,32 @@ mod tests {
     #[test]
     fn class_body_does_not_enclose_methods() {
         let src = "class C:\n    f = 1\n    async def m(self):\n        await f()\n";
-        with_facts(src, |facts| assert_eq!(await_scope_binding(facts, 0, "f"), None));
+        with_facts(src, |facts| {
+            assert_eq!(await_scope_binding(facts, 0, "f"), None)
+        });
     }
 
     #[test]
     fn comprehension_walrus_for_with_except_global() {
-        let src = "async def a(xs):\n    [await f() for f in xs]\n    with o as f: pass\n    await f()\n\
+        let src =
+            "async def a(xs):\n    [await f() for f in xs]\n    with o as f: pass\n    await f()\n\
                    async def b():\n    global f\n    f = 2\n    await f()\n\
                    async def c():\n    try: pass\n    except E as f: pass\n    await f()\n\
                    async def d():\n    if (f := 1): pass\n    await f()\n\
                    async def e():\n    for (x, f) in y: pass\n    await f()\n";
         with_facts(src, |facts| {
             for i in [0, 1, 3, 4, 5] {
-                assert_eq!(await_scope_binding(facts, i, "f"), Some(vec![Binding::Other]), "await {i}");
+                assert_eq!(
+                    await_scope_binding(facts, i, "f"),
+                    Some(vec![Binding::Other]),
+                    "await {i}"
+                );
             }
             // `global f` sends both the assignment and the lookup to the module.
-            assert_eq!(await_scope_binding(facts, 2, "f"), Some(vec![Binding::Other]));
+            assert_eq!(
+                await_scope_binding(facts, 2, "f"),
+                Some(vec![Binding::Other])
+            );
             assert_eq!(facts.scopes[0].bindings["f"], vec![Binding::Other]);
         });
     }
@@ -579,9 +629,26 @@ mod tests {
         with_facts(src, |facts| {
             let b = &facts.scopes[0].bindings;
             assert_eq!(b["a"], vec![Binding::Module { module: "a".into() }]);
-            assert_eq!(b["e"], vec![Binding::Module { module: "c.d".into() }]);
-            assert_eq!(b["h"], vec![Binding::From { module: ".m".into(), name: "g".into() }]);
-            assert_eq!(b["k"], vec![Binding::From { module: ".m".into(), name: "k".into() }]);
+            assert_eq!(
+                b["e"],
+                vec![Binding::Module {
+                    module: "c.d".into()
+                }]
+            );
+            assert_eq!(
+                b["h"],
+                vec![Binding::From {
+                    module: ".m".into(),
+                    name: "g".into()
+                }]
+            );
+            assert_eq!(
+                b["k"],
+                vec![Binding::From {
+                    module: ".m".into(),
+                    name: "k".into()
+                }]
+            );
             assert_eq!(facts.star_imports, vec!["x".to_string()]);
         });
     }

@@ -13,9 +13,26 @@ use crate::rules::RuleSet;
 
 /// Folders nobody wants rewritten, skipped in walks unless `exclude` replaces them.
 pub const DEFAULT_EXCLUDES: &[&str] = &[
-    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d", ".pytype",
-    ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out", "dist",
-    "node_modules", "site-packages", "venv",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,14 +106,22 @@ impl Settings {
         let common = command.common().clone();
         let loaded: Option<Loaded> = match &common.config {
             Some(path) => Some(config::load_file(&crate::paths::absolute(cwd, path))?),
-            None => config::discover(cwd)?,
+            None => config::discover(&config_start(cwd, &common.paths))?,
         };
-        let cfg = loaded.as_ref().map(|l| l.config.clone()).unwrap_or_default();
-        let config_root = loaded.as_ref().map_or(cwd.to_path_buf(), |l| l.root().to_path_buf());
+        let cfg = loaded
+            .as_ref()
+            .map(|l| l.config.clone())
+            .unwrap_or_default();
+        let config_root = loaded
+            .as_ref()
+            .map_or(cwd.to_path_buf(), |l| l.root().to_path_buf());
 
         // Rules on the command line replace the configuration's, like ruff's --select.
         let (functions, methods) = if common.functions.is_empty() && common.methods.is_empty() {
-            (cfg.functions.clone().unwrap_or_default(), cfg.methods.clone().unwrap_or_default())
+            (
+                cfg.functions.clone().unwrap_or_default(),
+                cfg.methods.clone().unwrap_or_default(),
+            )
         } else {
             (common.functions.clone(), common.methods.clone())
         };
@@ -107,15 +132,18 @@ impl Settings {
             .into_iter()
             .collect();
         replace_with.extend(common.replace_with.iter().cloned());
-        let rules = RuleSet::new(&functions, &methods, &replace_with).map_err(|e| match &loaded {
-            Some(l) if common.functions.is_empty() => anyhow!("{}: {e}", l.path.display()),
-            _ => e,
-        })?;
+        let rules =
+            RuleSet::new(&functions, &methods, &replace_with).map_err(|e| match &loaded {
+                Some(l) if common.functions.is_empty() => anyhow!("{}: {e}", l.path.display()),
+                _ => e,
+            })?;
 
         let mut globs: Vec<String> = if common.no_ignore {
             Vec::new()
         } else {
-            cfg.exclude.clone().unwrap_or_else(|| DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect())
+            cfg.exclude
+                .clone()
+                .unwrap_or_else(|| DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect())
         };
         globs.extend(cfg.extend_exclude.clone().unwrap_or_default());
         globs.extend(common.exclude.iter().cloned());
@@ -137,8 +165,13 @@ impl Settings {
         let mode = match command {
             Command::Diff { exit_code, .. } => Mode::Diff { exit_code },
             Command::Fix { backup, .. } => {
-                if backup.as_deref().is_some_and(|s| s.is_empty() || s.contains('/')) {
-                    return Err(anyhow!("--backup suffix must be non-empty and contain no `/`"));
+                if backup
+                    .as_deref()
+                    .is_some_and(|s| s.is_empty() || s.contains('/'))
+                {
+                    return Err(anyhow!(
+                        "--backup suffix must be non-empty and contain no `/`"
+                    ));
                 }
                 Mode::Fix { backup }
             }
@@ -170,13 +203,34 @@ impl Settings {
     }
 }
 
+/// Where the search for a configuration file starts: the one folder given on the
+/// command line (or a file's folder), so that `unawait diff project/` uses
+/// `project/pyproject.toml`, as ruff does; otherwise the current folder.
+fn config_start(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
+    match paths {
+        [only] => {
+            let abs = crate::paths::absolute(cwd, only);
+            if abs.is_dir() {
+                abs
+            } else {
+                abs.parent().map_or(cwd.to_path_buf(), Path::to_path_buf)
+            }
+        }
+        _ => cwd.to_path_buf(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn excludes_match_names_and_relative_paths() {
-        let ex = Excludes::new(Path::new("/r"), &["legacy/**".into(), ".venv".into(), "*_pb2.py".into()]).unwrap();
+        let ex = Excludes::new(
+            Path::new("/r"),
+            &["legacy/**".into(), ".venv".into(), "*_pb2.py".into()],
+        )
+        .unwrap();
         assert!(ex.is_excluded(Path::new("/r/legacy/a.py")));
         assert!(ex.is_excluded(Path::new("/r/x/.venv")));
         assert!(ex.is_excluded(Path::new("/r/x/y_pb2.py")));

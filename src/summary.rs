@@ -38,7 +38,8 @@ impl Summary {
     }
 
     pub fn render(&self, mode: &Mode) -> String {
-        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let (verb, edits) = match mode {
             Mode::Fix { .. } => ("changed", "fixed"),
             _ => ("to change", "to fix"),
@@ -56,7 +57,10 @@ impl Summary {
             s.push_str(&format!("; {kept} kept ({})", parts.join(", ")));
         }
         if self.skipped > 0 {
-            s.push_str(&format!("; {} skipped with errors", plural(self.skipped, "file", "files")));
+            s.push_str(&format!(
+                "; {} skipped with errors",
+                plural(self.skipped, "file", "files")
+            ));
         }
         s
     }

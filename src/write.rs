@@ -64,14 +64,30 @@ pub fn backup_path(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-fn write_backup(path: &Path, suffix: &str, original: &[u8], perms: &fs::Permissions) -> Result<PathBuf, WriteError> {
+fn write_backup(
+    path: &Path,
+    suffix: &str,
+    original: &[u8],
+    perms: &fs::Permissions,
+) -> Result<PathBuf, WriteError> {
     let backup = backup_path(path, suffix);
     // create_new: fails if anything is already there, even if created a moment ago by
     // another run, so a backup is never overwritten.
-    let mut file = match OpenOptions::new().write(true).create_new(true).open(&backup) {
+    let mut file = match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&backup)
+    {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(WriteError::BackupExists(backup)),
-        Err(e) => return Err(WriteError::Io(format!("cannot create backup {}", backup.display()), e)),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(WriteError::BackupExists(backup))
+        }
+        Err(e) => {
+            return Err(WriteError::Io(
+                format!("cannot create backup {}", backup.display()),
+                e,
+            ))
+        }
     };
     let result = file
         .write_all(original)
@@ -79,27 +95,44 @@ fn write_backup(path: &Path, suffix: &str, original: &[u8], perms: &fs::Permissi
         .and_then(|_| fs::set_permissions(&backup, perms.clone()));
     if let Err(e) = result {
         let _ = fs::remove_file(&backup);
-        return Err(WriteError::Io(format!("cannot write backup {}", backup.display()), e));
+        return Err(WriteError::Io(
+            format!("cannot write backup {}", backup.display()),
+            e,
+        ));
     }
     Ok(backup)
 }
 
 /// Replace `path`'s contents `original` with `new`, atomically, keeping permissions.
-pub fn write_atomically(path: &Path, original: &[u8], new: &[u8], backup: Option<&str>) -> Result<(), WriteError> {
+pub fn write_atomically(
+    path: &Path,
+    original: &[u8],
+    new: &[u8],
+    backup: Option<&str>,
+) -> Result<(), WriteError> {
     let target = write_target(path)?;
     if !unchanged(&target, original)? {
         return Err(WriteError::Changed);
     }
     let meta = fs::metadata(&target).map_err(io_err("cannot inspect file"))?;
     let perms = meta.permissions();
-    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = target.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
 
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".unawait-tmp")
         .tempfile_in(dir)
-        .map_err(io_err("cannot create a temporary file in the file's folder"))?;
+        .map_err(io_err(
+            "cannot create a temporary file in the file's folder",
+        ))?;
     tmp.write_all(new)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(io_err("cannot write temporary file"))?;
@@ -151,9 +184,16 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
+            assert_eq!(
+                fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o640
+            );
         }
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "no temporary file left"
+        );
     }
 
     #[test]
@@ -161,7 +201,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.py");
         fs::write(&p, "edited").unwrap();
-        assert!(matches!(write_atomically(&p, b"old", b"new", None), Err(WriteError::Changed)));
+        assert!(matches!(
+            write_atomically(&p, b"old", b"new", None),
+            Err(WriteError::Changed)
+        ));
         assert_eq!(fs::read(&p).unwrap(), b"edited");
         fs::write(dir.path().join("a.py.orig"), "precious").unwrap();
         let err = write_atomically(&p, b"edited", b"new", Some(".orig")).unwrap_err();
@@ -179,7 +222,10 @@ mod tests {
         fs::write(&real, "old").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_atomically(&link, b"old", b"new", None).unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         assert_eq!(fs::read(&real).unwrap(), b"new");
     }
 }

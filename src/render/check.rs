@@ -7,7 +7,12 @@ pub const CODE: &str = "UNA001";
 
 /// The message for a finding that would be fixed; `None` for a kept one.
 pub fn message(f: &Located) -> Option<String> {
-    let called = f.finding.function.rsplit('.').next().unwrap_or(&f.finding.function);
+    let called = f
+        .finding
+        .function
+        .rsplit('.')
+        .next()
+        .unwrap_or(&f.finding.function);
     match &f.finding.action {
         Action::RemoveAwait => Some(format!(
             "`await` on synchronous `{called}()` (rule `{}`): remove the `await`",
@@ -24,7 +29,9 @@ pub fn message(f: &Located) -> Option<String> {
 pub fn text(display: &str, findings: &[Located], out: &mut Vec<u8>) {
     for f in findings {
         if let Some(msg) = message(f) {
-            out.extend_from_slice(format!("{display}:{}:{}: {CODE} {msg}\n", f.line, f.col).as_bytes());
+            out.extend_from_slice(
+                format!("{display}:{}:{}: {CODE} {msg}\n", f.line, f.col).as_bytes(),
+            );
         }
     }
 }

@@ -124,7 +124,8 @@ pub fn hunks(old: &[u8], new: &[u8], palette: &Palette) -> Vec<u8> {
     let mut i = 0;
     while i < regions.len() {
         let mut j = i;
-        while j + 1 < regions.len() && regions[j + 1].old.start - regions[j].old.end <= 2 * CONTEXT {
+        while j + 1 < regions.len() && regions[j + 1].old.start - regions[j].old.end <= 2 * CONTEXT
+        {
             j += 1;
         }
         let first = &regions[i];
@@ -217,7 +218,10 @@ mod tests {
     #[test]
     fn near_changes_share_a_hunk_far_ones_do_not() {
         let old: String = (0..20).map(|i| format!("l{i}\n")).collect();
-        let new = old.replace("l2\n", "L2\n").replace("l8\n", "L8\n").replace("l18\n", "L18\n");
+        let new = old
+            .replace("l2\n", "L2\n")
+            .replace("l8\n", "L8\n")
+            .replace("l18\n", "L18\n");
         let d = diff(&old, &new);
         assert_eq!(d.matches("@@ -").count(), 2, "{d}");
         assert!(d.starts_with("@@ -1,12 +1,12 @@\n"), "{d}");
@@ -240,13 +244,21 @@ mod tests {
 
     #[test]
     fn added_lines_use_a_real_diff() {
-        let d = diff("from m import (\n    a,\n)\nx\n", "from m import (\n    a,\n    b,\n)\nx\n");
-        assert_eq!(d, "@@ -1,4 +1,5 @@\n from m import (\n     a,\n+    b,\n )\n x\n");
+        let d = diff(
+            "from m import (\n    a,\n)\nx\n",
+            "from m import (\n    a,\n    b,\n)\nx\n",
+        );
+        assert_eq!(
+            d,
+            "@@ -1,4 +1,5 @@\n from m import (\n     a,\n+    b,\n )\n x\n"
+        );
     }
 
     #[test]
     fn headers_quote_and_tab() {
         let d = file_diff(b"dir/a b.py", b"await f()\n", b"f()\n", &Palette::plain());
-        assert!(d.starts_with(b"diff --git a/dir/a b.py b/dir/a b.py\n--- a/dir/a b.py\t\n+++ b/dir/a b.py\t\n@@"));
+        assert!(d.starts_with(
+            b"diff --git a/dir/a b.py b/dir/a b.py\n--- a/dir/a b.py\t\n+++ b/dir/a b.py\t\n@@"
+        ));
     }
 }
