@@ -76,19 +76,6 @@ pub fn await_deletion(source: &[u8], keyword: Range<usize>) -> Range<usize> {
     keyword.start..end
 }
 
-fn edits_for(source: &[u8], finding: &Finding) -> Vec<Edit> {
-    match &finding.action {
-        Action::RemoveAwait => vec![Edit::delete(await_deletion(
-            source,
-            finding.keyword.clone(),
-        ))],
-        Action::ReplaceWith(new) => {
-            vec![Edit::replace(finding.callee_name.clone(), new.as_bytes())]
-        }
-        Action::Kept(_) => Vec::new(),
-    }
-}
-
 /// Find and fix every matching await in `source`.
 pub fn fix_source(
     source: &[u8],
@@ -104,7 +91,12 @@ pub fn fix_source(
     }
     let facts = scope::collect(&tree, &text);
     let findings = matcher::find(&facts, &text, rules, ctx, &lines);
-    let mut edits: Vec<Edit> = findings.iter().flat_map(|f| edits_for(source, f)).collect();
+    let mut edits: Vec<Edit> = findings
+        .iter()
+        .filter(|f| f.action == Action::RemoveAwait)
+        .map(|f| Edit::delete(await_deletion(source, f.keyword.clone())))
+        .collect();
+    edits.extend(crate::twin::edits(source, &facts, &findings));
     edits.sort();
     let output = if edits.is_empty() {
         source.to_vec()
@@ -154,6 +146,7 @@ mod tests {
     fn ctx() -> FileContext<'static> {
         FileContext {
             module: None,
+            index: None,
             keep_in_raises: true,
         }
     }

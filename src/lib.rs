@@ -9,6 +9,7 @@ pub mod config;
 pub mod discover;
 pub mod edit;
 pub mod fixer;
+pub mod index;
 pub mod lines;
 pub mod matcher;
 pub mod modules;
@@ -21,6 +22,7 @@ pub mod rules;
 pub mod scope;
 pub mod settings;
 pub mod summary;
+pub mod twin;
 pub mod write;
 
 use std::io::{self, IsTerminal, Write};
@@ -146,11 +148,34 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
     let mut sink = Sink::open(settings)?;
     let mut summary = summary::Summary::default();
     let mut stdout_closed = false;
-    for chunk in files.chunks(CHUNK) {
+
+    // First pass: read every file once; index the few that define a rule's function,
+    // and keep only the files worth parsing.
+    let filter = index::IndexFilter::new(&settings.rules.needles());
+    let looks: Vec<process::FirstLook> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|c| process::first_look(c, settings, &prefilter, &filter))
+            .collect()
+    });
+    let mut project = index::ProjectIndex::default();
+    let mut wanted = Vec::new();
+    for (candidate, look) in files.iter().zip(looks) {
+        if let Some((module, entries)) = look.entries {
+            project.merge(module, entries);
+        }
+        if look.wanted {
+            wanted.push(candidate.clone());
+        }
+    }
+    // Files that cannot hold a match count as scanned and unchanged.
+    summary.scanned = files.len() - wanted.len();
+
+    for chunk in wanted.chunks(CHUNK) {
         let reports: Vec<process::FileReport> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|c| process::process(c, settings, &prefilter))
+                .map(|c| process::process(c, settings, &prefilter, &project))
                 .collect()
         });
         for mut report in reports {

@@ -10,10 +10,11 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use crate::index::{Entry, ProjectIndex};
 use crate::lines::LineIndex;
 use crate::modules::{absolute_import, ModulePath};
 use crate::rules::{Rule, RuleSet};
-use crate::scope::{Binding, FileFacts};
+use crate::scope::{Binding, FileFacts, ImportSite};
 
 /// Why a matching await was left alone.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,19 +73,23 @@ pub struct Finding {
     /// The rule, as written in the configuration, or the method name.
     pub function: String,
     pub action: Action,
+    /// For a renamed bare callee: the `from ... import` that bound it.
+    pub import: Option<ImportSite>,
 }
 
 /// What the file is, for resolving its imports.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FileContext<'a> {
     pub module: Option<&'a ModulePath>,
+    pub index: Option<&'a ProjectIndex>,
     pub keep_in_raises: bool,
 }
 
 /// What a callee refers to, as far as this file shows.
 enum Verdict<'r> {
     Match(&'r str),
-    Async(usize),
+    /// An `async def`, and where it is.
+    Async(String),
     No,
 }
 
@@ -93,6 +98,7 @@ struct Matcher<'a, 't> {
     facts: &'a FileFacts<'t>,
     text: &'a [u8],
     ctx: FileContext<'a>,
+    lines: &'a LineIndex,
 }
 
 /// Strip parentheses around an expression; comments inside them are skipped.
@@ -135,24 +141,57 @@ impl<'a, 't> Matcher<'a, 't> {
         self.rules.by_last(last).find(|r| !r.is_qualified())
     }
 
-    fn qualified_rule(&self, qualified: &str) -> Option<&'a Rule> {
-        let last = qualified.rsplit('.').next().unwrap_or(qualified);
-        self.rules.by_last(last).find(|r| r.name == qualified)
-    }
-
-    /// A rule for a function reached as `last`, whose full name is `qualified` when the
-    /// file's imports tell it.
-    fn rule_for(&self, last: &str, qualified: Option<&str>) -> Option<&'a Rule> {
-        qualified
-            .and_then(|q| self.qualified_rule(q))
-            .or_else(|| self.bare_rule(last))
+    /// What a function reached as `last` refers to, given its full name `qualified`
+    /// when the file's imports tell it. Re-exports are followed through the index; a
+    /// name that ends at an `async def` is never a match.
+    fn verdict_for(&self, last: &str, qualified: Option<&str>) -> Verdict<'a> {
+        let (chain, def) = match (qualified, self.ctx.index) {
+            (Some(q), Some(index)) => index.chain(q),
+            (Some(q), None) => (vec![q.to_string()], None),
+            (None, _) => (Vec::new(), None),
+        };
+        let relevant = self.rules.has_last(last)
+            || chain
+                .iter()
+                .any(|q| self.rules.has_last(q.rsplit('.').next().unwrap_or(q)));
+        if !relevant {
+            return Verdict::No;
+        }
+        if let Some(Entry::Def {
+            is_async: true,
+            location,
+        }) = def
+        {
+            return Verdict::Async(location.clone());
+        }
+        let qualified_match = self.rules.by_last(last).chain(
+            // Through an alias the last name can differ from the rule's.
+            chain
+                .iter()
+                .filter_map(|q| q.rsplit('.').next())
+                .filter(|l| *l != last)
+                .flat_map(|l| self.rules.by_last(l)),
+        );
+        for rule in qualified_match.filter(|r| r.is_qualified()) {
+            let canonical = self.ctx.index.map(|i| i.canonical(&rule.name));
+            if chain
+                .iter()
+                .any(|q| *q == rule.name || Some(q) == canonical.as_ref())
+            {
+                return Verdict::Match(&rule.name);
+            }
+        }
+        match self.bare_rule(last) {
+            Some(rule) => Verdict::Match(&rule.name),
+            None => Verdict::No,
+        }
     }
 
     fn combine(verdicts: impl Iterator<Item = Verdict<'a>>) -> Verdict<'a> {
         let mut result: Option<Verdict<'a>> = None;
         for v in verdicts {
             result = Some(match (result, v) {
-                (_, Verdict::Async(at)) | (Some(Verdict::Async(at)), _) => Verdict::Async(at),
+                (Some(Verdict::Async(at)), _) | (_, Verdict::Async(at)) => Verdict::Async(at),
                 (_, Verdict::No) | (Some(Verdict::No), _) => Verdict::No,
                 (Some(Verdict::Match(r)), _) => Verdict::Match(r),
                 (None, m) => m,
@@ -164,21 +203,23 @@ impl<'a, 't> Matcher<'a, 't> {
     /// `name(...)`.
     fn judge_name(&self, scope: usize, name: &str) -> Verdict<'a> {
         let Some((bound_in, bindings)) = self.facts.resolve_with_scope(scope, name) else {
-            // Not bound in this file: a builtin or a star import brought it.
+            // Not bound in this file: a builtin, or a star import brought it.
             if !self.rules.has_last(name) {
                 return Verdict::No;
             }
             let from_star = self.facts.star_imports.iter().find_map(|m| {
                 let q = format!("{}.{name}", self.absolute(m)?);
-                self.qualified_rule(&q)
+                match self.verdict_for(name, Some(&q)) {
+                    Verdict::No => None,
+                    v => Some(v),
+                }
             });
-            return match from_star.or_else(|| self.bare_rule(name)) {
-                Some(rule) => Verdict::Match(&rule.name),
-                None => Verdict::No,
-            };
+            return from_star.unwrap_or_else(|| self.verdict_for(name, None));
         };
         Self::combine(bindings.iter().map(|b| match b {
-            Binding::Def { is_async: true, at } if self.rules.has_last(name) => Verdict::Async(*at),
+            Binding::Def { is_async: true, at } if self.rules.has_last(name) => {
+                Verdict::Async(format!("line {}", self.lines.line_of(*at) + 1))
+            }
             Binding::Def { is_async: true, .. } => Verdict::No,
             Binding::Def {
                 is_async: false, ..
@@ -187,20 +228,15 @@ impl<'a, 't> Matcher<'a, 't> {
                     (0, Some(m)) => Some(format!("{}.{name}", m.name)),
                     _ => None,
                 };
-                match self.rule_for(name, qualified.as_deref()) {
-                    Some(rule) => Verdict::Match(&rule.name),
-                    None => Verdict::No,
-                }
+                self.verdict_for(name, qualified.as_deref())
             }
             Binding::From {
                 module,
                 name: imported,
+                ..
             } => {
                 let qualified = self.absolute(module).map(|m| format!("{m}.{imported}"));
-                match self.rule_for(imported, qualified.as_deref()) {
-                    Some(rule) => Verdict::Match(&rule.name),
-                    None => Verdict::No,
-                }
+                self.verdict_for(imported, qualified.as_deref())
             }
             Binding::Module { .. } | Binding::Other => Verdict::No,
         }))
@@ -214,7 +250,7 @@ impl<'a, 't> Matcher<'a, 't> {
             .iter()
             .map(|b| match b {
                 Binding::Module { module } => Some(Some(module.clone())),
-                Binding::From { module, name } => {
+                Binding::From { module, name, .. } => {
                     Some(self.absolute(module).map(|m| format!("{m}.{name}")))
                 }
                 _ => None,
@@ -223,10 +259,7 @@ impl<'a, 't> Matcher<'a, 't> {
         // Every binding of the root is an import: this is a module attribute.
         Some(Self::combine(modules.into_iter().map(|module| {
             let qualified = module.map(|m| format!("{m}.{}", rest.join(".")));
-            match self.rule_for(last, qualified.as_deref()) {
-                Some(rule) => Verdict::Match(&rule.name),
-                None => Verdict::No,
-            }
+            self.verdict_for(last, qualified.as_deref())
         })))
     }
 
@@ -268,7 +301,8 @@ impl<'a, 't> Matcher<'a, 't> {
         }
     }
 
-    fn finding(&self, site: crate::scope::AwaitSite<'t>, lines: &LineIndex) -> Option<Finding> {
+    fn finding(&self, site: crate::scope::AwaitSite<'t>) -> Option<Finding> {
+        let lines = self.lines;
         let operand = unparenthesize(await_operand(site.node)?);
         if operand.kind() != "call" {
             return None;
@@ -279,16 +313,14 @@ impl<'a, 't> Matcher<'a, 't> {
         let function = match verdict {
             Verdict::No => return None,
             Verdict::Match(f) => f.to_string(),
-            Verdict::Async(at) => {
-                let (line, _) = lines.line_col(self.text, at);
+            Verdict::Async(location) => {
                 return Some(Finding {
                     keyword: keyword.byte_range(),
                     expr: site.node.byte_range(),
                     callee_name: last_node.byte_range(),
                     function: self.text_of(last_node).to_string(),
-                    action: Action::Kept(KeptReason::AsyncDef {
-                        location: format!("line {line}"),
-                    }),
+                    action: Action::Kept(KeptReason::AsyncDef { location }),
+                    import: None,
                 });
             }
         };
@@ -318,12 +350,26 @@ impl<'a, 't> Matcher<'a, 't> {
                 _ => Action::RemoveAwait,
             }
         };
+        // A renamed bare name needs its import to bring the new name too.
+        let import = match (&action, unparenthesize(callee).kind()) {
+            (Action::ReplaceWith(_), "identifier") => self
+                .facts
+                .resolve(site.scope, self.text_of(last_node))
+                .and_then(|bs| {
+                    bs.iter().find_map(|b| match b {
+                        Binding::From { site, .. } => Some(site.clone()),
+                        _ => None,
+                    })
+                }),
+            _ => None,
+        };
         Some(Finding {
             keyword: keyword.byte_range(),
             expr: site.node.byte_range(),
             callee_name: last_node.byte_range(),
             function,
             action,
+            import,
         })
     }
 }
@@ -341,12 +387,9 @@ pub fn find(
         facts,
         text,
         ctx,
+        lines,
     };
-    let mut out: Vec<Finding> = facts
-        .awaits
-        .iter()
-        .filter_map(|s| m.finding(*s, lines))
-        .collect();
+    let mut out: Vec<Finding> = facts.awaits.iter().filter_map(|s| m.finding(*s)).collect();
     out.sort_by_key(|f| f.keyword.start);
     out
 }

@@ -41,6 +41,36 @@ impl ModulePath {
         })
     }
 
+    /// The module name of `path` (absolute): relative to the first source root that
+    /// holds it, else found by walking up while `__init__.py` exists.
+    pub fn for_file_in(path: &Path, roots: &[std::path::PathBuf]) -> Option<ModulePath> {
+        for root in roots {
+            if let Ok(rel) = path.strip_prefix(root) {
+                let mut parts: Vec<String> = rel
+                    .iter()
+                    .map(|c| c.to_str().map(str::to_string))
+                    .collect::<Option<_>>()?;
+                let last = parts.pop()?;
+                let stem = last
+                    .rsplit_once('.')
+                    .map_or(last.as_str(), |(s, _)| s)
+                    .to_string();
+                let is_package = stem == "__init__";
+                if !is_package {
+                    parts.push(stem);
+                }
+                if parts.is_empty() {
+                    return None;
+                }
+                return Some(ModulePath {
+                    name: parts.join("."),
+                    is_package,
+                });
+            }
+        }
+        Self::for_file(path)
+    }
+
     /// The module a `from <module> import` statement in this file refers to.
     /// `module` keeps its leading dots; `None` when it climbs above the top package.
     pub fn absolute(&self, module: &str) -> Option<String> {

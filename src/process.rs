@@ -4,11 +4,13 @@
 //! can print reports in path order. A file that cannot be processed becomes a report
 //! with the reason; it never stops the run.
 
+use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
 
 use crate::discover::Candidate;
 use crate::fixer::{self, Located, SourceError};
+use crate::index::{self, Entry, IndexFilter, ProjectIndex};
 use crate::matcher::{Action, FileContext};
 use crate::modules::ModulePath;
 use crate::prefilter::Prefilter;
@@ -64,7 +66,54 @@ pub fn io_reason(e: &io::Error) -> String {
     }
 }
 
-pub fn process(candidate: &Candidate, settings: &Settings, prefilter: &Prefilter) -> FileReport {
+/// What the first pass learned of a file.
+#[derive(Debug, Default)]
+pub struct FirstLook {
+    /// Worth a full look in the second pass (or it failed to read: report it then).
+    pub wanted: bool,
+    /// Its module-level definitions, when it was indexed.
+    pub entries: Option<(String, HashMap<String, Entry>)>,
+}
+
+/// First pass over one file: decide whether it needs the second pass, and index it
+/// when it may define or re-export a rule's function.
+pub fn first_look(
+    candidate: &Candidate,
+    settings: &Settings,
+    prefilter: &Prefilter,
+    filter: &IndexFilter,
+) -> FirstLook {
+    let Ok(source) = std::fs::read(&candidate.path) else {
+        return FirstLook {
+            wanted: true,
+            entries: None,
+        };
+    };
+    if memchr::memchr(0, &source).is_some() {
+        return FirstLook {
+            wanted: true,
+            entries: None,
+        };
+    }
+    let wanted = prefilter.wants(&source);
+    let entries = if filter.wants(&candidate.path, &source) {
+        ModulePath::for_file_in(&candidate.absolute, &settings.src_roots).map(|m| {
+            let display = crate::paths::display(&candidate.path);
+            let entries = index::file_entries(&m, &display, &source);
+            (m.name, entries)
+        })
+    } else {
+        None
+    };
+    FirstLook { wanted, entries }
+}
+
+pub fn process(
+    candidate: &Candidate,
+    settings: &Settings,
+    prefilter: &Prefilter,
+    index: &ProjectIndex,
+) -> FileReport {
     let display = crate::paths::display(&candidate.path);
     let mut report = FileReport {
         path: candidate.path.clone(),
@@ -96,9 +145,10 @@ pub fn process(candidate: &Candidate, settings: &Settings, prefilter: &Prefilter
         return report;
     }
     report.parsed = true;
-    let module = ModulePath::for_file(&candidate.absolute);
+    let module = ModulePath::for_file_in(&candidate.absolute, &settings.src_roots);
     let ctx = FileContext {
         module: module.as_ref(),
+        index: Some(index),
         keep_in_raises: settings.keep_in_raises,
     };
     let fixed = match fixer::fix_source(&source, &settings.rules, ctx) {

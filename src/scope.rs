@@ -29,10 +29,27 @@ pub enum Binding {
     Def { is_async: bool, at: usize },
     /// `import a.b` binds `a` to module `a`; `import a.b as m` binds `m` to `a.b`.
     Module { module: String },
-    /// `from module import name [as alias]`; `module` keeps its leading dots.
-    From { module: String, name: String },
+    /// `from module import name [as alias]`; `module` keeps its leading dots. `site`
+    /// is where the statement and this name's item are, for edits to the import.
+    From {
+        module: String,
+        name: String,
+        site: ImportSite,
+    },
     /// A parameter, an assignment, a loop or `with` target, a class: anything else.
     Other,
+}
+
+/// Where a `from ... import` statement and one of its items are in the source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportSite {
+    pub stmt: Range<usize>,
+    /// `name` or `name as alias`.
+    pub item: Range<usize>,
+    /// The statement's last item, where a new name goes.
+    pub last_item: Range<usize>,
+    /// `from m import (a, b)`.
+    pub parenthesized: bool,
 }
 
 #[derive(Debug)]
@@ -391,6 +408,9 @@ impl<'t> Collector<'t, '_> {
         }
         let mut c = node.walk();
         let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut c).collect();
+        let last_item = names.last().map_or(0..0, |n| n.byte_range());
+        let mut c = node.walk();
+        let parenthesized = node.children(&mut c).any(|n| n.kind() == "(");
         for n in names {
             let (name, bound) = match n.kind() {
                 "dotted_name" => {
@@ -412,6 +432,12 @@ impl<'t> Collector<'t, '_> {
                 Binding::From {
                     module: module.clone(),
                     name,
+                    site: ImportSite {
+                        stmt: node.byte_range(),
+                        item: n.byte_range(),
+                        last_item: last_item.clone(),
+                        parenthesized,
+                    },
                 },
             );
         }
@@ -639,14 +665,26 @@ mod tests {
                 b["h"],
                 vec![Binding::From {
                     module: ".m".into(),
-                    name: "g".into()
+                    name: "g".into(),
+                    site: ImportSite {
+                        stmt: 27..51,
+                        item: 42..48,
+                        last_item: 50..51,
+                        parenthesized: false,
+                    },
                 }]
             );
             assert_eq!(
                 b["k"],
                 vec![Binding::From {
                     module: ".m".into(),
-                    name: "k".into()
+                    name: "k".into(),
+                    site: ImportSite {
+                        stmt: 27..51,
+                        item: 50..51,
+                        last_item: 50..51,
+                        parenthesized: false,
+                    },
                 }]
             );
             assert_eq!(facts.star_imports, vec!["x".to_string()]);

@@ -97,6 +97,9 @@ pub struct Settings {
     pub quiet: bool,
     pub keep_in_raises: bool,
     pub docs: bool,
+    /// Source roots for module names (config `src`), absolute; empty: find packages
+    /// by their `__init__.py` files.
+    pub src_roots: Vec<PathBuf>,
     pub config_path: Option<PathBuf>,
 }
 
@@ -198,6 +201,13 @@ impl Settings {
             quiet: common.quiet,
             keep_in_raises: !common.no_keep_in_raises && cfg.keep_in_raises.unwrap_or(true),
             docs: cfg.docs.unwrap_or(false),
+            src_roots: cfg
+                .src
+                .clone()
+                .unwrap_or_default()
+                .iter()
+                .map(|s| crate::paths::absolute(&config_root, Path::new(s)))
+                .collect(),
             config_path: loaded.map(|l| l.path),
         })
     }

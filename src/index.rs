@@ -1,0 +1,218 @@
+//! The project index: what the scanned tree's modules define and re-export.
+//!
+//! Built in one parallel pass before matching. To stay cheap it parses only the files
+//! that can define a rule's function (`def NAME`, found by byte search) and the
+//! `__init__.py` files that mention a rule's name (re-exports); every other file is read
+//! once and never parsed here. It lets the matcher follow `from pkg import f` through
+//! `pkg/__init__.py` to the `def`, and know when a name is really an `async def`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use aho_corasick::AhoCorasick;
+
+use crate::lines::LineIndex;
+use crate::modules::{absolute_import, ModulePath};
+use crate::scope::Binding;
+
+/// A module-level name in the index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// Defined here: `def` or `async def`, at `path:line`.
+    Def { is_async: bool, location: String },
+    /// Re-exported from elsewhere: the qualified name it refers to.
+    Alias(String),
+}
+
+#[derive(Debug, Default)]
+pub struct ProjectIndex {
+    /// `pkg.mod` → name → entry.
+    modules: HashMap<String, HashMap<String, Entry>>,
+}
+
+/// How far re-export chains are followed (they can loop).
+const MAX_CHAIN: usize = 16;
+
+impl ProjectIndex {
+    pub fn is_empty(&self) -> bool {
+        self.modules.is_empty()
+    }
+
+    pub fn module_count(&self) -> usize {
+        self.modules.len()
+    }
+
+    fn lookup(&self, qualified: &str) -> Option<&Entry> {
+        let (module, name) = qualified.rsplit_once('.')?;
+        self.modules.get(module)?.get(name)
+    }
+
+    /// `qualified`, then every name it re-exports in turn, ending at a definition when
+    /// the index knows it.
+    pub fn chain(&self, qualified: &str) -> (Vec<String>, Option<&Entry>) {
+        let mut names = vec![qualified.to_string()];
+        let mut current = qualified.to_string();
+        for _ in 0..MAX_CHAIN {
+            match self.lookup(&current) {
+                Some(Entry::Alias(target)) if !names.contains(target) => {
+                    names.push(target.clone());
+                    current = target.clone();
+                }
+                Some(def @ Entry::Def { .. }) => return (names, Some(def)),
+                _ => break,
+            }
+        }
+        (names, None)
+    }
+
+    /// The definition `qualified` finally refers to, or itself.
+    pub fn canonical(&self, qualified: &str) -> String {
+        self.chain(qualified)
+            .0
+            .pop()
+            .unwrap_or_else(|| qualified.to_string())
+    }
+
+    pub fn merge(&mut self, module: String, names: HashMap<String, Entry>) {
+        self.modules.entry(module).or_default().extend(names);
+    }
+}
+
+/// Decides from bytes alone whether a file goes into the index.
+pub struct IndexFilter {
+    names: AhoCorasick,
+}
+
+impl IndexFilter {
+    pub fn new(needles: &[String]) -> Self {
+        IndexFilter {
+            names: AhoCorasick::new(needles).expect("rule names are short identifiers"),
+        }
+    }
+
+    /// Does `source` define one of the names (`def NAME`), or, for a package's
+    /// `__init__`, mention one?
+    pub fn wants(&self, path: &Path, source: &[u8]) -> bool {
+        let is_init = path.file_stem().is_some_and(|s| s == "__init__");
+        if is_init {
+            return self.names.is_match(source);
+        }
+        self.names
+            .find_iter(source)
+            .any(|m| preceded_by_def(source, m.start()))
+    }
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Is the name at `at` written as `def NAME`?
+fn preceded_by_def(source: &[u8], at: usize) -> bool {
+    let mut i = at;
+    while i > 0 && matches!(source[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    i != at && i >= 3 && &source[i - 3..i] == b"def" && (i == 3 || !is_ident_byte(source[i - 4]))
+}
+
+/// The module-level definitions and re-exports of one parsed file.
+pub fn file_entries(module: &ModulePath, display: &str, source: &[u8]) -> HashMap<String, Entry> {
+    let text = crate::parse::parse_text(source);
+    let tree = crate::parse::parse(&text);
+    let facts = crate::scope::collect(&tree, &text);
+    let lines = LineIndex::new(&text);
+    let mut out = HashMap::new();
+    for (name, bindings) in &facts.scopes[0].bindings {
+        // A name bound more than once at module level is ambiguous; the last `def`
+        // or import wins, as it would at run time for straight-line code.
+        let entry = bindings.iter().rev().find_map(|b| match b {
+            Binding::Def { is_async, at } => Some(Entry::Def {
+                is_async: *is_async,
+                location: format!("{display}:{}", lines.line_of(*at) + 1),
+            }),
+            Binding::From {
+                module: m,
+                name: imported,
+                ..
+            } => absolute_import(Some(module), m)
+                .map(|abs| Entry::Alias(format!("{abs}.{imported}"))),
+            Binding::Module { .. } | Binding::Other => None,
+        });
+        if let Some(e) = entry {
+            out.insert(name.clone(), e);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(name: &str, is_package: bool) -> ModulePath {
+        ModulePath {
+            name: name.into(),
+            is_package,
+        }
+    }
+
+    #[test]
+    fn def_detection_by_bytes() {
+        let f = IndexFilter::new(&["get".into()]);
+        assert!(f.wants(Path::new("a.py"), b"def get():\n"));
+        assert!(f.wants(Path::new("a.py"), b"async def  get():\n"));
+        assert!(!f.wants(Path::new("a.py"), b"x = get()\nundef get\n"));
+        assert!(!f.wants(Path::new("a.py"), b"fundef get"));
+        assert!(f.wants(Path::new("pkg/__init__.py"), b"from .m import get\n"));
+    }
+
+    #[test]
+    fn follows_reexports_to_the_definition() {
+        let mut idx = ProjectIndex::default();
+        let init = file_entries(
+            &m("pkg", true),
+            "pkg/__init__.py",
+            b"from .impl import get\nfrom .impl import other as get2\n",
+        );
+        let imp = file_entries(
+            &m("pkg.impl", false),
+            "pkg/impl.py",
+            b"def get():\n    pass\n\nasync def other():\n    pass\n",
+        );
+        idx.merge("pkg".into(), init);
+        idx.merge("pkg.impl".into(), imp);
+        let (names, def) = idx.chain("pkg.get");
+        assert_eq!(
+            names,
+            vec!["pkg.get".to_string(), "pkg.impl.get".to_string()]
+        );
+        assert_eq!(
+            def,
+            Some(&Entry::Def {
+                is_async: false,
+                location: "pkg/impl.py:1".into()
+            })
+        );
+        let (_, def) = idx.chain("pkg.get2");
+        assert!(matches!(def, Some(Entry::Def { is_async: true, .. })));
+        assert_eq!(idx.canonical("pkg.get"), "pkg.impl.get");
+        assert_eq!(idx.canonical("elsewhere.get"), "elsewhere.get");
+    }
+
+    #[test]
+    fn chains_that_loop_stop() {
+        let mut idx = ProjectIndex::default();
+        idx.merge(
+            "a".into(),
+            HashMap::from([("f".to_string(), Entry::Alias("b.f".into()))]),
+        );
+        idx.merge(
+            "b".into(),
+            HashMap::from([("f".to_string(), Entry::Alias("a.f".into()))]),
+        );
+        let (names, def) = idx.chain("a.f");
+        assert_eq!(names.len(), 2);
+        assert_eq!(def, None);
+    }
+}

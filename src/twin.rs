@@ -1,0 +1,197 @@
+//! Edits for async twins (`replace-with`): rename the callee, and make the import that
+//! brought the old name bring the new one.
+//!
+//! The existing `from ... import` statement is extended in its own style (one line,
+//! parenthesised, multi-line with a trailing comma); the old name is replaced instead of
+//! kept only when nothing else in the file mentions it. Untouched code is never
+//! reformatted.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::edit::Edit;
+use crate::matcher::{Action, Finding};
+use crate::scope::{Binding, FileFacts, ImportSite};
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Whole-word occurrences of `word` in `source`.
+fn word_count(source: &[u8], word: &[u8]) -> usize {
+    memchr::memmem::find_iter(source, word)
+        .filter(|&i| {
+            let before = i.checked_sub(1).map(|j| source[j]);
+            let after = source.get(i + word.len()).copied();
+            !before.is_some_and(is_ident_byte) && !after.is_some_and(is_ident_byte)
+        })
+        .count()
+}
+
+/// The line break used at the end of the line holding `at`.
+fn line_break_at(source: &[u8], at: usize) -> (usize, &'static str) {
+    match memchr::memchr(b'\n', &source[at..]) {
+        Some(i) if at + i > 0 && source[at + i - 1] == b'\r' => (at + i - 1, "\r\n"),
+        Some(i) => (at + i, "\n"),
+        None => (source.len(), "\n"),
+    }
+}
+
+/// Add `new` to the statement at `site`, after its last item.
+fn extend_import(source: &[u8], site: &ImportSite, new: &str) -> Edit {
+    let end = site.last_item.end;
+    let mut i = end;
+    while matches!(source.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    let trailing_comma = source.get(i) == Some(&b',');
+    if site.parenthesized && trailing_comma {
+        let close = site.stmt.end.saturating_sub(1);
+        let multi_line = source[i..close].contains(&b'\n');
+        if multi_line {
+            // `    b,  # note\n)` → a new line with the last item's indentation,
+            // after any comment on the last item's line.
+            let line_start = source[..site.last_item.start]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            let indent: Vec<u8> = source[line_start..site.last_item.start]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .copied()
+                .collect();
+            let (at, nl) = line_break_at(source, i);
+            let mut text = nl.as_bytes().to_vec();
+            text.extend_from_slice(&indent);
+            text.extend_from_slice(new.as_bytes());
+            text.push(b',');
+            return Edit::insert(at, text);
+        }
+        return Edit::insert(i + 1, format!(" {new},"));
+    }
+    Edit::insert(end, format!(", {new}"))
+}
+
+/// The edits for every `replace-with` finding of a file.
+pub fn edits(source: &[u8], facts: &FileFacts<'_>, findings: &[Finding]) -> Vec<Edit> {
+    let mut out = Vec::new();
+    // Import items to update, with the renamed call sites that used them.
+    let mut by_item: BTreeMap<(usize, usize), (ImportSite, String, Vec<Range<usize>>)> =
+        BTreeMap::new();
+    for f in findings {
+        let Action::ReplaceWith(new) = &f.action else {
+            continue;
+        };
+        out.push(Edit::replace(f.callee_name.clone(), new.as_bytes()));
+        if let Some(site) = &f.import {
+            by_item
+                .entry((site.item.start, site.item.end))
+                .or_insert_with(|| (site.clone(), new.clone(), Vec::new()))
+                .2
+                .push(f.callee_name.clone());
+        }
+    }
+    let module_binds = |name: &str| facts.scopes[0].bindings.contains_key(name);
+    for (site, new, calls) in by_item.into_values() {
+        if module_binds(&new) || word_count(&source[site.stmt.clone()], new.as_bytes()) > 0 {
+            continue; // the file already has the twin
+        }
+        // The name the import binds (`alias` in `name as alias`).
+        let bound = calls
+            .first()
+            .map(|r| &source[r.clone()])
+            .unwrap_or_default();
+        let in_item = word_count(&source[site.item.clone()], bound);
+        let elsewhere = word_count(source, bound) - in_item - calls.len();
+        let bound_elsewhere = facts.scopes[0]
+            .bindings
+            .get(std::str::from_utf8(bound).unwrap_or(""))
+            .is_some_and(|b| b.iter().any(|x| !matches!(x, Binding::From { .. })));
+        if elsewhere == 0 && !bound_elsewhere {
+            out.push(Edit::replace(site.item.clone(), new.as_bytes()));
+        } else {
+            out.push(extend_import(source, &site, &new));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fixer::fix_source;
+    use crate::matcher::FileContext;
+    use crate::rules::RuleSet;
+
+    fn twin(src: &str) -> String {
+        let rules = RuleSet::new(&[], &[], &[("get".into(), "get_async".into())]).unwrap();
+        let ctx = FileContext {
+            module: None,
+            index: None,
+            keep_in_raises: true,
+        };
+        String::from_utf8(fix_source(src.as_bytes(), &rules, ctx).unwrap().output).unwrap()
+    }
+
+    #[test]
+    fn replaces_unused_old_name() {
+        assert_eq!(
+            twin("from m import get\nasync def a():\n    return await get()\n"),
+            "from m import get_async\nasync def a():\n    return await get_async()\n"
+        );
+    }
+
+    #[test]
+    fn keeps_old_name_still_used() {
+        assert_eq!(
+            twin("from m import get, other\nx = get()\nasync def a():\n    return await get()\n"),
+            "from m import get, other, get_async\nx = get()\nasync def a():\n    return await get_async()\n"
+        );
+    }
+
+    #[test]
+    fn multi_line_parenthesised_with_trailing_comma_and_comment() {
+        let src = "from m import (\n    get,\n    other,  # note\n)\nget()\nasync def a():\n    await get()\n";
+        let want = "from m import (\n    get,\n    other,  # note\n    get_async,\n)\nget()\nasync def a():\n    await get_async()\n";
+        assert_eq!(twin(src), want);
+    }
+
+    #[test]
+    fn one_line_parenthesised() {
+        assert_eq!(
+            twin("from m import (get, x,)\nget\nasync def a():\n    await get()\n"),
+            "from m import (get, x, get_async,)\nget\nasync def a():\n    await get_async()\n"
+        );
+        assert_eq!(
+            twin("from m import (get, x)\nget\nasync def a():\n    await get()\n"),
+            "from m import (get, x, get_async)\nget\nasync def a():\n    await get_async()\n"
+        );
+    }
+
+    #[test]
+    fn alias_and_module_attribute() {
+        assert_eq!(
+            twin("from m import get as g\nasync def a():\n    await g()\n"),
+            "from m import get_async\nasync def a():\n    await get_async()\n"
+        );
+        assert_eq!(
+            twin("import m\nasync def a():\n    await m.get()\n"),
+            "import m\nasync def a():\n    await m.get_async()\n"
+        );
+    }
+
+    #[test]
+    fn twin_already_imported() {
+        assert_eq!(
+            twin("from m import get, get_async\nget\nasync def a():\n    await get()\n"),
+            "from m import get, get_async\nget\nasync def a():\n    await get_async()\n"
+        );
+    }
+
+    #[test]
+    fn crlf_multi_line() {
+        let src =
+            "from m import (\r\n    get,\r\n)\r\nget\r\nasync def a():\r\n    await get()\r\n";
+        let want = "from m import (\r\n    get,\r\n    get_async,\r\n)\r\nget\r\nasync def a():\r\n    await get_async()\r\n";
+        assert_eq!(twin(src), want);
+    }
+}
