@@ -72,12 +72,14 @@ fn extend_import(source: &[u8], site: &ImportSite, new: &str) -> Edit {
     Edit::insert(end, format!(", {new}"))
 }
 
+/// An import item to update: its site, the twin's name, the renamed calls that used it.
+type ItemUse = (ImportSite, String, Vec<Range<usize>>);
+
 /// The edits for every `replace-with` finding of a file.
 pub fn edits(source: &[u8], facts: &FileFacts<'_>, findings: &[Finding]) -> Vec<Edit> {
     let mut out = Vec::new();
     // Import items to update, with the renamed call sites that used them.
-    let mut by_item: BTreeMap<(usize, usize), (ImportSite, String, Vec<Range<usize>>)> =
-        BTreeMap::new();
+    let mut by_item: BTreeMap<(usize, usize), ItemUse> = BTreeMap::new();
     for f in findings {
         let Action::ReplaceWith(new) = &f.action else {
             continue;
