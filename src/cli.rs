@@ -57,6 +57,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         output_format: OutputFormat,
     },
+    /// List synchronous functions of the tree that are awaited somewhere.
+    Suggest {
+        #[command(flatten)]
+        common: Common,
+        /// How to print suggestions.
+        #[arg(long, value_enum, default_value_t = SuggestFormat::Text)]
+        output_format: SuggestFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SuggestFormat {
+    Text,
+    Json,
 }
 
 impl Command {
@@ -65,7 +79,8 @@ impl Command {
             Command::Diff { common, .. }
             | Command::Fix { common, .. }
             | Command::Patch { common, .. }
-            | Command::Check { common, .. } => common,
+            | Command::Check { common, .. }
+            | Command::Suggest { common, .. } => common,
         }
     }
 }

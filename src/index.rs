@@ -122,6 +122,16 @@ pub fn file_entries(module: &ModulePath, display: &str, source: &[u8]) -> HashMa
     let tree = crate::parse::parse(&text);
     let facts = crate::scope::collect(&tree, &text);
     let lines = LineIndex::new(&text);
+    entries_from_facts(module, display, &facts, &lines)
+}
+
+/// The module-level definitions and re-exports among a file's facts.
+pub fn entries_from_facts(
+    module: &ModulePath,
+    display: &str,
+    facts: &crate::scope::FileFacts<'_>,
+    lines: &LineIndex,
+) -> HashMap<String, Entry> {
     let mut out = HashMap::new();
     for (name, bindings) in &facts.scopes[0].bindings {
         // A name bound more than once at module level is ambiguous; the last `def`

@@ -21,6 +21,7 @@ pub mod render;
 pub mod rules;
 pub mod scope;
 pub mod settings;
+pub mod suggest;
 pub mod summary;
 pub mod twin;
 pub mod write;
@@ -145,6 +146,29 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)
         .build()?;
+    if let Mode::Suggest { format } = settings.mode {
+        let suggestions = suggest::suggest(&files, settings, &pool);
+        let text = match format {
+            cli::SuggestFormat::Text => suggest::render_text(&suggestions),
+            cli::SuggestFormat::Json => suggest::render_json(&suggestions),
+        };
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes()).or_else(ignore_broken_pipe)?;
+        out.flush().or_else(ignore_broken_pipe)?;
+        if !settings.quiet {
+            let high = suggestions
+                .iter()
+                .filter(|s| s.confidence == "high")
+                .count();
+            let _ = writeln!(
+                stderr.lock(),
+                "unawait: {} files scanned; {} awaited synchronous functions ({high} high confidence)",
+                files.len(),
+                suggestions.len()
+            );
+        }
+        return Ok(if had_error { exit::ERROR } else { exit::OK });
+    }
     let mut sink = Sink::open(settings)?;
     let mut summary = summary::Summary::default();
     let mut stdout_closed = false;

@@ -179,7 +179,7 @@ pub fn process(
                 report.status = Status::Skipped(e.to_string());
             }
         }
-        Mode::Check { .. } => {}
+        Mode::Check { .. } | Mode::Suggest { .. } => {}
     }
     report
 }

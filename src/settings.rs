@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::cli::{ColorChoice, Command, OutputFormat};
+use crate::cli::{ColorChoice, Command, OutputFormat, SuggestFormat};
 use crate::config::{self, Loaded};
 use crate::rules::RuleSet;
 
@@ -41,6 +41,7 @@ pub enum Mode {
     Fix { backup: Option<String> },
     Patch { output: PathBuf },
     Check { format: OutputFormat },
+    Suggest { format: SuggestFormat },
 }
 
 /// Paths to skip during a walk, matched against the path relative to `root` and
@@ -135,11 +136,16 @@ impl Settings {
             .into_iter()
             .collect();
         replace_with.extend(common.replace_with.iter().cloned());
-        let rules =
+        let suggesting = matches!(command, Command::Suggest { .. });
+        let no_rules = functions.is_empty() && methods.is_empty() && replace_with.is_empty();
+        let rules = if suggesting && no_rules {
+            RuleSet::default() // `suggest` finds the rules; it needs none
+        } else {
             RuleSet::new(&functions, &methods, &replace_with).map_err(|e| match &loaded {
                 Some(l) if common.functions.is_empty() => anyhow!("{}: {e}", l.path.display()),
                 _ => e,
-            })?;
+            })?
+        };
 
         let mut globs: Vec<String> = if common.no_ignore {
             Vec::new()
@@ -180,6 +186,9 @@ impl Settings {
             }
             Command::Patch { output, .. } => Mode::Patch { output },
             Command::Check { output_format, .. } => Mode::Check {
+                format: output_format,
+            },
+            Command::Suggest { output_format, .. } => Mode::Suggest {
                 format: output_format,
             },
         };
