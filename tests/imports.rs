@@ -1,0 +1,247 @@
+//! Import-aware matching, end to end: qualified rules, re-exports, relative imports,
+//! async test doubles, aliases, shadowing, async twins and `suggest`.
+
+use std::path::Path;
+use std::process::Command;
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// Run unawait in `dir`; returns (exit code, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_unawait"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn read(dir: &Path, path: &str) -> String {
+    std::fs::read_to_string(dir.join(path)).unwrap()
+}
+
+/// The `line:col` of every finding `check` prints.
+fn findings(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(|l| {
+            let mut parts = l.splitn(4, ':');
+            let path = parts.next().unwrap();
+            format!("{path}:{}", parts.next().unwrap())
+        })
+        .collect()
+}
+
+const PKG: &[(&str, &str)] = &[
+    ("app/__init__.py", ""),
+    ("app/api/__init__.py", ""),
+    ("app/api/deep/__init__.py", ""),
+    ("app/ws/__init__.py", "from .manager import get_manager\n"),
+    (
+        "app/ws/manager.py",
+        "def get_manager():\n    return object()\n\n\nasync def get_manager_async():\n    return object()\n",
+    ),
+    (
+        "app/api/views.py",
+        "from app.ws import get_manager\n\n\nasync def view():\n    return await get_manager()\n",
+    ),
+    (
+        "app/api/deep/handlers.py",
+        "from ...ws.manager import get_manager as gm\nfrom ... import ws\n\n\nasync def h():\n    await gm()\n    await ws.get_manager()\n",
+    ),
+    (
+        "app/api/third.py",
+        "from thirdparty import get_manager\n\n\nasync def t():\n    await get_manager()\n",
+    ),
+    (
+        "tests/helpers.py",
+        "async def get_manager():\n    return 1\n",
+    ),
+    (
+        "tests/test_views.py",
+        "from tests.helpers import get_manager\n\n\nasync def test_it():\n    await get_manager()\n",
+    ),
+    ("tests/__init__.py", ""),
+];
+
+#[test]
+fn qualified_rule_follows_reexport_relative_and_alias_but_not_third_party() {
+    let dir = tree(PKG);
+    let (code, out, _) = run(
+        dir.path(),
+        &["check", "-q", "-f", "app.ws.manager.get_manager"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&out),
+        vec![
+            "app/api/deep/handlers.py:6",
+            "app/api/deep/handlers.py:7",
+            "app/api/views.py:5",
+        ]
+    );
+}
+
+#[test]
+fn qualified_rule_named_by_its_reexport_matches_the_definition_too() {
+    let dir = tree(PKG);
+    let (_, out, _) = run(dir.path(), &["check", "-q", "-f", "app.ws.get_manager"]);
+    assert_eq!(
+        findings(&out),
+        vec![
+            "app/api/deep/handlers.py:6",
+            "app/api/deep/handlers.py:7",
+            "app/api/views.py:5",
+        ]
+    );
+}
+
+#[test]
+fn bare_rule_strips_third_party_but_never_the_async_test_double() {
+    let dir = tree(PKG);
+    let (code, out, err) = run(dir.path(), &["check", "-f", "get_manager"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&out),
+        vec![
+            "app/api/deep/handlers.py:6",
+            "app/api/deep/handlers.py:7",
+            "app/api/third.py:5",
+            "app/api/views.py:5",
+        ]
+    );
+    assert!(
+        err.contains("tests/test_views.py:5:5: kept `get_manager`: name refers to an async def at tests/helpers.py:1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn parameter_named_like_the_function_is_left_alone() {
+    let dir = tree(&[(
+        "m.py",
+        "def get_manager():\n    pass\n\n\nasync def f(get_manager):\n    await get_manager()\n\n\nasync def g():\n    await get_manager()\n",
+    )]);
+    let (_, out, _) = run(dir.path(), &["check", "-q", "-f", "m.get_manager"]);
+    assert_eq!(findings(&out), vec!["m.py:10"]);
+}
+
+#[test]
+fn src_setting_roots_module_names() {
+    let dir = tree(&[
+        (
+            "pyproject.toml",
+            "[tool.unawait]\nfunctions = ['lib.core.get_manager']\nsrc = ['src']\n",
+        ),
+        ("src/lib/core.py", "def get_manager():\n    pass\n"),
+        (
+            "src/lib/use.py",
+            "from lib.core import get_manager\n\n\nasync def f():\n    await get_manager()\n",
+        ),
+    ]);
+    let (code, out, _) = run(dir.path(), &["check", "-q"]);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&out), vec!["src/lib/use.py:5"]);
+}
+
+#[test]
+fn replace_with_extends_parenthesised_multi_line_import() {
+    let dir = tree(&[
+        ("app/__init__.py", ""),
+        ("app/ws.py", "def get_manager():\n    pass\n\n\nasync def get_manager_async():\n    pass\n"),
+        (
+            "app/use.py",
+            "from app.ws import (\n    get_manager,\n    other,  # keep me\n)\n\nSYNC = get_manager()\n\n\nasync def f():\n    return await get_manager()\n",
+        ),
+    ]);
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "fix",
+            "--replace-with",
+            "app.ws.get_manager=get_manager_async",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(dir.path(), "app/use.py"),
+        "from app.ws import (\n    get_manager,\n    other,  # keep me\n    get_manager_async,\n)\n\nSYNC = get_manager()\n\n\nasync def f():\n    return await get_manager_async()\n"
+    );
+}
+
+#[test]
+fn replace_with_from_config_replaces_an_unused_name() {
+    let dir = tree(&[
+        (
+            "pyproject.toml",
+            "[tool.unawait]\nfunctions = []\n[tool.unawait.replace-with]\n\"get_manager\" = \"get_manager_async\"\n",
+        ),
+        ("use.py", "from app.ws import get_manager as gm\n\n\nasync def f():\n    return await gm()\n"),
+    ]);
+    let (code, _, err) = run(dir.path(), &["fix"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(dir.path(), "use.py"),
+        "from app.ws import get_manager_async\n\n\nasync def f():\n    return await get_manager_async()\n"
+    );
+}
+
+const SUGGEST_TREE: &[(&str, &str)] = &[
+    ("app/__init__.py", "from .core import get_manager\n"),
+    (
+        "app/core.py",
+        "import functools\n\n\ndef get_manager():\n    return 1\n\n\n@functools.cache\ndef cached():\n    return 2\n\n\ndef make_task():\n    return loop.create_task(x())\n\n\nasync def real():\n    return 3\n\n\nclass Client:\n    def fetch(self):\n        return 4\n\n    async def run(self):\n        return await self.fetch()\n",
+    ),
+    (
+        "app/use.py",
+        "from app import get_manager\nfrom app.core import cached, make_task, real\n\n\nasync def f():\n    await get_manager()\n    await get_manager()\n    await cached()\n    await make_task()\n    await real()\n",
+    ),
+    (
+        "tests/test_neg.py",
+        "import pytest\nfrom app.core import get_manager\n\n\nasync def test_neg():\n    await get_manager()\n    with pytest.raises(TypeError):\n        await get_manager()\n",
+    ),
+];
+
+#[test]
+fn suggest_text_lists_most_awaited_first_with_snippet() {
+    let dir = tree(SUGGEST_TREE);
+    let (code, out, _) = run(dir.path(), &["suggest", "-q"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "awaits  files  confidence  function  (defined at)\n\
+         \x20    3      2  high        app.core.get_manager  (app/core.py:4)\n\
+         \x20    1      1  review      app.core.Client.fetch  (app/core.py:22) [method]\n\
+         \x20    1      1  review      app.core.cached  (app/core.py:9) [decorated]\n\
+         \x20    1      1  review      app.core.make_task  (app/core.py:13) [returns a call]\n\
+         \n# Paste into pyproject.toml (high confidence only; check `review` ones by hand):\n\
+         [tool.unawait]\nfunctions = [\n    \"app.core.get_manager\",\n]\n"
+    );
+}
+
+#[test]
+fn suggest_json_has_the_documented_fields() {
+    let dir = tree(SUGGEST_TREE);
+    let (code, out, _) = run(dir.path(), &["suggest", "-q", "--output-format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let first = &v[0];
+    assert_eq!(first["function"], "app.core.get_manager");
+    assert_eq!(first["defined_at"], "app/core.py:4");
+    assert_eq!(first["awaits"], 3);
+    assert_eq!(first["files"], 2);
+    assert_eq!(first["confidence"], "high");
+    assert_eq!(v.as_array().unwrap().len(), 4);
+}
