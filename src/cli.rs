@@ -132,6 +132,10 @@ pub struct Common {
     #[arg(long)]
     pub no_keep_in_raises: bool,
 
+    /// Also fix Python blocks in Markdown and reST files found in walks (config `docs`).
+    #[arg(long)]
+    pub docs: bool,
+
     /// Number of worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,

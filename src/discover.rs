@@ -14,12 +14,22 @@ use crate::settings::Settings;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     Python,
+    /// A Jupyter notebook: its code cells (see `embedded::notebook`).
+    Notebook,
+    /// Markdown: fenced Python blocks, with `docs` (see `embedded::docs`).
+    Markdown,
+    /// reST: Python code directives, with `docs`.
+    Rst,
 }
 
 impl FileKind {
-    fn of(path: &Path, explicit: bool) -> Option<FileKind> {
+    fn of(path: &Path, explicit: bool, docs: bool) -> Option<FileKind> {
         match path.extension().and_then(|e| e.to_str()) {
             Some("py" | "pyi") => Some(FileKind::Python),
+            Some("ipynb") => Some(FileKind::Notebook),
+            // Documents are walked with `docs`; one named explicitly is always read.
+            Some("md" | "markdown") if docs || explicit => Some(FileKind::Markdown),
+            Some("rst") if docs || explicit => Some(FileKind::Rst),
             // A file named explicitly is Python whatever its name (a script, say).
             _ if explicit => Some(FileKind::Python),
             _ => None,
@@ -72,7 +82,7 @@ pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
             }
         };
         if !meta.is_dir() {
-            if let Some(kind) = FileKind::of(root, true) {
+            if let Some(kind) = FileKind::of(root, true, settings.docs) {
                 push(&mut files, root.clone(), kind);
             }
             continue;
@@ -100,7 +110,7 @@ pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
                         continue;
                     }
                     let path = entry.into_path();
-                    if let Some(kind) = FileKind::of(&path, false) {
+                    if let Some(kind) = FileKind::of(&path, false, settings.docs) {
                         push(&mut files, path, kind);
                     }
                 }

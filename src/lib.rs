@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod edit;
+pub mod embedded;
 pub mod fixer;
 pub mod index;
 pub mod lines;
@@ -208,6 +209,10 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
             if let Status::Skipped(why) = &report.status {
                 had_error = true;
                 let _ = writeln!(err, "unawait: {}: {why}", report.display);
+            }
+            for note in &report.notes {
+                had_error = true;
+                let _ = writeln!(err, "unawait: {}: {note}", report.display);
             }
             if !settings.quiet {
                 for f in &report.findings {

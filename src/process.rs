@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
 
-use crate::discover::Candidate;
+use crate::discover::{Candidate, FileKind};
 use crate::fixer::{self, Located, SourceError};
 use crate::index::{self, Entry, IndexFilter, ProjectIndex};
 use crate::matcher::{Action, FileContext};
@@ -37,6 +37,9 @@ pub struct FileReport {
     pub findings: Vec<Located>,
     /// What goes to stdout for this file (a diff, or check lines).
     pub stdout: Vec<u8>,
+    /// Parts of a notebook or document left unchanged because of a problem (a cell
+    /// with a syntax error), one line each; they make the exit status 2.
+    pub notes: Vec<String>,
 }
 
 impl FileReport {
@@ -96,7 +99,8 @@ pub fn first_look(
         };
     }
     let wanted = prefilter.wants(&source);
-    let entries = if filter.wants(&candidate.path, &source) {
+    let is_python = candidate.kind == FileKind::Python;
+    let entries = if is_python && filter.wants(&candidate.path, &source) {
         ModulePath::for_file_in(&candidate.absolute, &settings.src_roots).map(|m| {
             let display = crate::paths::display(&candidate.path);
             let entries = index::file_entries(&m, &display, &source);
@@ -122,6 +126,7 @@ pub fn process(
         parsed: false,
         findings: Vec::new(),
         stdout: Vec::new(),
+        notes: Vec::new(),
     };
     let source = match std::fs::read(&candidate.path) {
         Ok(s) => s,
@@ -151,7 +156,20 @@ pub fn process(
         index: Some(index),
         keep_in_raises: settings.keep_in_raises,
     };
-    let fixed = match fixer::fix_source(&source, &settings.rules, ctx) {
+    let result = match candidate.kind {
+        FileKind::Python => fixer::fix_source(&source, &settings.rules, ctx),
+        kind => match crate::embedded::fix_file(kind, &source, &settings.rules, ctx, prefilter) {
+            Ok(e) => {
+                report.notes = e.notes;
+                Ok(e.fixed)
+            }
+            Err(why) => {
+                report.status = Status::Skipped(why);
+                return report;
+            }
+        },
+    };
+    let fixed = match result {
         Ok(f) => f,
         Err(e @ SourceError::Syntax { .. }) | Err(e @ SourceError::Internal(_)) => {
             report.status = Status::Skipped(e.to_string());

@@ -209,7 +209,7 @@ impl Settings {
             color,
             quiet: common.quiet,
             keep_in_raises: !common.no_keep_in_raises && cfg.keep_in_raises.unwrap_or(true),
-            docs: cfg.docs.unwrap_or(false),
+            docs: common.docs || cfg.docs.unwrap_or(false),
             src_roots: cfg
                 .src
                 .clone()

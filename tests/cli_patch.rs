@@ -1,0 +1,671 @@
+//! `unawait diff` and `unawait patch`: headers, paths, patches that apply, colour, and a
+//! reader that goes away.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use common::*;
+
+const F: &str = "get_manager";
+
+/// A file whose only change is on its last line, which has no newline.
+const NO_FINAL_NEWLINE: &[u8] =
+    b"from svc import get_manager\n\nasync def h():\n    return await get_manager()";
+
+/// Files with everything a patch tool may trip over.
+fn tricky_files() -> Vec<(&'static str, Vec<u8>)> {
+    let mut far = String::from("from svc import get_manager\n\n\nasync def h():\n");
+    for i in 0..40 {
+        if i == 1 || i == 30 || i == 38 {
+            far.push_str(&format!("    v{i} = await get_manager()\n"));
+        } else {
+            far.push_str(&format!("    v{i} = {i}\n"));
+        }
+    }
+    vec![
+        ("plain.py", SRC.as_bytes().to_vec()),
+        ("pkg/sub/deep.py", SRC.as_bytes().to_vec()),
+        (
+            "crlf.py",
+            b"from svc import get_manager\r\n\r\nasync def h():\r\n    return await get_manager()\r\n"
+                .to_vec(),
+        ),
+        (
+            "mixed.py",
+            b"from svc import get_manager\n\r\nasync def h():\r\n\tx = await get_manager()\n\treturn x\r\n"
+                .to_vec(),
+        ),
+        ("nonl.py", NO_FINAL_NEWLINE.to_vec()),
+        (
+            "crlf_nonl.py",
+            b"from svc import get_manager\r\n\r\nasync def h():\r\n    return await get_manager()"
+                .to_vec(),
+        ),
+        ("my dir/a b.py", SRC.as_bytes().to_vec()),
+        (
+            "latin1.py",
+            b"# -*- coding: latin-1 -*-\nfrom svc import get_manager\n\nasync def h():\n    s = \"caf\xe9\"\n    return await get_manager(s)\n"
+                .to_vec(),
+        ),
+        (
+            "bom.py",
+            b"\xef\xbb\xbfawait_me = 1\nfrom svc import get_manager\nasync def h():\n    return await get_manager()\n"
+                .to_vec(),
+        ),
+        ("\u{e9}t\u{e9}.py", SRC.as_bytes().to_vec()),
+        ("far.py", far.into_bytes()),
+        (
+            "first_line.py",
+            b"async def h(): return await get_manager()\n# tail\n".to_vec(),
+        ),
+    ]
+}
+
+fn without(mut files: BTreeMap<String, Vec<u8>>, name: &str) -> BTreeMap<String, Vec<u8>> {
+    files.remove(name);
+    files
+}
+
+fn restore(t: &Tree, files: &BTreeMap<String, Vec<u8>>) {
+    for (name, bytes) in files {
+        t.write(name, bytes);
+    }
+}
+
+#[test]
+fn patch_applies_with_git_apply_and_gives_what_fix_gives() {
+    let t = Tree::git();
+    for (name, bytes) in tricky_files() {
+        t.write(name, bytes);
+    }
+    let original = t.files();
+    let r = t.run(&["patch", "-f", F, "-o", "fix.patch"]);
+    r.code(0);
+    assert_eq!(r.out(), "", "patch -o FILE writes nothing to stdout");
+    let patch = t.read("fix.patch");
+    assert_eq!(
+        without(t.files(), "fix.patch"),
+        original,
+        "patch changes no file"
+    );
+    // Every file has a change.
+    let text = String::from_utf8_lossy(&patch);
+    assert_eq!(
+        text.matches("diff --git ").count(),
+        tricky_files().len(),
+        "{text}"
+    );
+    assert!(contains(&patch, b"\n\\ No newline at end of file\n"));
+    assert!(contains(&patch, b"-    return await get_manager()\r\n"));
+
+    t.git_ok(".", &["apply", "--check", "fix.patch"]);
+    t.patch_ok(&["-p1", "--dry-run", "-i", "fix.patch"]);
+    t.git_ok(".", &["apply", "fix.patch"]);
+    let applied = without(t.files(), "fix.patch");
+    assert_ne!(applied, original);
+
+    restore(&t, &original);
+    assert_eq!(without(t.files(), "fix.patch"), original);
+    t.run(&["fix", "-f", F]).code(0);
+    let fixed = without(t.files(), "fix.patch");
+    for (name, bytes) in &fixed {
+        assert_eq!(
+            String::from_utf8_lossy(&applied[name]),
+            String::from_utf8_lossy(bytes),
+            "{name}"
+        );
+    }
+    assert_eq!(applied, fixed);
+}
+
+#[test]
+fn patch_applies_with_gnu_patch_and_gives_what_fix_gives() {
+    let t = Tree::git();
+    for (name, bytes) in tricky_files() {
+        t.write(name, bytes);
+    }
+    let original = t.files();
+    t.run(&["fix", "-f", F]).code(0);
+    let fixed = t.files();
+    restore(&t, &original);
+
+    let r = t.run(&["patch", "-f", F]);
+    r.code(0);
+    let p = t.save_outside("fix.patch", &r.stdout);
+    t.patch_ok(&["-p1", "-i", &p]);
+    let patched = t.files();
+    for (name, bytes) in &fixed {
+        assert_eq!(
+            String::from_utf8_lossy(&patched[name]),
+            String::from_utf8_lossy(bytes),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        patched, fixed,
+        "GNU patch leaves no .orig/.rej files either"
+    );
+}
+
+#[test]
+fn patch_applies_outside_git_from_the_current_folder() {
+    let t = Tree::new();
+    for (name, bytes) in tricky_files() {
+        t.write(&format!("proj/{name}"), bytes);
+    }
+    let r = t.run_in("proj", &["patch", "-f", F, "-o", "../fix.patch"]);
+    r.code(0);
+    let patch = t.read("fix.patch");
+    assert!(patch.starts_with(b"diff --git a/bom.py b/bom.py\n"));
+    assert_eq!(
+        String::from_utf8_lossy(&patch)
+            .matches("diff --git ")
+            .count(),
+        tricky_files().len()
+    );
+    let out = std::process::Command::new("patch")
+        .args(["-p1", "--dry-run", "-i", "../fix.patch"])
+        .current_dir(t.join("proj"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn diff_headers_are_relative_to_the_git_top_level() {
+    let t = Tree::git();
+    t.write("pkg/a.py", SRC);
+    let r = t.run(&["diff", "-f", F]);
+    r.code(0);
+    assert_eq!(r.out(), src_diff("pkg/a.py"));
+    let r = t.run(&["diff", "-f", F, "pkg/a.py"]);
+    assert_eq!(r.out(), src_diff("pkg/a.py"));
+    let abs = t.join("pkg/a.py");
+    let r = t.run(&["diff", "-f", F, abs.to_str().unwrap()]);
+    assert_eq!(r.out(), src_diff("pkg/a.py"));
+}
+
+#[test]
+fn diff_from_a_subfolder_of_a_git_repo_uses_top_level_paths() {
+    let t = Tree::git();
+    t.write("pkg/sub/a.py", SRC);
+    t.write("other.py", SRC);
+    let r = t.run_in("pkg", &["diff", "-f", F]);
+    r.code(0);
+    assert_eq!(r.out(), src_diff("pkg/sub/a.py"));
+    let r = t.run_in("pkg/sub", &["patch", "-f", F, "../../other.py", "a.py"]);
+    r.code(0);
+    assert_eq!(
+        r.out(),
+        format!("{}{}", src_diff("other.py"), src_diff("pkg/sub/a.py"))
+    );
+    // ... and that patch applies from the top level.
+    let p = t.save_outside("sub.patch", &r.stdout);
+    t.git_ok(".", &["apply", "--check", &p]);
+    t.patch_ok(&["-p1", "--dry-run", "-i", &p]);
+    // `check` keeps the path as given.
+    let r = t.run_in("pkg", &["check", "-f", F]);
+    r.code(1);
+    assert_eq!(r.out(), src_check_line("sub/a.py"));
+}
+
+#[test]
+fn patch_output_file_given_from_a_subfolder_is_relative_to_it() {
+    let t = Tree::git();
+    t.write("pkg/a.py", SRC);
+    let r = t.run_in("pkg", &["patch", "-f", F, "-o", "fix.patch"]);
+    r.code(0);
+    assert_eq!(r.out(), "");
+    assert_eq!(t.text("pkg/fix.patch"), src_diff("pkg/a.py"));
+    assert!(!t.exists("fix.patch"));
+}
+
+#[test]
+fn diff_headers_outside_git_are_relative_to_the_current_folder() {
+    let t = Tree::new();
+    t.write("proj/pkg/a.py", SRC);
+    let r = t.run_in("proj", &["diff", "-f", F]);
+    r.code(0);
+    assert_eq!(r.out(), src_diff("pkg/a.py"));
+    let r = t.run_in("proj/pkg", &["diff", "-f", F]);
+    assert_eq!(r.out(), src_diff("a.py"));
+    let r = t.run(&["diff", "-f", F, "proj"]);
+    assert_eq!(r.out(), src_diff("proj/pkg/a.py"));
+}
+
+#[test]
+fn diff_header_for_a_file_outside_the_diff_base_is_not_an_absolute_path() {
+    // Regression: a file outside the git top level (or, outside git, outside the current
+    // folder) got its absolute path glued to the prefix: `a//tmp/.../a.py`.
+    for git in [false, true] {
+        let t = Tree::new();
+        if git {
+            t.mkdir("repo");
+            t.git_ok("repo", &["init", "-q"]);
+        } else {
+            t.mkdir("repo");
+        }
+        t.write("out/a.py", SRC);
+        let r = t.run_in("repo", &["diff", "-f", F, "../out/a.py"]);
+        r.code(0);
+        let first = r.out().lines().next().unwrap_or_default().to_string();
+        assert!(!first.contains("a//"), "git: {git}: {first}");
+        assert!(
+            !first.contains(t.path().to_str().unwrap()),
+            "git: {git}: {first}"
+        );
+        assert!(first.ends_with("out/a.py"), "git: {git}: {first}");
+    }
+}
+
+#[test]
+fn diff_of_a_file_without_final_newline_is_marked() {
+    let t = Tree::new();
+    t.write("nonl.py", NO_FINAL_NEWLINE);
+    let r = t.run(&["diff", "-f", F]);
+    r.code(0);
+    assert_eq!(
+        r.out(),
+        "diff --git a/nonl.py b/nonl.py
+--- a/nonl.py
++++ b/nonl.py
+@@ -1,4 +1,4 @@
+ from svc import get_manager
+ 
+ async def h():
+-    return await get_manager()
+\\ No newline at end of file
++    return get_manager()
+\\ No newline at end of file
+"
+    );
+}
+
+#[test]
+fn diff_of_a_crlf_file_keeps_cr_inside_lines() {
+    let t = Tree::new();
+    t.write(
+        "crlf.py",
+        b"from svc import get_manager\r\n\r\nasync def h():\r\n    return await get_manager()\r\n",
+    );
+    let r = t.run(&["diff", "-f", F]);
+    r.code(0);
+    assert_eq!(
+        r.stdout,
+        b"diff --git a/crlf.py b/crlf.py\n--- a/crlf.py\n+++ b/crlf.py\n@@ -1,4 +1,4 @@\n from svc import get_manager\r\n \r\n async def h():\r\n-    return await get_manager()\r\n+    return get_manager()\r\n"
+    );
+}
+
+#[test]
+fn diff_of_a_latin1_file_keeps_the_raw_bytes() {
+    let t = Tree::new();
+    t.write(
+        "l.py",
+        b"from svc import get_manager\nasync def h():\n    return await get_manager('\xe9')\n",
+    );
+    let r = t.run(&["diff", "-f", F]);
+    r.code(0);
+    assert_eq!(
+        r.stdout,
+        b"diff --git a/l.py b/l.py\n--- a/l.py\n+++ b/l.py\n@@ -1,3 +1,3 @@\n from svc import get_manager\n async def h():\n-    return await get_manager('\xe9')\n+    return get_manager('\xe9')\n"
+    );
+}
+
+#[test]
+fn diff_header_for_a_path_with_spaces_ends_labels_with_a_tab() {
+    let t = Tree::git();
+    t.write("my dir/a b.py", SRC);
+    let r = t.run(&["patch", "-f", F]);
+    r.code(0);
+    let expected = src_diff("my dir/a b.py")
+        .replace("--- a/my dir/a b.py\n", "--- a/my dir/a b.py\t\n")
+        .replace("+++ b/my dir/a b.py\n", "+++ b/my dir/a b.py\t\n");
+    assert_eq!(r.out(), expected);
+    let p = t.save_outside("s.patch", &r.stdout);
+    t.git_ok(".", &["apply", "--check", &p]);
+    t.patch_ok(&["-p1", "--dry-run", "-i", &p]);
+}
+
+#[test]
+fn diff_header_quotes_unusual_names_like_git() {
+    let t = Tree::git();
+    t.write("caf\u{e9}.py", SRC);
+    t.write("tab\there.py", SRC);
+    t.write("quo\"te.py", SRC);
+    let r = t.run(&["patch", "-f", F]);
+    r.code(0);
+    let out = r.out();
+    assert!(
+        out.contains(
+            "diff --git \"a/caf\\303\\251.py\" \"b/caf\\303\\251.py\"\n--- \"a/caf\\303\\251.py\"\n+++ \"b/caf\\303\\251.py\"\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("diff --git \"a/tab\\there.py\" \"b/tab\\there.py\"\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("diff --git \"a/quo\\\"te.py\" \"b/quo\\\"te.py\"\n"),
+        "{out}"
+    );
+    let p = t.save_outside("q.patch", &r.stdout);
+    t.git_ok(".", &["apply", "--check", &p]);
+    t.git_ok(".", &["apply", &p]);
+    assert_eq!(t.text("caf\u{e9}.py"), FIXED);
+    assert_eq!(t.text("tab\there.py"), FIXED);
+    assert_eq!(t.text("quo\"te.py"), FIXED);
+}
+
+#[cfg(unix)]
+#[test]
+fn patch_for_a_non_utf8_file_name_applies() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = Tree::git();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.py");
+    std::fs::write(t.path().join(name), SRC).unwrap();
+    let r = t.run(&["patch", "-f", F]);
+    r.code(0);
+    assert!(
+        r.stdout
+            .starts_with(b"diff --git \"a/caf\\351.py\" \"b/caf\\351.py\"\n"),
+        "{}",
+        String::from_utf8_lossy(&r.stdout)
+    );
+    let p = t.save_outside("n.patch", &r.stdout);
+    t.patch_ok(&["-p1", "--dry-run", "-i", &p]);
+    t.git_ok(".", &["apply", &p]);
+    assert_eq!(
+        std::fs::read(t.path().join(name)).unwrap(),
+        FIXED.as_bytes()
+    );
+}
+
+#[test]
+fn patch_to_a_file_and_to_stdout_are_the_same_bytes() {
+    let t = Tree::git();
+    for (name, bytes) in tricky_files() {
+        t.write(name, bytes);
+    }
+    let to_stdout = t.run(&["patch", "-f", F]);
+    to_stdout.code(0);
+    let dash = t.run(&["patch", "-f", F, "-o", "-"]);
+    dash.code(0);
+    assert_eq!(dash.stdout, to_stdout.stdout);
+    let r = t.run(&["patch", "-f", F, "--output", "out.patch"]);
+    r.code(0);
+    assert_eq!(r.out(), "");
+    assert!(r.stderr.starts_with("unawait: "), "{}", r.stderr);
+    assert_eq!(t.read("out.patch"), to_stdout.stdout);
+    // A patch and a colourless diff are the same thing.
+    let diff = t.run(&["diff", "-f", F, "--color", "never"]);
+    assert_eq!(diff.stdout, to_stdout.stdout);
+}
+
+#[test]
+fn patch_output_file_replaces_an_old_patch_and_leaves_no_temporary_file() {
+    let t = Tree::new();
+    t.write("a.py", SRC);
+    t.write("fix.patch", "stale\n");
+    t.run(&["patch", "-f", F, "-o", "fix.patch"]).code(0);
+    assert_eq!(t.text("fix.patch"), src_diff("a.py"));
+    let names: Vec<String> = t.files().into_keys().collect();
+    assert_eq!(names, ["a.py", "fix.patch"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn patch_output_file_gets_the_usual_mode_for_a_new_file() {
+    // Regression: the patch was written through a temporary file created with mode 0600
+    // and renamed into place, so `-o fix.patch` gave a private file where
+    // `> fix.patch` gives 0644 (with umask 022).
+    let t = Tree::new();
+    t.write("a.py", SRC);
+    let reference = t.write("reference", "");
+    t.run(&["patch", "-f", F, "-o", "fix.patch"]).code(0);
+    assert_eq!(t.text("fix.patch"), src_diff("a.py"));
+    assert_eq!(
+        format!("{:o}", mode(&t.join("fix.patch"))),
+        format!("{:o}", mode(&reference))
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn patch_output_file_keeps_the_mode_of_the_file_it_replaces() {
+    // Regression: an existing 0664 patch file became 0600.
+    let t = Tree::new();
+    t.write("a.py", SRC);
+    let out = t.write("fix.patch", "old\n");
+    set_mode(&out, 0o664);
+    t.run(&["patch", "-f", F, "-o", "fix.patch"]).code(0);
+    assert_eq!(t.text("fix.patch"), src_diff("a.py"));
+    assert_eq!(format!("{:o}", mode(&out)), "664");
+}
+
+#[cfg(unix)]
+#[test]
+fn patch_output_through_a_symlink_writes_the_target_and_keeps_the_link() {
+    // Regression: `-o link` renamed the temporary file over the link, replacing the link
+    // with a regular file and leaving its target stale. (Run as root with
+    // `-o /dev/full`, the same rename replaced the device node.)
+    let t = Tree::new();
+    t.write("a.py", SRC);
+    t.write("patches/real.patch", "old\n");
+    std::os::unix::fs::symlink("patches/real.patch", t.join("fix.patch")).unwrap();
+    t.run(&["patch", "-f", F, "-o", "fix.patch"]).code(0);
+    assert!(
+        std::fs::symlink_metadata(t.join("fix.patch"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced by a regular file"
+    );
+    assert_eq!(t.text("patches/real.patch"), src_diff("a.py"));
+}
+
+#[test]
+fn patch_that_adds_import_lines_applies_and_gives_what_fix_gives() {
+    let t = Tree::git();
+    let src = "from svc import (\n    get_manager,\n    other,\n)\n\n\nasync def h():\n    return await get_manager()\n\n\ndef s():\n    return get_manager()\n";
+    t.write("a.py", src);
+    let args = ["--replace-with", "svc.get_manager=get_manager_async"];
+    let p = t.outside("r.patch");
+    let r = t.run(&["patch", args[0], args[1], "-o", &p]);
+    r.code(0);
+    let patch = std::fs::read_to_string(&p).unwrap();
+    assert!(patch.contains("@@ -1,11 +1,12 @@\n"), "{patch}");
+    assert!(patch.contains("\n+    get_manager_async,\n"), "{patch}");
+    t.git_ok(".", &["apply", "--check", &p]);
+    t.patch_ok(&["-p1", "--dry-run", "-i", &p]);
+    t.git_ok(".", &["apply", &p]);
+    let applied = t.text("a.py");
+    t.write("a.py", src);
+    t.run(&["fix", args[0], args[1]]).code(0);
+    assert_eq!(t.text("a.py"), applied);
+    assert!(
+        applied.contains("return await get_manager_async()"),
+        "{applied}"
+    );
+}
+
+#[test]
+fn patch_with_nothing_to_change_writes_an_empty_patch() {
+    let t = Tree::new();
+    t.write("a.py", CLEAN);
+    t.write("fix.patch", "stale\n");
+    let r = t.run(&["patch", "-f", F, "-o", "fix.patch"]);
+    r.code(0);
+    assert_eq!(t.text("fix.patch"), "");
+}
+
+#[test]
+fn patch_into_a_missing_folder_is_an_error() {
+    let t = Tree::new();
+    t.write("a.py", SRC);
+    let r = t.run(&["patch", "-f", F, "-o", "no/such/dir/fix.patch"]);
+    r.code(2);
+    assert_eq!(r.out(), "");
+    assert!(r.stderr.contains("fix.patch"), "{}", r.stderr);
+    assert_eq!(t.text("a.py"), SRC);
+}
+
+#[test]
+fn color_always_puts_ansi_escapes_in_the_diff() {
+    let t = Tree::new();
+    t.write("a.py", SRC);
+    let r = t.run(&["diff", "-f", F, "--color", "always"]);
+    r.code(0);
+    let out = r.out();
+    assert!(out.contains("\x1b["), "{out:?}");
+    assert!(
+        out.contains("\x1b[31m-    manager = await get_manager()"),
+        "{out:?}"
+    );
+    assert!(
+        out.contains("\x1b[32m+    manager = get_manager()"),
+        "{out:?}"
+    );
+    // Without the escapes it is the plain diff.
+    let stripped = strip_ansi(out);
+    assert_eq!(stripped, src_diff("a.py"));
+}
+
+#[test]
+fn color_never_and_piped_output_have_no_escapes() {
+    let t = Tree::new();
+    t.write("a.py", SRC);
+    let never = t.run(&["diff", "-f", F, "--color", "never"]);
+    assert_eq!(never.out(), src_diff("a.py"));
+    let auto = t.run(&["diff", "-f", F]);
+    assert_eq!(auto.out(), src_diff("a.py"));
+    let auto = t.run(&["diff", "-f", F, "--color", "auto"]);
+    assert_eq!(auto.out(), src_diff("a.py"));
+    assert!(!auto.stderr.contains('\x1b'), "{:?}", auto.stderr);
+    let check = t.run(&["check", "-f", F]);
+    assert!(!check.out().contains('\x1b'));
+}
+
+#[test]
+fn patch_output_never_has_colour() {
+    let t = Tree::new();
+    t.write("a.py", SRC);
+    let r = t.run(&["patch", "-f", F, "--color", "always"]);
+    r.code(0);
+    assert_eq!(r.out(), src_diff("a.py"));
+    let r = t.run(&["patch", "-f", F, "--color", "always", "-o", "fix.patch"]);
+    r.code(0);
+    assert_eq!(t.text("fix.patch"), src_diff("a.py"));
+}
+
+/// Run the binary with stdout (and stderr) on a terminal, through util-linux
+/// `script`; `None` when `script` is not available.
+fn on_a_terminal(t: &Tree, args: &str, no_color: bool) -> Option<String> {
+    let mut c = std::process::Command::new("script");
+    c.args(["-qec", &format!("{BIN} {args}"), "/dev/null"])
+        .current_dir(t.path())
+        .stdin(Stdio::null())
+        .env_remove("NO_COLOR");
+    if no_color {
+        c.env("NO_COLOR", "1");
+    }
+    let out = c.output().ok()?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if stderr.contains("invalid option") || stderr.contains("illegal option") {
+            return None;
+        }
+    }
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn colour_is_automatic_on_a_terminal_unless_no_color() {
+    let t = Tree::new();
+    t.write("a.py", SRC);
+    let Some(tty) = on_a_terminal(&t, "diff -f get_manager", false) else {
+        eprintln!("skipped: util-linux `script` is not available");
+        return;
+    };
+    assert!(
+        tty.contains("\x1b[31m-    manager = await get_manager()"),
+        "{tty:?}"
+    );
+    let never = on_a_terminal(&t, "diff -f get_manager --color never", false).unwrap();
+    assert!(never.contains("-    manager = await"), "{never:?}");
+    assert!(!never.contains('\x1b'), "{never:?}");
+    let no_color = on_a_terminal(&t, "diff -f get_manager", true).unwrap();
+    assert!(no_color.contains("-    manager = await"), "{no_color:?}");
+    assert!(!no_color.contains('\x1b'), "{no_color:?}");
+    let patch = on_a_terminal(&t, "patch -f get_manager", false).unwrap();
+    assert!(patch.contains("-    manager = await"), "{patch:?}");
+    assert!(!patch.contains('\x1b'), "{patch:?}");
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn closed_stdout_pipe_does_not_panic() {
+    let t = Tree::new();
+    // One big diff (far more than a pipe buffer) and many small ones.
+    let mut big = String::from("from svc import get_manager\n\n\nasync def h():\n");
+    for i in 0..6000 {
+        big.push_str(&format!("    x{i} = await get_manager()\n"));
+    }
+    t.write("a_big.py", &big);
+    for i in 0..200 {
+        t.write(&format!("m/m{i:03}.py"), SRC);
+    }
+    for args in [
+        vec!["diff", "-f", F],
+        vec!["patch", "-f", F],
+        vec!["check", "-f", F],
+        vec!["diff", "-f", F, "-j", "1"],
+    ] {
+        let mut child = t
+            .cmd(".", &args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(!line.is_empty(), "{args:?}");
+        drop(reader);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        let expected = if args[0] == "check" { 1 } else { 0 };
+        assert_eq!(
+            out.status.code(),
+            Some(expected),
+            "{args:?}: {:?}\n{stderr}",
+            out.status
+        );
+    }
+}

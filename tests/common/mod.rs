@@ -1,0 +1,341 @@
+//! Shared helpers for the command-line tests: a temporary tree of files, a way to run
+//! the real `unawait` binary in it, and small Python sources with known fixes.
+//!
+//! Every run gets an empty `HOME` and `XDG_CONFIG_HOME`, no `NO_COLOR`, and no
+//! system git configuration, so the machine's own settings (a global gitignore, say)
+//! cannot change what a test sees.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_unawait");
+
+/// A file with one await to remove, one on a method (kept: not a rule), and one on an
+/// attribute of the call (kept: the await belongs to `.send`).
+pub const SRC: &str = "from svc import get_manager
+
+
+async def handler():
+    manager = await get_manager()
+    await manager.send(\"hi\")
+    return await get_manager().send(\"x\")
+";
+
+/// `SRC` after the fix: exactly `await ` gone from line 5.
+pub const FIXED: &str = "from svc import get_manager
+
+
+async def handler():
+    manager = get_manager()
+    await manager.send(\"hi\")
+    return await get_manager().send(\"x\")
+";
+
+/// `unawait diff` of `SRC` for a file whose diff path is `P`, with `P` replaced.
+pub fn src_diff(p: &str) -> String {
+    format!(
+        "diff --git a/{p} b/{p}
+--- a/{p}
++++ b/{p}
+@@ -2,6 +2,6 @@
+ 
+ 
+ async def handler():
+-    manager = await get_manager()
++    manager = get_manager()
+     await manager.send(\"hi\")
+     return await get_manager().send(\"x\")
+"
+    )
+}
+
+/// The `check` line for `SRC` at `path`.
+pub fn src_check_line(path: &str) -> String {
+    format!(
+        "{path}:5:15: UNA001 `await` on synchronous `get_manager()` (rule `get_manager`): remove the `await`\n"
+    )
+}
+
+/// A file with no await that any rule matches.
+pub const CLEAN: &str = "async def handler(m):
+    await m.send(\"get_manager\")  # get_manager() is only named in a string
+";
+
+/// The result of one run of the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from_output(args: &[&str], out: Output) -> Run {
+        let code = match out.status.code() {
+            Some(c) => c,
+            None => panic!("unawait {args:?} was killed by a signal: {:?}", out.status),
+        };
+        let run = Run {
+            code,
+            stdout: out.stdout,
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert!(
+            !run.stderr.contains("panicked"),
+            "unawait {args:?} panicked:\n{}",
+            run.stderr
+        );
+        run
+    }
+
+    /// stdout as text (panics when it is not UTF-8).
+    pub fn out(&self) -> &str {
+        std::str::from_utf8(&self.stdout).expect("stdout is UTF-8")
+    }
+
+    /// Panic, showing everything, unless the exit status is `code`.
+    #[track_caller]
+    pub fn code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            code,
+            "unexpected exit status\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            String::from_utf8_lossy(&self.stdout),
+            self.stderr
+        );
+        self
+    }
+
+    /// The summary line (the last stderr line starting with `unawait: ` and a count).
+    pub fn summary(&self) -> &str {
+        self.stderr
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("unawait: ") && l.contains(" scanned ("))
+            .unwrap_or_else(|| panic!("no summary line on stderr:\n{}", self.stderr))
+    }
+}
+
+/// A temporary folder of files, with its own empty home folder for the runs.
+pub struct Tree {
+    dir: tempfile::TempDir,
+    home: tempfile::TempDir,
+}
+
+impl Default for Tree {
+    fn default() -> Self {
+        Tree::new()
+    }
+}
+
+impl Tree {
+    pub fn new() -> Tree {
+        let dir = tempfile::Builder::new()
+            .prefix("unawait-cli")
+            .tempdir()
+            .unwrap();
+        let home = tempfile::Builder::new()
+            .prefix("unawait-home")
+            .tempdir()
+            .unwrap();
+        // getcwd() in the child gives the canonical path; use the same spelling here.
+        let canonical = fs::canonicalize(dir.path()).unwrap();
+        assert_eq!(canonical, dir.path(), "temporary folder is not canonical");
+        Tree { dir, home }
+    }
+
+    /// A tree that is a fresh git repository.
+    pub fn git() -> Tree {
+        let t = Tree::new();
+        t.git_ok(".", &["init", "-q"]);
+        t
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn join(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Write `bytes` at `rel`, creating folders.
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.join(rel);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).unwrap();
+        }
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    /// A path outside the tree (in this tree's own private folder), as a string, for
+    /// patch files that must not be scanned or collide with other tests.
+    pub fn outside(&self, name: &str) -> String {
+        self.home.path().join(name).to_str().unwrap().to_string()
+    }
+
+    /// Save `bytes` outside the tree; returns the absolute path.
+    pub fn save_outside(&self, name: &str, bytes: &[u8]) -> String {
+        let p = self.outside(name);
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    pub fn mkdir(&self, rel: &str) -> PathBuf {
+        let p = self.join(rel);
+        fs::create_dir_all(&p).unwrap();
+        p
+    }
+
+    #[track_caller]
+    pub fn read(&self, rel: &str) -> Vec<u8> {
+        fs::read(self.join(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+    }
+
+    /// `rel` as text.
+    #[track_caller]
+    pub fn text(&self, rel: &str) -> String {
+        String::from_utf8(self.read(rel)).unwrap()
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        fs::symlink_metadata(self.join(rel)).is_ok()
+    }
+
+    /// Every file below the root (not in `.git`), by `/`-separated relative path.
+    pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        collect(self.path(), self.path(), &mut out);
+        out
+    }
+
+    /// A command for the binary, run in `sub` (relative to the root).
+    pub fn cmd(&self, sub: &str, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .current_dir(self.join(sub))
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// Run the binary in the root.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_in(".", args)
+    }
+
+    /// Run the binary in `sub`.
+    pub fn run_in(&self, sub: &str, args: &[&str]) -> Run {
+        let out = self.cmd(sub, args).output().expect("cannot start unawait");
+        Run::from_output(args, out)
+    }
+
+    /// Run git in `sub`; returns its output whatever the status.
+    pub fn git_in(&self, sub: &str, args: &[&str]) -> Output {
+        Command::new("git")
+            .args(args)
+            .current_dir(self.join(sub))
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdin(Stdio::null())
+            .output()
+            .expect("cannot start git")
+    }
+
+    /// Run git in `sub` and panic unless it succeeds.
+    #[track_caller]
+    pub fn git_ok(&self, sub: &str, args: &[&str]) -> Output {
+        let out = self.git_in(sub, args);
+        assert!(
+            out.status.success(),
+            "git {args:?} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Run GNU patch in the root and panic unless it succeeds.
+    #[track_caller]
+    pub fn patch_ok(&self, args: &[&str]) -> Output {
+        let out = Command::new("patch")
+            .args(args)
+            .current_dir(self.path())
+            .stdin(Stdio::null())
+            .output()
+            .expect("cannot start patch");
+        assert!(
+            out.status.success(),
+            "patch {args:?} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let ty = entry.file_type().unwrap();
+        if ty.is_dir() {
+            if entry.file_name() != ".git" {
+                collect(root, &path, out);
+            }
+        } else {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let bytes = if ty.is_symlink() {
+                let target = fs::read_link(&path).unwrap();
+                format!("-> {}", target.display()).into_bytes()
+            } else {
+                fs::read(&path).unwrap()
+            };
+            out.insert(rel, bytes);
+        }
+    }
+}
+
+/// The file's permission bits.
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+pub fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Does `haystack` contain `needle`?
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The paths in `diff --git a/P b/P` lines of a diff, in order.
+pub fn diff_paths(diff: &str) -> Vec<String> {
+    diff.lines()
+        .filter_map(|l| l.strip_prefix("diff --git a/"))
+        .map(|rest| {
+            let half = (rest.len() - 3) / 2;
+            rest[..half].to_string()
+        })
+        .collect()
+}

@@ -1,0 +1,495 @@
+//! Notebooks and documentation, end to end: code cells of `.ipynb` files and Python
+//! blocks in Markdown and reST are fixed in place, byte-exactly.
+//!
+//! The notebook results are also checked with the real `nbformat` (read, validate,
+//! compare as JSON). It is looked for in `target/test-venv` (made by
+//! `scripts/install-test-deps.sh`), then in `python3`; without it those checks are
+//! skipped with a loud message, or fail when `CI` is set.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/embedded");
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(FIXTURES).join(name)).unwrap()
+}
+
+fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    dir
+}
+
+/// Run unawait in `dir`; returns (exit code, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_unawait"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn read(dir: &Path, path: &str) -> Vec<u8> {
+    std::fs::read(dir.join(path)).unwrap()
+}
+
+fn show(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `after` is `before` with some `await`s deleted, each with the spaces or tabs after it
+/// (a tab as JSON's `\t` escape), and nothing else; returns how many. (The callees
+/// here never start with `a`, so a deletion shows where the bytes first differ.)
+fn only_awaits_deleted(before: &[u8], after: &[u8]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < before.len() {
+        if j < after.len() && before[i] == after[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        assert!(
+            before[i..].starts_with(b"await"),
+            "a change that is not a deleted await at byte {i}: {:?}",
+            show(&before[i..before.len().min(i + 20)])
+        );
+        i += 5;
+        loop {
+            match &before[i..] {
+                [b' ' | b'\t', ..] => i += 1,
+                [b'\\', b't', ..] => i += 2,
+                _ => break,
+            }
+        }
+        n += 1;
+    }
+    assert_eq!(j, after.len(), "bytes were added");
+    n
+}
+
+/// A Python with nbformat, or `None` (after a loud message) when there is none.
+fn python_with_nbformat() -> Option<PathBuf> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-venv/bin/python");
+    for py in [venv, PathBuf::from("python3")] {
+        let ok = Command::new(&py)
+            .args(["-c", "import nbformat"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return Some(py);
+        }
+    }
+    let msg = "nbformat is not installed: run scripts/install-test-deps.sh";
+    if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
+        panic!("{msg} (required when CI is set)");
+    }
+    eprintln!("\n*** SKIPPED the nbformat checks: {msg} ***\n");
+    None
+}
+
+/// nbformat reads and validates `fixed`; as JSON it equals `expected`, and it differs
+/// from `original` only in the sources of the cells `changed`.
+fn nbformat_check(original: &Path, fixed: &Path, expected: &Path, changed: &[usize]) {
+    let Some(python) = python_with_nbformat() else {
+        return;
+    };
+    let script = r#"
+import json, sys
+import nbformat
+original, fixed, expected, changed = sys.argv[1:]
+nb = nbformat.read(fixed, as_version=4)
+nbformat.validate(nb)
+load = lambda p: json.load(open(p, encoding="utf-8"))
+o, f, e = load(original), load(fixed), load(expected)
+assert f == e, "fixed notebook differs from the expected one as JSON"
+rest = lambda d: {k: v for k, v in d.items() if k != "cells"}
+assert rest(o) == rest(f), "notebook metadata changed"
+assert len(o["cells"]) == len(f["cells"])
+for a, b in zip(o["cells"], f["cells"]):
+    assert {k: v for k, v in a.items() if k != "source"} == {k: v for k, v in b.items() if k != "source"}
+src = lambda c: "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+diff = [i for i, (a, b) in enumerate(zip(o["cells"], f["cells"])) if src(a) != src(b)]
+assert diff == json.loads(changed), diff
+print("nbformat ok")
+"#;
+    let out = Command::new(python)
+        .args(["-c", script])
+        .arg(original)
+        .arg(fixed)
+        .arg(expected)
+        .arg(format!("{changed:?}"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "nbformat check failed:\n{}{}",
+        show(&out.stdout),
+        show(&out.stderr)
+    );
+}
+
+const NB_CONFIG: &[u8] = b"functions = [\"app.ws.get_manager\"]\n";
+
+#[test]
+fn notebook_fix_deletes_exactly_the_await_bytes() {
+    let original = fixture("notebook.ipynb");
+    let expected = fixture("notebook.fixed.ipynb");
+    assert_eq!(only_awaits_deleted(&original, &expected), 4);
+    let dir = tree(&[("nb.ipynb", &original), ("unawait.toml", NB_CONFIG)]);
+    let (code, out, err) = run(dir.path(), &["fix"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "");
+    assert!(err.contains("1 file changed, 4 awaits fixed"), "{err}");
+    let fixed = read(dir.path(), "nb.ipynb");
+    assert_eq!(show(&fixed), show(&expected));
+    assert_eq!(fixed, expected);
+    // A second run finds nothing.
+    let (code, _, err) = run(dir.path(), &["check"]);
+    assert_eq!(code, 0, "{err}");
+
+    let orig_path = dir.path().join("orig.ipynb");
+    std::fs::write(&orig_path, &original).unwrap();
+    nbformat_check(
+        &orig_path,
+        &dir.path().join("nb.ipynb"),
+        &Path::new(FIXTURES).join("notebook.fixed.ipynb"),
+        &[1, 2, 4],
+    );
+}
+
+/// 1-based line and character column of the `nth` occurrence of `needle`, plus `skip`
+/// bytes, in `text`.
+fn position(text: &str, needle: &str, skip: usize) -> String {
+    let at = text.find(needle).unwrap() + skip;
+    let line = text[..at].matches('\n').count() + 1;
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    format!("{line}:{}", text[start..at].chars().count() + 1)
+}
+
+#[test]
+fn notebook_findings_point_at_the_notebook_lines() {
+    let original = fixture("notebook.ipynb");
+    let dir = tree(&[("nb.ipynb", &original), ("unawait.toml", NB_CONFIG)]);
+    let (code, out, err) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{err}");
+    let text = show(&original);
+    let want: Vec<String> = [
+        ("manager = await", 10),
+        ("m = await (", 4),
+        ("r = await   get", 4),
+        ("await\\tget", 0),
+    ]
+    .iter()
+    .map(|(needle, skip)| format!("nb.ipynb:{}", position(&text, needle, *skip)))
+    .collect();
+    let got: Vec<String> = out
+        .lines()
+        .map(|l| {
+            let mut p = l.splitn(4, ':');
+            format!(
+                "{}:{}:{}",
+                p.next().unwrap(),
+                p.next().unwrap(),
+                p.next().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(got, want, "{out}");
+    assert!(out.contains("UNA001"), "{out}");
+}
+
+#[test]
+fn notebook_diff_applies_with_git_apply() {
+    let original = fixture("notebook.ipynb");
+    let dir = tree(&[("nb.ipynb", &original), ("unawait.toml", NB_CONFIG)]);
+    let (code, diff, err) = run(dir.path(), &["diff"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        diff.starts_with("diff --git a/nb.ipynb b/nb.ipynb\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(
+            "\n-    \"manager = await get_manager()\\n\",\n+    \"manager = get_manager()\\n\",\n"
+        ),
+        "{diff}"
+    );
+    assert_eq!(
+        read(dir.path(), "nb.ipynb"),
+        original,
+        "diff changes nothing"
+    );
+    let target = tree(&[("nb.ipynb", &original), ("fix.patch", diff.as_bytes())]);
+    let status = Command::new("git")
+        .args(["apply", "fix.patch"])
+        .current_dir(target.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(
+        read(target.path(), "nb.ipynb"),
+        fixture("notebook.fixed.ipynb")
+    );
+}
+
+/// A notebook as nbformat writes it (one-space indentation), with these code cells.
+fn notebook(cells: &[&str]) -> Vec<u8> {
+    let mut s = String::from("{\n \"cells\": [");
+    for (i, source) in cells.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!(
+            "\n  {{\n   \"cell_type\": \"code\",\n   \"execution_count\": null,\n   \"id\": \"c{i}\",\n   \"metadata\": {{}},\n   \"outputs\": [],\n   \"source\": {source}\n  }}"
+        ));
+    }
+    s.push_str("\n ],\n \"metadata\": {},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n");
+    s.into_bytes()
+}
+
+#[test]
+fn a_cell_with_a_syntax_error_is_reported_and_the_others_fixed() {
+    let nb = notebook(&[
+        r#""x = await get_manager()""#,
+        r#"["def broken(:\n", "    await get_manager()\n"]"#,
+        r#"["files = !ls\n", "obj?\n", "if files:\n", "    %time y = 1\n", "    await get_manager()\n"]"#,
+    ]);
+    let dir = tree(&[("n.ipynb", &nb)]);
+    let (code, _, err) = run(dir.path(), &["fix", "-f", "get_manager"]);
+    assert_eq!(code, 2, "a cell left unchanged is an error: {err}");
+    assert!(
+        err.contains("unawait: n.ipynb: cell 2 at 17:"),
+        "names the cell and its line: {err}"
+    );
+    assert!(err.contains("syntax error; cell left unchanged"), "{err}");
+    let fixed = show(&read(dir.path(), "n.ipynb"));
+    let want = show(&nb)
+        .replace("\"x = await get_manager()\"", "\"x = get_manager()\"")
+        .replace(
+            "\"    %time y = 1\\n\", \"    await get_manager()",
+            "\"    %time y = 1\\n\", \"    get_manager()",
+        );
+    assert_eq!(fixed, want);
+    assert_eq!(only_awaits_deleted(&nb, fixed.as_bytes()), 2);
+}
+
+#[test]
+fn cells_share_one_namespace() {
+    // An async def in one cell keeps the await in a later one; an import in one cell
+    // makes a qualified rule match in another.
+    let nb = notebook(&[
+        r#""from app.ws import get_manager\nasync def helper():\n    pass\n""#,
+        r#""await get_manager()\nawait helper()\n""#,
+    ]);
+    let dir = tree(&[("n.ipynb", &nb)]);
+    let (code, out, err) = run(
+        dir.path(),
+        &["check", "-f", "app.ws.get_manager", "-f", "helper"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let text = show(&nb);
+    let call = position(&text, "\"await get_manager", 1);
+    assert!(out.starts_with(&format!("n.ipynb:{call}: UNA001")), "{out}");
+    let kept = position(&text, "await helper", 0);
+    let def_line = position(&text, "async def helper", 0);
+    let def_line = def_line.split(':').next().unwrap();
+    assert!(
+        err.contains(&format!(
+            "n.ipynb:{kept}: kept `helper`: name refers to an async def at line {def_line}"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn escapes_around_the_await() {
+    // `\u0061wait` is the keyword written with an escape: the whole escape goes. An
+    // `await ` split over two strings of the source list does not map onto contiguous
+    // bytes: that cell is refused.
+    let nb = notebook(&[
+        r#""\u0061wait get_manager()\n""#,
+        r#"["x = await", " get_manager()\n"]"#,
+        r#""s = \"\\\"\"; t = await get_manager()  # \ud83d\ude00\n""#,
+    ]);
+    let dir = tree(&[("n.ipynb", &nb)]);
+    let (code, _, err) = run(dir.path(), &["fix", "-f", "get_manager"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("cell 2 at 17:")
+            && err.contains("does not map onto contiguous bytes of the file; cell left unchanged"),
+        "{err}"
+    );
+    let want = show(&nb)
+        .replace(r#""\u0061wait get_manager()\n""#, r#""get_manager()\n""#)
+        .replace("t = await get_manager()", "t = get_manager()");
+    assert_eq!(show(&read(dir.path(), "n.ipynb")), want);
+}
+
+#[test]
+fn twin_insertions_are_escaped_into_the_json() {
+    let nb = notebook(&[
+        r#"["from app.ws import (\n", "    get_manager,\n", ")\n"]"#,
+        r#"["x = get_manager\n", "await get_manager()\n"]"#,
+    ]);
+    let dir = tree(&[("n.ipynb", &nb)]);
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "fix",
+            "-f",
+            "app.ws.get_manager",
+            "--replace-with",
+            "app.ws.get_manager=get_manager_async",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let want = show(&nb)
+        .replace(
+            "\"    get_manager,\\n\"",
+            "\"    get_manager,\\n    get_manager_async,\\n\"",
+        )
+        .replace(
+            "\"await get_manager()\\n\"",
+            "\"await get_manager_async()\\n\"",
+        );
+    assert_eq!(show(&read(dir.path(), "n.ipynb")), want);
+}
+
+#[test]
+fn a_notebook_that_is_not_json_is_skipped() {
+    let dir = tree(&[
+        ("bad.ipynb", b"{\"cells\": [await get_manager()]}\n"),
+        ("ok.py", b"async def f():\n    await get_manager()\n"),
+    ]);
+    let (code, _, err) = run(dir.path(), &["fix", "-f", "get_manager"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("unawait: bad.ipynb: not valid JSON (expected a value at 1:12)"),
+        "{err}"
+    );
+    assert_eq!(
+        read(dir.path(), "ok.py"),
+        b"async def f():\n    get_manager()\n"
+    );
+}
+
+#[test]
+fn other_kernels_and_cell_magics_are_left_alone() {
+    let r = br#"{"cells": [{"cell_type": "code", "source": "x <- await get_manager()"}], "metadata": {"kernelspec": {"language": "R"}}, "nbformat": 4, "nbformat_minor": 5}"#;
+    let magic = notebook(&[r#""%%time\nawait get_manager()\n""#]);
+    let dir = tree(&[("r.ipynb", r), ("m.ipynb", &magic)]);
+    let (code, out, err) = run(dir.path(), &["check", "-f", "get_manager"]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+}
+
+const DOCS_CONFIG: &[u8] = b"functions = [\"get_manager\"]\ndocs = true\n";
+
+#[test]
+fn markdown_python_blocks_are_fixed_and_the_rest_untouched() {
+    let original = fixture("guide.md");
+    let expected = fixture("guide.fixed.md");
+    assert_eq!(only_awaits_deleted(&original, &expected), 5);
+    let dir = tree(&[("docs/guide.md", &original), ("unawait.toml", DOCS_CONFIG)]);
+    let (code, _, err) = run(dir.path(), &["fix"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("5 awaits fixed"), "{err}");
+    assert_eq!(show(&read(dir.path(), "docs/guide.md")), show(&expected));
+}
+
+#[test]
+fn markdown_check_lines_and_docs_flag() {
+    let original = fixture("guide.md");
+    let dir = tree(&[("guide.md", &original)]);
+    // Without `docs`, a walk does not even look at Markdown.
+    let (code, out, err) = run(dir.path(), &["check", "-f", "get_manager"]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    assert!(err.contains("0 files scanned"), "{err}");
+    let (code, out, err) = run(dir.path(), &["check", "--docs", "-f", "get_manager"]);
+    assert_eq!(code, 1, "{err}");
+    let text = show(&original);
+    let lines: Vec<&str> = out.lines().map(|l| l.split(": ").next().unwrap()).collect();
+    assert_eq!(
+        lines,
+        vec![
+            format!("guide.md:{}", position(&text, "manager = await", 10)),
+            format!("guide.md:{}", position(&text, "x = await", 4)),
+            format!("guide.md:{}", position(&text, ">>> m = await", 8)),
+            format!("guide.md:{}", position(&text, "...     return await", 15)),
+            format!("guide.md:{}", position(&text, "       await", 7)),
+        ],
+        "{out}"
+    );
+}
+
+#[test]
+fn docs_are_untouched_without_docs() {
+    let md = fixture("guide.md");
+    let rst = fixture("guide.rst");
+    let dir = tree(&[
+        ("guide.md", &md),
+        ("guide.rst", &rst),
+        ("unawait.toml", b"functions = [\"get_manager\"]\n"),
+    ]);
+    let (code, out, err) = run(dir.path(), &["fix"]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    assert_eq!(read(dir.path(), "guide.md"), md);
+    assert_eq!(read(dir.path(), "guide.rst"), rst);
+    // Named on the command line, a document is read all the same.
+    let (code, _, err) = run(dir.path(), &["fix", "guide.rst"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(dir.path(), "guide.rst"), fixture("guide.fixed.rst"));
+}
+
+#[test]
+fn rst_code_blocks_are_dedented_fixed_and_diffed() {
+    let original = fixture("guide.rst");
+    let expected = fixture("guide.fixed.rst");
+    assert_eq!(only_awaits_deleted(&original, &expected), 3);
+    let dir = tree(&[("guide.rst", &original), ("unawait.toml", DOCS_CONFIG)]);
+    let (code, diff, err) = run(dir.path(), &["diff"]);
+    assert_eq!(code, 0, "{err}");
+    let target = tree(&[("guide.rst", &original), ("fix.patch", diff.as_bytes())]);
+    let status = Command::new("git")
+        .args(["apply", "fix.patch"])
+        .current_dir(target.path())
+        .status()
+        .unwrap();
+    assert!(status.success(), "{diff}");
+    assert_eq!(show(&read(target.path(), "guide.rst")), show(&expected));
+    let (code, _, err) = run(dir.path(), &["fix"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(dir.path(), "guide.rst"), expected);
+}
+
+#[test]
+fn docs_keep_crlf_and_prompts_in_twin_imports() {
+    let md = b"Text\r\n\r\n```pycon\r\n>>> from app.ws import (\r\n...     get_manager,\r\n... )\r\n>>> await get_manager()\r\n```\r\n";
+    let dir = tree(&[("a.md", md)]);
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "fix",
+            "--docs",
+            "-f",
+            "app.ws.get_manager",
+            "--replace-with",
+            "app.ws.get_manager=get_manager_async",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        show(&read(dir.path(), "a.md")),
+        "Text\r\n\r\n```pycon\r\n>>> from app.ws import (\r\n...     get_manager_async,\r\n... )\r\n>>> await get_manager_async()\r\n```\r\n"
+    );
+}
