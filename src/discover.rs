@@ -118,7 +118,7 @@ pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
             }
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.sort_by_cached_key(|c| crate::paths::sort_key(&c.path));
     (files, errors)
 }
 

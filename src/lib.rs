@@ -22,13 +22,13 @@ pub mod render;
 pub mod rules;
 pub mod scope;
 pub mod settings;
+pub mod sink;
 pub mod suggest;
 pub mod summary;
 pub mod twin;
 pub mod write;
 
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -46,60 +46,7 @@ pub mod exit {
 /// Files processed between two flushes of ordered output; bounds memory.
 const CHUNK: usize = 1024;
 
-/// Where stdout goes: the terminal/pipe, or a temporary file renamed over the patch
-/// file at the end.
-enum Sink {
-    Stdout(io::StdoutLock<'static>),
-    File(tempfile::NamedTempFile, std::path::PathBuf),
-}
-
-impl Sink {
-    fn open(settings: &Settings) -> anyhow::Result<Sink> {
-        match &settings.mode {
-            Mode::Patch { output } if output.as_os_str() != "-" => {
-                let target = crate::paths::absolute(&settings.cwd, output);
-                let dir = target.parent().unwrap_or(Path::new("/"));
-                let tmp = tempfile::Builder::new()
-                    .prefix(".unawait-patch")
-                    .tempfile_in(dir)
-                    .map_err(|e| {
-                        anyhow::anyhow!(
-                            "cannot write {}: {}",
-                            output.display(),
-                            process::io_reason(&e)
-                        )
-                    })?;
-                Ok(Sink::File(tmp, target))
-            }
-            _ => Ok(Sink::Stdout(io::stdout().lock())),
-        }
-    }
-
-    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
-        match self {
-            Sink::Stdout(s) => s.write_all(bytes),
-            Sink::File(f, _) => f.write_all(bytes),
-        }
-    }
-
-    fn finish(self) -> anyhow::Result<()> {
-        match self {
-            Sink::Stdout(mut s) => s.flush().or_else(ignore_broken_pipe).map_err(Into::into),
-            Sink::File(f, target) => {
-                f.persist(&target).map_err(|e| {
-                    anyhow::anyhow!(
-                        "cannot write {}: {}",
-                        target.display(),
-                        process::io_reason(&e.error)
-                    )
-                })?;
-                Ok(())
-            }
-        }
-    }
-}
-
-fn ignore_broken_pipe(e: io::Error) -> io::Result<()> {
+pub(crate) fn ignore_broken_pipe(e: io::Error) -> io::Result<()> {
     if e.kind() == io::ErrorKind::BrokenPipe {
         Ok(())
     } else {
@@ -170,7 +117,7 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
         }
         return Ok(if had_error { exit::ERROR } else { exit::OK });
     }
-    let mut sink = Sink::open(settings)?;
+    let mut sink = sink::Sink::open(settings)?;
     let mut summary = summary::Summary::default();
     let mut stdout_closed = false;
 

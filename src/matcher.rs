@@ -121,11 +121,20 @@ fn unparenthesize(mut node: Node<'_>) -> Node<'_> {
 /// line continuation.
 fn await_operand(node: Node<'_>) -> Option<Node<'_>> {
     let mut c = node.walk();
-    let operand = node
+    let mut operand = node
         .named_children(&mut c)
         .filter(|n| !matches!(n.kind(), "comment" | "line_continuation"))
-        .last();
-    operand
+        .last()?;
+    // tree-sitter-python reads `await f() ** 2` as `await (f() ** 2)`; Python binds
+    // `await` tighter than `**`, so the operand is the power's leftmost base.
+    while operand.kind() == "binary_operator"
+        && operand
+            .child_by_field_name("operator")
+            .is_some_and(|o| o.kind() == "**")
+    {
+        operand = operand.child_by_field_name("left")?;
+    }
+    Some(operand)
 }
 
 impl<'a, 't> Matcher<'a, 't> {

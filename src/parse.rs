@@ -21,16 +21,21 @@ fn new_parser() -> Parser {
     parser
 }
 
-/// The bytes the parser sees: `source` with lone CRs turned into LFs.
+/// The bytes the parser sees: `source` with lone CRs turned into LFs and, in a file
+/// that is not UTF-8 (a latin-1 file with a coding cookie), every non-ASCII byte turned
+/// into `x`, so that `résultat` still reads as one identifier. Same length either way.
 pub fn parse_text(source: &[u8]) -> Cow<'_, [u8]> {
     let lone_cr = memchr::memchr_iter(b'\r', source).any(|i| source.get(i + 1) != Some(&b'\n'));
-    if !lone_cr {
+    let not_utf8 = std::str::from_utf8(source).is_err();
+    if !lone_cr && !not_utf8 {
         return Cow::Borrowed(source);
     }
     let mut copy = source.to_vec();
     for i in 0..copy.len() {
         if copy[i] == b'\r' && copy.get(i + 1) != Some(&b'\n') {
             copy[i] = b'\n';
+        } else if not_utf8 && copy[i] >= 0x80 {
+            copy[i] = b'x';
         }
     }
     Cow::Owned(copy)
@@ -90,6 +95,11 @@ mod tests {
     fn lone_cr_becomes_lf_crlf_stays() {
         assert_eq!(&*parse_text(b"a\rb\r\nc"), b"a\nb\r\nc");
         assert!(matches!(parse_text(b"a\r\nb"), Cow::Borrowed(_)));
+        assert_eq!(&*parse_text(b"r\xe9s = 1"), b"rxs = 1");
+        assert!(matches!(
+            parse_text("résultat".as_bytes()),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

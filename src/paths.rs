@@ -42,15 +42,26 @@ pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
 /// `path` relative to `base` as raw bytes with `/` separators; `path` itself when it is
 /// not inside `base`.
 pub fn relative_bytes(base: &Path, path: &Path) -> Vec<u8> {
-    let rel = path.strip_prefix(base).unwrap_or(path);
-    let mut out = Vec::new();
-    for (i, comp) in rel.components().enumerate() {
-        if i > 0 && !out.ends_with(b"/") {
-            out.push(b'/');
-        }
-        out.extend_from_slice(&os_bytes(comp.as_os_str()));
+    // Both are absolute: climb from `base` to the shared ancestor, then down to `path`.
+    let base_parts: Vec<Component<'_>> = base.components().collect();
+    let path_parts: Vec<Component<'_>> = path.components().collect();
+    let shared = base_parts
+        .iter()
+        .zip(&path_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<Vec<u8>> = vec![b"..".to_vec(); base_parts.len() - shared];
+    parts.extend(path_parts[shared..].iter().map(|c| os_bytes(c.as_os_str())));
+    parts.join(&b'/')
+}
+
+/// The key output is sorted by: the displayed path's bytes.
+pub fn sort_key(path: &Path) -> Vec<u8> {
+    let bytes = os_bytes(path.as_os_str());
+    match bytes.strip_prefix(b"./") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
     }
-    out
 }
 
 /// The bytes of an OS string (lossless on Unix).

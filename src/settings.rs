@@ -44,16 +44,17 @@ pub enum Mode {
     Suggest { format: SuggestFormat },
 }
 
-/// Paths to skip during a walk, matched against the path relative to `root` and
-/// against the file or folder name.
-#[derive(Clone, Debug)]
+/// Paths to skip during a walk. Each group of globs is matched against the path
+/// relative to its own folder (the configuration's for its globs, the current folder for
+/// `--exclude`) and against the file or folder name.
+#[derive(Clone, Debug, Default)]
 pub struct Excludes {
-    pub root: PathBuf,
-    set: GlobSet,
+    groups: Vec<(PathBuf, GlobSet)>,
 }
 
 impl Excludes {
-    pub fn new(root: &Path, globs: &[String]) -> Result<Self> {
+    /// Add `globs`, relative to `root`.
+    pub fn add(&mut self, root: &Path, globs: &[String]) -> Result<()> {
         let mut b = GlobSetBuilder::new();
         for g in globs {
             let glob = GlobBuilder::new(g.trim_end_matches('/'))
@@ -62,24 +63,19 @@ impl Excludes {
                 .with_context(|| format!("invalid exclude pattern `{g}`"))?;
             b.add(glob);
         }
-        Ok(Excludes {
-            root: root.to_path_buf(),
-            set: b.build().context("building exclude patterns")?,
-        })
+        let set = b.build().context("building exclude patterns")?;
+        if !set.is_empty() {
+            self.groups.push((root.to_path_buf(), set));
+        }
+        Ok(())
     }
 
     /// `path` must be absolute.
     pub fn is_excluded(&self, path: &Path) -> bool {
-        if self.set.is_empty() {
-            return false;
-        }
-        if path.file_name().is_some_and(|n| self.set.is_match(n)) {
-            return true;
-        }
-        match path.strip_prefix(&self.root) {
-            Ok(rel) => self.set.is_match(rel),
-            Err(_) => false,
-        }
+        self.groups.iter().any(|(root, set)| {
+            path.file_name().is_some_and(|n| set.is_match(n))
+                || path.strip_prefix(root).is_ok_and(|rel| set.is_match(rel))
+        })
     }
 }
 
@@ -155,11 +151,14 @@ impl Settings {
                 .unwrap_or_else(|| DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect())
         };
         globs.extend(cfg.extend_exclude.clone().unwrap_or_default());
-        globs.extend(common.exclude.iter().cloned());
-        let excludes = Excludes::new(&config_root, &globs).map_err(|e| match &loaded {
-            Some(l) => anyhow!("{}: {e:#}", l.path.display()),
-            None => e,
-        })?;
+        let mut excludes = Excludes::default();
+        excludes
+            .add(&config_root, &globs)
+            .map_err(|e| match &loaded {
+                Some(l) => anyhow!("{}: {e:#}", l.path.display()),
+                None => e,
+            })?;
+        excludes.add(cwd, &common.exclude)?;
 
         let threads = match common.threads {
             Some(0) => return Err(anyhow!("--threads must be at least 1")),
@@ -245,11 +244,15 @@ mod tests {
 
     #[test]
     fn excludes_match_names_and_relative_paths() {
-        let ex = Excludes::new(
+        let mut ex = Excludes::default();
+        ex.add(
             Path::new("/r"),
             &["legacy/**".into(), ".venv".into(), "*_pb2.py".into()],
         )
         .unwrap();
+        ex.add(Path::new("/r/sub"), &["old/**".into()]).unwrap();
+        assert!(ex.is_excluded(Path::new("/r/sub/old/a.py")));
+        assert!(!ex.is_excluded(Path::new("/r/old/a.py")));
         assert!(ex.is_excluded(Path::new("/r/legacy/a.py")));
         assert!(ex.is_excluded(Path::new("/r/x/.venv")));
         assert!(ex.is_excluded(Path::new("/r/x/y_pb2.py")));

@@ -262,6 +262,9 @@ fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>
 }
 
 fn look(candidate: &Candidate, settings: &Settings) -> FileResult {
+    if candidate.kind != crate::discover::FileKind::Python {
+        return FileResult::default();
+    }
     let Ok(source) = std::fs::read(&candidate.path) else {
         return FileResult::default();
     };
