@@ -78,6 +78,13 @@ impl std::error::Error for OverlapError {}
 
 /// Apply `edits` to `source`. Edits are sorted first; identical duplicates are dropped
 /// (two findings may ask for the same change), any other overlap is an error.
+///
+/// ```
+/// use unawait::edit::{apply, Edit};
+/// let src = b"x = await  f()\r\n";
+/// assert_eq!(apply(src, &[Edit::delete(4..11)]).unwrap(), b"x = f()\r\n");
+/// assert!(apply(src, &[Edit::delete(0..3), Edit::delete(2..5)]).is_err());
+/// ```
 pub fn apply(source: &[u8], edits: &[Edit]) -> Result<Vec<u8>, OverlapError> {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
     sorted.sort();
