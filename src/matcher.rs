@@ -102,7 +102,7 @@ struct Matcher<'a, 't> {
 }
 
 /// Strip parentheses around an expression; comments inside them are skipped.
-fn unparenthesize(mut node: Node<'_>) -> Node<'_> {
+pub(crate) fn unparenthesize(mut node: Node<'_>) -> Node<'_> {
     while node.kind() == "parenthesized_expression" {
         let mut c = node.walk();
         let inner: Vec<Node<'_>> = node
@@ -119,7 +119,7 @@ fn unparenthesize(mut node: Node<'_>) -> Node<'_> {
 
 /// The operand of an `await` node: its last named child that is not a comment or a
 /// line continuation.
-fn await_operand(node: Node<'_>) -> Option<Node<'_>> {
+pub(crate) fn await_operand(node: Node<'_>) -> Option<Node<'_>> {
     let mut c = node.walk();
     let mut operand = node
         .named_children(&mut c)

@@ -186,21 +186,11 @@ fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>
         if facts.raises_blocks.iter().any(|r| r.contains(&at)) {
             continue;
         }
-        let Some(operand) = site
-            .node
-            .named_children(&mut site.node.walk())
-            .filter(|n| !matches!(n.kind(), "comment" | "line_continuation"))
-            .last()
+        let Some(operand) =
+            crate::matcher::await_operand(site.node).map(crate::matcher::unparenthesize)
         else {
             continue;
         };
-        let mut operand = operand;
-        while operand.kind() == "parenthesized_expression" {
-            match operand.named_child(0) {
-                Some(i) => operand = i,
-                None => break,
-            }
-        }
         if operand.kind() != "call" {
             continue;
         }
