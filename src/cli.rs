@@ -40,6 +40,10 @@ pub enum Command {
         /// never overwritten: that file is skipped instead.
         #[arg(long, value_name = "SUFFIX", num_args = 0..=1, require_equals = true, default_missing_value = ".orig")]
         backup: Option<String>,
+        /// Show each change and ask whether to make it: [y]es, [n]o, [a]ll, [q]uit.
+        /// Answers are read from stdin, one per line.
+        #[arg(short, long)]
+        interactive: bool,
     },
     /// Write a patch that `git apply` and `patch -p1` accept from the repository root.
     Patch {
@@ -65,6 +69,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = SuggestFormat::Text)]
         output_format: SuggestFormat,
     },
+    /// Print a shell completion script (e.g. `unawait completions bash > unawait.bash`).
+    Completions {
+        /// The shell to write completions for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -74,20 +84,29 @@ pub enum SuggestFormat {
 }
 
 impl Command {
-    pub fn common(&self) -> &Common {
+    /// The options every file-processing command shares; `None` for `completions`.
+    pub fn common(&self) -> Option<&Common> {
         match self {
             Command::Diff { common, .. }
             | Command::Fix { common, .. }
             | Command::Patch { common, .. }
             | Command::Check { common, .. }
-            | Command::Suggest { common, .. } => common,
+            | Command::Suggest { common, .. } => Some(common),
+            Command::Completions { .. } => None,
         }
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// `path:line:col: UNA001 message`, one line per finding.
     Text,
+    /// One JSON document (schema in the README; `version` field).
+    Json,
+    /// GitHub Actions workflow commands (`::error file=...::message`).
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -99,9 +118,15 @@ pub enum ColorChoice {
 
 #[derive(Debug, Args, Clone)]
 pub struct Common {
-    /// Files or folders to process (default: the current folder).
+    /// Files or folders to process (default: the current folder); `-` reads one file's
+    /// source on stdin.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// With `-`: the path the source on stdin belongs to. Configuration, excludes and
+    /// the file type follow this path; names in the output use it.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 
     /// A synchronous function, by bare or qualified name (repeatable). Replaces the
     /// configuration's `functions` and `methods`.
@@ -123,6 +148,11 @@ pub struct Common {
     /// Skip paths matching GLOB (repeatable; adds to the configuration's excludes).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+
+    /// Apply the excludes to paths named on the command line too (for pre-commit and
+    /// editors, which name every file).
+    #[arg(long)]
+    pub force_exclude: bool,
 
     /// Do not respect .gitignore, .ignore or the default excludes.
     #[arg(long)]
@@ -172,7 +202,7 @@ mod tests {
     fn backup_suffix_is_optional() {
         let cli = Cli::try_parse_from(["unawait", "fix", "--backup", "x.py"]).unwrap();
         match cli.command {
-            Command::Fix { backup, common } => {
+            Command::Fix { backup, common, .. } => {
                 assert_eq!(backup.as_deref(), Some(".orig"));
                 assert_eq!(common.paths, vec![PathBuf::from("x.py")]);
             }

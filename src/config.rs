@@ -64,10 +64,26 @@ fn parse_config(path: &Path, text: &str, in_pyproject: bool) -> Result<Option<Co
         }
     };
     let where_ = if in_pyproject { " [tool.unawait]" } else { "" };
-    let config: Config = section.try_into().map_err(|e: toml::de::Error| {
-        anyhow!("{}{}: {}", path.display(), where_, e.message().trim())
+    let config: Config = section.clone().try_into().map_err(|e: toml::de::Error| {
+        let key = culprit(&section)
+            .map(|k| format!("`{k}`: "))
+            .unwrap_or_default();
+        anyhow!("{}{}: {key}{}", path.display(), where_, e.message().trim())
     })?;
     Ok(Some(config))
+}
+
+/// The first key of `section` that fails on its own (a wrong type says which value
+/// is wrong, not which key holds it), so the message can name the key.
+fn culprit(section: &toml::Value) -> Option<&str> {
+    section.as_table()?.iter().find_map(|(key, value)| {
+        let mut alone = toml::Table::new();
+        alone.insert(key.clone(), value.clone());
+        toml::Value::Table(alone)
+            .try_into::<Config>()
+            .is_err()
+            .then_some(key.as_str())
+    })
 }
 
 /// Read a configuration file named on the command line.
@@ -150,6 +166,17 @@ mod tests {
         assert!(
             err.contains("unawait.toml") && err.contains("sequence"),
             "{err}"
+        );
+        let err = parse_config(
+            Path::new("p/pyproject.toml"),
+            "[tool.unawait]\nfunctions = ['f']\nkeep-in-raises = 'yes'\n",
+            true,
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "p/pyproject.toml [tool.unawait]: `keep-in-raises`: invalid type: string \"yes\", expected a boolean"
         );
         let err = parse_config(Path::new("unawait.toml"), "functions = [\n", false)
             .unwrap_err()

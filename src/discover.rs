@@ -23,7 +23,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    fn of(path: &Path, explicit: bool, docs: bool) -> Option<FileKind> {
+    pub fn of(path: &Path, explicit: bool, docs: bool) -> Option<FileKind> {
         match path.extension().and_then(|e| e.to_str()) {
             Some("py" | "pyi") => Some(FileKind::Python),
             Some("ipynb") => Some(FileKind::Notebook),
@@ -81,6 +81,21 @@ pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
                 continue;
             }
         };
+        if settings.force_exclude
+            && settings
+                .excludes
+                .covers(&crate::paths::absolute(&settings.cwd, root))
+        {
+            continue;
+        }
+        if !meta.is_dir() && !meta.is_file() {
+            // A pipe or device would block the read or never end.
+            errors.push(format!(
+                "{}: not a regular file (a pipe, socket or device); skipped",
+                root.display()
+            ));
+            continue;
+        }
         if !meta.is_dir() {
             if let Some(kind) = FileKind::of(root, true, settings.docs) {
                 push(&mut files, root.clone(), kind);
@@ -124,14 +139,25 @@ pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
 
 fn walk_error(e: &ignore::Error) -> String {
     match e {
-        ignore::Error::WithPath { path, err } => match err.as_ref() {
-            ignore::Error::Io(io) => {
-                format!("{}: {}", path.display(), crate::process::io_reason(io))
-            }
-            other => format!("{}: {other}", path.display()),
+        ignore::Error::WithPath { path, err } => match err.io_error() {
+            Some(io) => format!(
+                "{}: {}",
+                path.display(),
+                crate::process::io_reason(innermost(io))
+            ),
+            None => format!("{}: {err}", path.display()),
         },
         ignore::Error::WithDepth { err, .. } => walk_error(err),
         ignore::Error::Loop { child, .. } => format!("{}: symbolic link loop", child.display()),
         other => other.to_string(),
     }
+}
+
+/// The operating system's own error inside one that a folder walk wrapped with the
+/// path ("IO error for operation on P: ..."), so the message names the path once.
+fn innermost(io: &std::io::Error) -> &std::io::Error {
+    io.get_ref()
+        .and_then(|e| e.source())
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .unwrap_or(io)
 }

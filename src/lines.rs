@@ -3,17 +3,26 @@
 //! The core works in byte offsets; this index turns them into 1-based lines and
 //! 1-based columns counted in characters, as ruff and editors show them.
 
+use std::cell::Cell;
+
 /// Where each line starts in the text the parser saw (lone CRs already turned to LFs).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last answer of `line_col`, as (line, offset, column): a later offset on the
+    /// same line counts on from there, so that many findings on one long line (a
+    /// minified file) cost linear time, not quadratic.
+    last: Cell<(usize, usize, usize)>,
 }
 
 impl LineIndex {
     pub fn new(text: &[u8]) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            last: Cell::new((0, 0, 0)),
+        }
     }
 
     /// 0-based line of `offset`.
@@ -26,13 +35,27 @@ impl LineIndex {
 
     /// 1-based line and character column of `offset` in `text`.
     pub fn line_col(&self, text: &[u8], offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
         let line = self.line_of(offset);
-        let start = self.starts[line];
-        let col = String::from_utf8_lossy(&text[start..offset.min(text.len())])
-            .chars()
-            .count();
+        let (last_line, last_offset, last_col) = self.last.get();
+        let (from, counted) = if last_line == line && last_offset <= offset {
+            (last_offset, last_col)
+        } else {
+            (self.starts[line], 0)
+        };
+        let col = counted + lossy_chars(&text[from..offset]);
+        self.last.set((line, offset, col));
         (line + 1, col + 1)
     }
+}
+
+/// How many characters `String::from_utf8_lossy(bytes)` would have, without building
+/// it: each invalid sequence counts as one replacement character.
+fn lossy_chars(bytes: &[u8]) -> usize {
+    bytes
+        .utf8_chunks()
+        .map(|c| c.valid().chars().count() + usize::from(!c.invalid().is_empty()))
+        .sum()
 }
 
 #[cfg(test)]
@@ -49,5 +72,26 @@ mod tests {
         assert_eq!(idx.line_col(text, 12), (2, 6));
         assert_eq!(idx.line_of(7), 1);
         assert_eq!(idx.line_of(text.len()), 2);
+    }
+
+    #[test]
+    fn columns_are_the_same_in_any_order_of_questions() {
+        let text = "é = 1\nab = await f(); x = 'ü'\n".as_bytes();
+        let mut latin1 = text.to_vec();
+        latin1[0] = 0xe9; // one invalid byte in place of the two-byte é
+        for text in [text, &latin1[..]] {
+            let fresh = |o| LineIndex::new(text).line_col(text, o);
+            let idx = LineIndex::new(text);
+            let mut order: Vec<usize> = (0..=text.len()).collect();
+            order.extend((0..=text.len()).rev());
+            order.extend([20, 3, 25, 7, 0, 30]);
+            for o in order {
+                // Offsets are token boundaries: never inside a character.
+                if text.get(o).is_some_and(|b| !b.is_ascii()) {
+                    continue;
+                }
+                assert_eq!(idx.line_col(text, o), fresh(o), "offset {o}");
+            }
+        }
     }
 }

@@ -99,6 +99,11 @@ struct Matcher<'a, 't> {
     text: &'a [u8],
     ctx: FileContext<'a>,
     lines: &'a LineIndex,
+    /// Lines carrying `# unawait: ignore`, sorted.
+    ignored_lines: Vec<usize>,
+    /// The outermost `pytest.raises(TypeError)` blocks, sorted and disjoint, so a
+    /// lookup is a binary search, not a scan per await.
+    raises: Vec<Range<usize>>,
 }
 
 /// Strip parentheses around an expression; comments inside them are skipped.
@@ -335,15 +340,14 @@ impl<'a, 't> Matcher<'a, 't> {
         };
         let start_line = lines.line_of(keyword.start_byte());
         let end_line = lines.line_of(site.node.end_byte());
-        let ignored = self.facts.ignore_comments.iter().any(|&c| {
-            let l = lines.line_of(c);
-            l == start_line || l == end_line
-        });
-        let in_raises = self
-            .facts
-            .raises_blocks
-            .iter()
-            .any(|r| r.start <= keyword.start_byte() && keyword.end_byte() <= r.end);
+        let ignored = self.ignored_lines.binary_search(&start_line).is_ok()
+            || self.ignored_lines.binary_search(&end_line).is_ok();
+        let in_raises = {
+            let after = self
+                .raises
+                .partition_point(|r| r.start <= keyword.start_byte());
+            after > 0 && keyword.end_byte() <= self.raises[after - 1].end
+        };
         let action = if self.facts.skip_file.is_some() {
             Action::Kept(KeptReason::SkipFile)
         } else if ignored {
@@ -391,12 +395,30 @@ pub fn find(
     ctx: FileContext<'_>,
     lines: &LineIndex,
 ) -> Vec<Finding> {
+    let mut ignored_lines: Vec<usize> = facts
+        .ignore_comments
+        .iter()
+        .map(|&c| lines.line_of(c))
+        .collect();
+    ignored_lines.sort_unstable();
+    let mut blocks = facts.raises_blocks.clone();
+    blocks.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut raises: Vec<Range<usize>> = Vec::new();
+    for b in blocks {
+        match raises.last_mut() {
+            // Syntax blocks nest or are apart; keep only the outermost.
+            Some(last) if b.start < last.end => last.end = last.end.max(b.end),
+            _ => raises.push(b),
+        }
+    }
     let m = Matcher {
         rules,
         facts,
         text,
         ctx,
         lines,
+        ignored_lines,
+        raises,
     };
     let mut out: Vec<Finding> = facts.awaits.iter().filter_map(|s| m.finding(*s)).collect();
     out.sort_by_key(|f| f.keyword.start);

@@ -6,10 +6,11 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::discover::{Candidate, FileKind};
-use crate::fixer::{self, Located, SourceError};
+use crate::edit::Edit;
+use crate::fixer::{self, Located};
 use crate::index::{self, Entry, IndexFilter, ProjectIndex};
 use crate::matcher::{Action, FileContext};
 use crate::modules::ModulePath;
@@ -31,10 +32,13 @@ pub enum Status {
 #[derive(Debug)]
 pub struct FileReport {
     pub path: PathBuf,
+    pub absolute: PathBuf,
     pub display: String,
     pub status: Status,
     pub parsed: bool,
     pub findings: Vec<Located>,
+    /// The edits found, in file byte offsets (whether or not they were written).
+    pub edits: Vec<Edit>,
     /// What goes to stdout for this file (a diff, or check lines).
     pub stdout: Vec<u8>,
     /// Parts of a notebook or document left unchanged because of a problem (a cell
@@ -86,6 +90,9 @@ pub fn first_look(
     prefilter: &Prefilter,
     filter: &IndexFilter,
 ) -> FirstLook {
+    if crate::interrupt::interrupted() {
+        return FirstLook::default();
+    }
     let Ok(source) = std::fs::read(&candidate.path) else {
         return FirstLook {
             wanted: true,
@@ -112,6 +119,52 @@ pub fn first_look(
     FirstLook { wanted, entries }
 }
 
+/// What fixing one file's bytes produced, before anything is shown or written.
+#[derive(Debug)]
+pub struct FileFix {
+    pub findings: Vec<Located>,
+    /// The edits, in file byte offsets.
+    pub edits: Vec<Edit>,
+    /// The fixed bytes; equal to the input when there is nothing to change.
+    pub output: Vec<u8>,
+    /// Parts of a notebook or document left unchanged, one line each.
+    pub notes: Vec<String>,
+}
+
+/// Find and fix the matches in `source`, a file of `kind` at `absolute`. The error is
+/// the reason the file is skipped.
+pub fn fix_bytes(
+    source: &[u8],
+    kind: FileKind,
+    absolute: &Path,
+    settings: &Settings,
+    prefilter: &Prefilter,
+    index: &ProjectIndex,
+) -> Result<FileFix, String> {
+    let module = ModulePath::for_file_in(absolute, &settings.src_roots);
+    let ctx = FileContext {
+        module: module.as_ref(),
+        index: Some(index),
+        keep_in_raises: settings.keep_in_raises,
+    };
+    let (fixed, notes) = match kind {
+        FileKind::Python => (
+            fixer::fix_source(source, &settings.rules, ctx).map_err(|e| e.to_string())?,
+            Vec::new(),
+        ),
+        kind => {
+            let e = crate::embedded::fix_file(kind, source, &settings.rules, ctx, prefilter)?;
+            (e.fixed, e.notes)
+        }
+    };
+    Ok(FileFix {
+        findings: fixed.findings,
+        edits: fixed.edits,
+        output: fixed.output,
+        notes,
+    })
+}
+
 pub fn process(
     candidate: &Candidate,
     settings: &Settings,
@@ -121,10 +174,12 @@ pub fn process(
     let display = crate::paths::display(&candidate.path);
     let mut report = FileReport {
         path: candidate.path.clone(),
+        absolute: candidate.absolute.clone(),
         display,
         status: Status::Unchanged,
         parsed: false,
         findings: Vec::new(),
+        edits: Vec::new(),
         stdout: Vec::new(),
         notes: Vec::new(),
     };
@@ -142,62 +197,64 @@ pub fn process(
             return report;
         }
     };
-    if memchr::memchr(0, &source).is_some() {
-        report.status = Status::Skipped("binary file (contains NUL bytes)".into());
-        return report;
+    let output = examine(
+        &mut report,
+        &source,
+        candidate.kind,
+        settings,
+        prefilter,
+        index,
+    );
+    if let (Some(output), Mode::Fix { backup, .. }) = (output, &settings.mode) {
+        if let Err(e) =
+            write::write_atomically(&candidate.path, &source, &output, backup.as_deref())
+        {
+            report.status = Status::Skipped(e.to_string());
+        }
     }
-    if !prefilter.wants(&source) {
-        return report;
+    report
+}
+
+/// Fill `report` for `source`: findings, edits, notes, status, and the diff for `diff`
+/// and `patch`. Returns the fixed bytes when they differ from `source`; writing them is
+/// the caller's business.
+pub fn examine(
+    report: &mut FileReport,
+    source: &[u8],
+    kind: FileKind,
+    settings: &Settings,
+    prefilter: &Prefilter,
+    index: &ProjectIndex,
+) -> Option<Vec<u8>> {
+    if memchr::memchr(0, source).is_some() {
+        report.status = Status::Skipped("binary file (contains NUL bytes)".into());
+        return None;
+    }
+    if !prefilter.wants(source) {
+        return None;
     }
     report.parsed = true;
-    let module = ModulePath::for_file_in(&candidate.absolute, &settings.src_roots);
-    let ctx = FileContext {
-        module: module.as_ref(),
-        index: Some(index),
-        keep_in_raises: settings.keep_in_raises,
-    };
-    let result = match candidate.kind {
-        FileKind::Python => fixer::fix_source(&source, &settings.rules, ctx),
-        kind => match crate::embedded::fix_file(kind, &source, &settings.rules, ctx, prefilter) {
-            Ok(e) => {
-                report.notes = e.notes;
-                Ok(e.fixed)
-            }
-            Err(why) => {
-                report.status = Status::Skipped(why);
-                return report;
-            }
-        },
-    };
-    let fixed = match result {
+    let fixed = match fix_bytes(source, kind, &report.absolute, settings, prefilter, index) {
         Ok(f) => f,
-        Err(e @ SourceError::Syntax { .. }) | Err(e @ SourceError::Internal(_)) => {
-            report.status = Status::Skipped(e.to_string());
-            return report;
+        Err(why) => {
+            report.status = Status::Skipped(why);
+            return None;
         }
     };
     report.findings = fixed.findings;
+    report.edits = fixed.edits;
+    report.notes = fixed.notes;
     if fixed.output == source {
-        return report;
+        return None;
     }
     report.status = Status::Changed;
-    match &settings.mode {
-        Mode::Diff { .. } | Mode::Patch { .. } => {
-            let name = crate::paths::relative_bytes(&settings.diff_base, &candidate.absolute);
-            let palette = match settings.mode {
-                Mode::Diff { .. } if settings.color => render::diff::Palette::ansi(),
-                _ => render::diff::Palette::plain(),
-            };
-            report.stdout = render::diff::file_diff(&name, &source, &fixed.output, &palette);
-        }
-        Mode::Fix { backup } => {
-            if let Err(e) =
-                write::write_atomically(&candidate.path, &source, &fixed.output, backup.as_deref())
-            {
-                report.status = Status::Skipped(e.to_string());
-            }
-        }
-        Mode::Check { .. } | Mode::Suggest { .. } => {}
+    if let Mode::Diff { .. } | Mode::Patch { .. } = settings.mode {
+        let name = crate::paths::relative_bytes(&settings.diff_base, &report.absolute);
+        let palette = match settings.mode {
+            Mode::Diff { .. } if settings.color => render::diff::Palette::ansi(),
+            _ => render::diff::Palette::plain(),
+        };
+        report.stdout = render::diff::file_diff(&name, source, &fixed.output, &palette);
     }
-    report
+    Some(fixed.output)
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::cli::{ColorChoice, Command, OutputFormat, SuggestFormat};
+use crate::cli::{ColorChoice, Command, Common, OutputFormat, SuggestFormat};
 use crate::config::{self, Loaded};
 use crate::rules::RuleSet;
 
@@ -37,11 +37,22 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mode {
-    Diff { exit_code: bool },
-    Fix { backup: Option<String> },
-    Patch { output: PathBuf },
-    Check { format: OutputFormat },
-    Suggest { format: SuggestFormat },
+    Diff {
+        exit_code: bool,
+    },
+    Fix {
+        backup: Option<String>,
+        interactive: bool,
+    },
+    Patch {
+        output: PathBuf,
+    },
+    Check {
+        format: OutputFormat,
+    },
+    Suggest {
+        format: SuggestFormat,
+    },
 }
 
 /// Paths to skip during a walk. Each group of globs is matched against the path
@@ -70,6 +81,20 @@ impl Excludes {
         Ok(())
     }
 
+    /// Whether `path` (absolute), or a folder above it inside the folder a group of
+    /// globs belongs to, is excluded: for paths named on the command line with
+    /// `--force-exclude`, and for `--stdin-filename`.
+    pub fn covers(&self, path: &Path) -> bool {
+        self.groups.iter().any(|(root, set)| {
+            path.ancestors()
+                .take_while(|p| p.starts_with(root) && p != root)
+                .any(|p| {
+                    p.file_name().is_some_and(|n| set.is_match(n))
+                        || p.strip_prefix(root).is_ok_and(|rel| set.is_match(rel))
+                })
+        })
+    }
+
     /// `path` must be absolute.
     pub fn is_excluded(&self, path: &Path) -> bool {
         self.groups.iter().any(|(root, set)| {
@@ -77,6 +102,15 @@ impl Excludes {
                 || path.strip_prefix(root).is_ok_and(|rel| set.is_match(rel))
         })
     }
+}
+
+/// Source read from stdin (`unawait fix -`) instead of files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StdinInput {
+    /// `--stdin-filename` as given, for messages and diff headers.
+    pub filename: Option<PathBuf>,
+    /// The same, absolute: configuration, excludes and file type follow it.
+    pub absolute: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -89,6 +123,8 @@ pub struct Settings {
     pub diff_base: PathBuf,
     pub excludes: Excludes,
     pub respect_ignore: bool,
+    /// Apply excludes to paths named on the command line too.
+    pub force_exclude: bool,
     pub threads: usize,
     pub color: bool,
     pub quiet: bool,
@@ -98,15 +134,25 @@ pub struct Settings {
     /// by their `__init__.py` files.
     pub src_roots: Vec<PathBuf>,
     pub config_path: Option<PathBuf>,
+    /// Set when the source comes from stdin.
+    pub stdin: Option<StdinInput>,
 }
 
 impl Settings {
     /// Merge the command line with the configuration file found from `cwd`.
     pub fn resolve(command: Command, cwd: &Path, stdout_is_terminal: bool) -> Result<Settings> {
-        let common = command.common().clone();
+        let common = command
+            .common()
+            .ok_or_else(|| anyhow!("this command processes no files"))?
+            .clone();
+        let stdin = stdin_input(&command, &common, cwd)?;
+        let start = match stdin.as_ref().and_then(|s| s.absolute.as_deref()) {
+            Some(file) => file.parent().unwrap_or(cwd).to_path_buf(),
+            None => config_start(cwd, &common.paths),
+        };
         let loaded: Option<Loaded> = match &common.config {
             Some(path) => Some(config::load_file(&crate::paths::absolute(cwd, path))?),
-            None => config::discover(&config_start(cwd, &common.paths))?,
+            None => config::discover(&start)?,
         };
         let cfg = loaded
             .as_ref()
@@ -172,7 +218,11 @@ impl Settings {
         };
         let mode = match command {
             Command::Diff { exit_code, .. } => Mode::Diff { exit_code },
-            Command::Fix { backup, .. } => {
+            Command::Fix {
+                backup,
+                interactive,
+                ..
+            } => {
                 if backup
                     .as_deref()
                     .is_some_and(|s| s.is_empty() || s.contains('/'))
@@ -181,7 +231,10 @@ impl Settings {
                         "--backup suffix must be non-empty and contain no `/`"
                     ));
                 }
-                Mode::Fix { backup }
+                Mode::Fix {
+                    backup,
+                    interactive,
+                }
             }
             Command::Patch { output, .. } => Mode::Patch { output },
             Command::Check { output_format, .. } => Mode::Check {
@@ -190,6 +243,7 @@ impl Settings {
             Command::Suggest { output_format, .. } => Mode::Suggest {
                 format: output_format,
             },
+            Command::Completions { .. } => unreachable!("has no common options"),
         };
         let paths = if common.paths.is_empty() {
             vec![PathBuf::from(".")]
@@ -204,6 +258,7 @@ impl Settings {
             diff_base: crate::paths::diff_base(cwd),
             excludes,
             respect_ignore: !common.no_ignore,
+            force_exclude: common.force_exclude,
             threads,
             color,
             quiet: common.quiet,
@@ -217,8 +272,43 @@ impl Settings {
                 .map(|s| crate::paths::absolute(&config_root, Path::new(s)))
                 .collect(),
             config_path: loaded.map(|l| l.path),
+            stdin,
         })
     }
+}
+
+/// Whether the source comes from stdin: the only path is `-`, or there is no path and
+/// `--stdin-filename` is given (as with ruff).
+fn stdin_input(command: &Command, common: &Common, cwd: &Path) -> Result<Option<StdinInput>> {
+    let dash = common.paths.iter().any(|p| p.as_os_str() == "-");
+    let reading = match common.paths.as_slice() {
+        [only] if only.as_os_str() == "-" => true,
+        [] => common.stdin_filename.is_some(),
+        _ if dash => return Err(anyhow!("`-` (stdin) cannot be combined with other paths")),
+        _ => false,
+    };
+    if !reading {
+        if common.stdin_filename.is_some() {
+            return Err(anyhow!("--stdin-filename needs `-` as the path"));
+        }
+        return Ok(None);
+    }
+    match command {
+        Command::Suggest { .. } => {
+            return Err(anyhow!("`suggest` needs a tree to look at, not stdin"));
+        }
+        Command::Fix {
+            interactive: true, ..
+        } => return Err(anyhow!("--interactive cannot read the source on stdin")),
+        _ => {}
+    }
+    Ok(Some(StdinInput {
+        filename: common.stdin_filename.clone(),
+        absolute: common
+            .stdin_filename
+            .as_deref()
+            .map(|f| crate::paths::absolute(cwd, f)),
+    }))
 }
 
 /// Where the search for a configuration file starts: the one folder given on the
@@ -258,5 +348,13 @@ mod tests {
         assert!(ex.is_excluded(Path::new("/r/x/y_pb2.py")));
         assert!(!ex.is_excluded(Path::new("/r/src/legacy.py")));
         assert!(!ex.is_excluded(Path::new("/other/legacy/a.py")));
+        assert!(ex.covers(Path::new("/r/x/.venv/lib/a.py")));
+        assert!(ex.covers(Path::new("/r/legacy/deep/a.py")));
+        assert!(!ex.covers(Path::new("/r/src/a.py")));
+        // Folders above the configuration's own folder are not its business.
+        assert!(!Excludes::default().covers(Path::new("/venv/r/a.py")));
+        let mut venv = Excludes::default();
+        venv.add(Path::new("/venv/r"), &["venv".into()]).unwrap();
+        assert!(!venv.covers(Path::new("/venv/r/a.py")));
     }
 }

@@ -16,6 +16,8 @@ pub enum WriteError {
     Changed,
     /// The backup file already exists.
     BackupExists(PathBuf),
+    /// The run was interrupted before this write started.
+    Interrupted,
     /// Anything the operating system refused, with what was being done.
     Io(String, io::Error),
 }
@@ -29,6 +31,7 @@ impl std::fmt::Display for WriteError {
                 "backup {} already exists; not written (move it away and run again)",
                 p.display()
             ),
+            WriteError::Interrupted => f.write_str(crate::interrupt::SKIPPED),
             WriteError::Io(what, e) => write!(f, "{what}: {}", crate::process::io_reason(e)),
         }
     }
@@ -104,12 +107,31 @@ fn write_backup(
 }
 
 /// Replace `path`'s contents `original` with `new`, atomically, keeping permissions.
+///
+/// Once the run is interrupted no new write starts; one already started finishes.
 pub fn write_atomically(
     path: &Path,
     original: &[u8],
     new: &[u8],
     backup: Option<&str>,
 ) -> Result<(), WriteError> {
+    write_with(path, original, new, backup, |file, bytes| {
+        file.write_all(bytes)
+    })
+}
+
+/// [`write_atomically`], with `fill` writing the new bytes into the temporary file, so
+/// that tests can make that step fail as a full disk would.
+fn write_with(
+    path: &Path,
+    original: &[u8],
+    new: &[u8],
+    backup: Option<&str>,
+    fill: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
+) -> Result<(), WriteError> {
+    if crate::interrupt::interrupted() {
+        return Err(WriteError::Interrupted);
+    }
     let target = write_target(path)?;
     if !unchanged(&target, original)? {
         return Err(WriteError::Changed);
@@ -133,7 +155,7 @@ pub fn write_atomically(
         .map_err(io_err(
             "cannot create a temporary file in the file's folder",
         ))?;
-    tmp.write_all(new)
+    fill(tmp.as_file_mut(), new)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(io_err("cannot write temporary file"))?;
     fs::set_permissions(tmp.path(), perms.clone()).map_err(io_err("cannot set permissions"))?;
@@ -211,6 +233,57 @@ mod tests {
         assert!(matches!(err, WriteError::BackupExists(_)));
         assert_eq!(fs::read(&p).unwrap(), b"edited");
         assert_eq!(fs::read(dir.path().join("a.py.orig")).unwrap(), b"precious");
+    }
+
+    #[test]
+    fn a_failed_write_like_a_full_disk_keeps_the_original_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.py");
+        fs::write(&p, "old bytes").unwrap();
+        let full = |file: &mut File, bytes: &[u8]| {
+            file.write_all(&bytes[..bytes.len() / 2])?;
+            Err(io::Error::from_raw_os_error(28)) // ENOSPC
+        };
+        let err = write_with(&p, b"old bytes", b"new bytes", Some(".orig"), full).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("cannot write temporary file: no space left on device"),
+            "{err}"
+        );
+        assert_eq!(fs::read(&p).unwrap(), b"old bytes");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a.py"], "no temporary file and no backup left");
+    }
+
+    #[test]
+    fn a_file_replaced_between_reading_and_writing_is_not_written() {
+        // Same bytes, new file (an editor's save-by-rename): still the bytes we read,
+        // so the write goes ahead; different bytes: refused.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.py");
+        fs::write(dir.path().join("other"), "old").unwrap();
+        fs::rename(dir.path().join("other"), &p).unwrap();
+        write_atomically(&p, b"old", b"new", None).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+        fs::write(dir.path().join("other"), "theirs").unwrap();
+        fs::rename(dir.path().join("other"), &p).unwrap();
+        assert!(matches!(
+            write_atomically(&p, b"new", b"newer", None),
+            Err(WriteError::Changed)
+        ));
+        assert_eq!(fs::read(&p).unwrap(), b"theirs");
+    }
+
+    #[test]
+    fn a_file_deleted_before_writing_is_not_recreated() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.py");
+        let err = write_atomically(&p, b"old", b"new", Some(".orig")).unwrap_err();
+        assert!(err.to_string().contains("no such file"), "{err}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[cfg(unix)]

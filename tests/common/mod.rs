@@ -339,3 +339,42 @@ pub fn diff_paths(diff: &str) -> Vec<String> {
         })
         .collect()
 }
+
+impl Tree {
+    /// Run the binary in `sub` with `input` on stdin.
+    pub fn run_stdin(&self, sub: &str, args: &[&str], input: &[u8]) -> Run {
+        use std::io::Write;
+        let mut child = self
+            .cmd(sub, args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cannot start unawait");
+        let mut stdin = child.stdin.take().unwrap();
+        let input = input.to_vec();
+        // A writer thread, so a large input cannot deadlock against a full stdout pipe.
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+        let out = child.wait_with_output().expect("unawait did not finish");
+        writer.join().unwrap();
+        Run::from_output(args, out)
+    }
+}
+
+/// A program installed for the tests by `scripts/install-test-deps.sh`, by its path
+/// under `target/` (e.g. `test-venv/bin/python`). Panics with what to run when missing:
+/// these tests drive real tools and must not pass without them.
+#[track_caller]
+pub fn test_tool(rel: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(rel);
+    assert!(
+        p.exists(),
+        "{} is missing: run `bash scripts/install-test-deps.sh` first (CI does)",
+        p.display()
+    );
+    p
+}

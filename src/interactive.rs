@@ -1,0 +1,281 @@
+//! `fix --interactive`: show each change with its context and ask before making it.
+//!
+//! Files are taken one at a time, in the usual order. Each `await` removal is its own
+//! change; a file's async-twin renames and the import they need are one change, since
+//! one without the other would break the file. Answers, one per line on stdin: `y`
+//! (make it), `n` (skip it), `a` (make it and every later change without asking), `q`
+//! (stop; changes already accepted in this file are still written). End of input counts
+//! as `q`. Accepted changes are written atomically as in plain `fix`, after the same
+//! re-parse check.
+
+use std::io::{self, BufRead, Write};
+
+use crate::discover::{Candidate, FileKind};
+use crate::edit::{self, Edit};
+use crate::index::ProjectIndex;
+use crate::matcher::Action;
+use crate::prefilter::Prefilter;
+use crate::process::{self, FileReport, Status};
+use crate::render::diff::{self, Palette};
+use crate::settings::{Mode, Settings};
+use crate::{parse, write, Output};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    Yes,
+    No,
+    All,
+    Quit,
+}
+
+/// One change offered for review: its edits and what it is.
+struct Change {
+    edits: Vec<Edit>,
+    /// Indexes into the report's findings that this change fixes.
+    findings: Vec<usize>,
+    title: String,
+}
+
+/// Split a file's edits into changes: one per removed `await`, plus one for all the
+/// async-twin edits.
+fn changes(report: &FileReport) -> Vec<Change> {
+    let mut rest: Vec<Option<&Edit>> = report.edits.iter().map(Some).collect();
+    let mut out = Vec::new();
+    let mut twins = Vec::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        match &f.finding.action {
+            Action::RemoveAwait => {
+                let found = rest.iter_mut().find(|e| {
+                    e.is_some_and(|e| {
+                        e.range.start == f.finding.keyword.start && e.replacement.is_empty()
+                    })
+                });
+                if let Some(slot) = found {
+                    let e = slot.take().expect("found a Some").clone();
+                    out.push(Change {
+                        edits: vec![e],
+                        findings: vec![i],
+                        title: format!(
+                            "{}:{}:{}: remove `await` on `{}()`",
+                            report.display, f.line, f.col, f.finding.function
+                        ),
+                    });
+                }
+            }
+            Action::ReplaceWith(_) => twins.push(i),
+            Action::Kept(_) => {}
+        }
+    }
+    let rest: Vec<Edit> = rest.into_iter().flatten().cloned().collect();
+    if !rest.is_empty() {
+        let first = twins.first().map(|&i| &report.findings[i]);
+        out.push(Change {
+            edits: rest,
+            title: match first {
+                Some(f) => format!(
+                    "{}:{}:{}: call the async twins ({} awaits) and import them",
+                    report.display,
+                    f.line,
+                    f.col,
+                    twins.len()
+                ),
+                None => format!("{}: remaining edits", report.display),
+            },
+            findings: twins,
+        });
+    }
+    out
+}
+
+struct Prompter<R> {
+    input: R,
+    all: bool,
+}
+
+impl<R: BufRead> Prompter<R> {
+    fn ask(&mut self, out: &mut impl Write) -> io::Result<Answer> {
+        if self.all {
+            return Ok(Answer::Yes);
+        }
+        loop {
+            write!(out, "Apply this change? [y]es, [n]o, [a]ll, [q]uit: ")?;
+            out.flush()?;
+            let mut line = String::new();
+            if self.input.read_line(&mut line)? == 0 {
+                writeln!(out)?;
+                return Ok(Answer::Quit);
+            }
+            match line.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" => return Ok(Answer::Yes),
+                "n" | "no" => return Ok(Answer::No),
+                "a" | "all" => {
+                    self.all = true;
+                    return Ok(Answer::All);
+                }
+                "q" | "quit" => return Ok(Answer::Quit),
+                _ => writeln!(out, "Please answer y, n, a or q.")?,
+            }
+        }
+    }
+}
+
+/// Review the changes of `wanted` files one by one; reports go to `out`.
+pub fn review(
+    wanted: &[Candidate],
+    settings: &Settings,
+    prefilter: &Prefilter,
+    index: &ProjectIndex,
+    out: &mut Output<'_>,
+) -> anyhow::Result<()> {
+    let stdin = io::stdin();
+    let mut prompter = Prompter {
+        input: stdin.lock(),
+        all: false,
+    };
+    let backup = match &settings.mode {
+        Mode::Fix { backup, .. } => backup.clone(),
+        _ => None,
+    };
+    let palette = if settings.color {
+        Palette::ansi()
+    } else {
+        Palette::plain()
+    };
+    let mut declined = 0;
+    for candidate in wanted {
+        if crate::interrupt::interrupted() {
+            break;
+        }
+        let mut report = FileReport {
+            path: candidate.path.clone(),
+            absolute: candidate.absolute.clone(),
+            display: crate::paths::display(&candidate.path),
+            status: Status::Unchanged,
+            parsed: false,
+            findings: Vec::new(),
+            edits: Vec::new(),
+            stdout: Vec::new(),
+            notes: Vec::new(),
+        };
+        let source = match std::fs::read(&candidate.path) {
+            Ok(s) => s,
+            Err(e) => {
+                report.status = Status::Skipped(format!("cannot read: {}", process::io_reason(&e)));
+                out.report(report)?;
+                continue;
+            }
+        };
+        if process::examine(
+            &mut report,
+            &source,
+            candidate.kind,
+            settings,
+            prefilter,
+            index,
+        )
+        .is_none()
+        {
+            out.report(report)?;
+            continue;
+        }
+        let name = crate::paths::relative_bytes(&settings.diff_base, &candidate.absolute);
+        let mut accepted: Vec<Edit> = Vec::new();
+        let mut fixed: Vec<usize> = Vec::new();
+        let mut quit = false;
+        let mut stdout = io::stdout().lock();
+        for change in changes(&report) {
+            if quit {
+                declined += 1;
+                continue;
+            }
+            if !prompter.all {
+                let preview = edit::apply(&source, &change.edits)?;
+                writeln!(stdout, "{}", change.title)?;
+                stdout.write_all(&diff::file_diff(&name, &source, &preview, &palette))?;
+            }
+            match prompter.ask(&mut stdout)? {
+                Answer::Yes | Answer::All => {
+                    accepted.extend(change.edits);
+                    fixed.extend(change.findings);
+                }
+                Answer::No => declined += 1,
+                Answer::Quit => {
+                    declined += 1;
+                    quit = true;
+                }
+            }
+        }
+        drop(stdout);
+        // Keep the kept awaits (they are reported) and the accepted ones.
+        let findings = std::mem::take(&mut report.findings);
+        report.findings = findings
+            .into_iter()
+            .enumerate()
+            .filter(|(i, f)| matches!(f.finding.action, Action::Kept(_)) || fixed.contains(i))
+            .map(|(_, f)| f)
+            .collect();
+        report.status = Status::Unchanged;
+        if !accepted.is_empty() {
+            accepted.sort();
+            report.status = match write_accepted(candidate, &source, &accepted, backup.as_deref()) {
+                Ok(()) => Status::Changed,
+                Err(why) => Status::Skipped(why),
+            };
+        }
+        out.report(report)?;
+        if quit {
+            break;
+        }
+    }
+    if declined > 0 && !settings.quiet {
+        eprintln!(
+            "unawait: {declined} change{} declined",
+            if declined == 1 { "" } else { "s" }
+        );
+    }
+    Ok(())
+}
+
+fn write_accepted(
+    candidate: &Candidate,
+    source: &[u8],
+    accepted: &[Edit],
+    backup: Option<&str>,
+) -> Result<(), String> {
+    let new = edit::apply(source, accepted).map_err(|e| format!("internal error: {e}"))?;
+    if candidate.kind == FileKind::Python {
+        let tree = parse::parse(&parse::parse_text(&new));
+        if parse::first_error(&tree).is_some() {
+            return Err(
+                "internal error: the accepted changes would not parse; file left unchanged (please report this)"
+                    .into(),
+            );
+        }
+    }
+    write::write_atomically(&candidate.path, source, &new, backup).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers() {
+        let mut p = Prompter {
+            input: io::Cursor::new("maybe\ny\nno\na\n"),
+            all: false,
+        };
+        let mut sink = Vec::new();
+        assert_eq!(p.ask(&mut sink).unwrap(), Answer::Yes);
+        assert!(String::from_utf8_lossy(&sink).contains("Please answer"));
+        assert_eq!(p.ask(&mut sink).unwrap(), Answer::No);
+        assert_eq!(p.ask(&mut sink).unwrap(), Answer::All);
+        // After `all`, nothing more is read.
+        assert_eq!(p.ask(&mut sink).unwrap(), Answer::Yes);
+        let mut q = Prompter {
+            input: io::Cursor::new(""),
+            all: false,
+        };
+        assert_eq!(q.ask(&mut sink).unwrap(), Answer::Quit);
+    }
+}

@@ -1,0 +1,79 @@
+//! Editor mode: one file's source on stdin (`unawait fix - --stdin-filename a.py`).
+//!
+//! `fix` writes the whole fixed source on stdout — or the input unchanged when there is
+//! nothing to fix, when the path is excluded, or when the source cannot be fixed (with
+//! the reason on stderr and exit status 2), so an editor that replaces its buffer with
+//! the output never loses text. `diff`, `patch` and `check` print what they print for a
+//! file. Configuration, excludes and the file type follow `--stdin-filename`.
+//!
+//! Only the one file is read: names imported from elsewhere in the project are resolved
+//! as far as the file itself shows (no project index).
+
+use std::io::{self, Read, Write};
+
+use anyhow::Context;
+
+use crate::discover::FileKind;
+use crate::index::ProjectIndex;
+use crate::prefilter::Prefilter;
+use crate::process::{self, FileReport, Status};
+use crate::settings::{Mode, Settings, StdinInput};
+use crate::{exit, Output};
+
+pub fn run(settings: &Settings, input: &StdinInput) -> anyhow::Result<u8> {
+    let mut source = Vec::new();
+    io::stdin()
+        .lock()
+        .read_to_end(&mut source)
+        .context("cannot read stdin")?;
+    let absolute = input
+        .absolute
+        .clone()
+        .unwrap_or_else(|| settings.cwd.join("-"));
+    let display = input
+        .filename
+        .as_deref()
+        .map_or_else(|| "-".to_string(), crate::paths::display);
+    let fixing = matches!(settings.mode, Mode::Fix { .. });
+
+    if input.absolute.is_some() && settings.excludes.covers(&absolute) {
+        if !settings.quiet {
+            eprintln!("unawait: {display}: excluded by the configuration; left unchanged");
+        }
+        if fixing {
+            write_stdout(&source)?;
+        }
+        return Ok(exit::OK);
+    }
+
+    let kind = FileKind::of(&absolute, true, true).unwrap_or(FileKind::Python);
+    let mut report = FileReport {
+        path: absolute.clone(),
+        absolute,
+        display,
+        status: Status::Unchanged,
+        parsed: false,
+        findings: Vec::new(),
+        edits: Vec::new(),
+        stdout: Vec::new(),
+        notes: Vec::new(),
+    };
+    let prefilter = Prefilter::new(&settings.rules);
+    let index = ProjectIndex::default();
+    let fixed = process::examine(&mut report, &source, kind, settings, &prefilter, &index);
+    if fixing {
+        // The whole file, fixed or not: this is what replaces the editor's buffer.
+        report.stdout = fixed.unwrap_or_else(|| source.clone());
+    }
+    let mut out = Output::open(settings)?;
+    out.report(report)?;
+    out.finish()
+}
+
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|_| out.flush())
+        .or_else(crate::ignore_broken_pipe)
+        .context("cannot write output")
+}

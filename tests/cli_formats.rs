@@ -1,0 +1,320 @@
+//! `check --output-format json|github|sarif`, checked by real consumers: the JSON
+//! document against its published schema (`schemas/check-output-v1.schema.json`) with
+//! the `jsonschema` package from PyPI, and SARIF with Microsoft's SARIF multitool from
+//! npm, including its GitHub code-scanning ingestion rules. Both tools are installed by
+//! `scripts/install-test-deps.sh`. The fixes both formats carry are applied here and
+//! must give exactly what `unawait fix` writes.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use serde_json::Value;
+
+/// A tree with a fix, a kept await, a non-ASCII line, a name that needs escaping,
+/// and a file that does not parse.
+fn sample() -> Tree {
+    let t = Tree::git();
+    t.write("app/a.py", SRC);
+    t.write(
+        "app/uni code.py",
+        "from svc import get_manager\n\n\nasync def h():\n    é = (await get_manager(), \"ü\")\n    x = await get_manager()  # unawait: ignore\n    return await old_f(1)\n",
+    );
+    t.write("app/broken.py", "async def h(:\n    await get_manager()\n");
+    t
+}
+
+const RULES: &[&str] = &["-f", "get_manager", "--replace-with", "old_f=new_f"];
+
+fn check(t: &Tree, format: &str) -> Run {
+    let mut args = vec!["check", "--output-format", format];
+    args.extend_from_slice(RULES);
+    let run = t.run(&args);
+    // broken.py makes the status 2 whatever the findings.
+    run.code(2);
+    run
+}
+
+/// Byte offset of a 1-based line and code-point column in `text`.
+fn offset(text: &str, line: u64, column: u64) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line as usize - 1)
+        .map(str::len)
+        .sum();
+    let rest = &text[start..];
+    rest.char_indices()
+        .nth(column as usize - 1)
+        .map_or(text.len(), |(i, _)| start + i)
+}
+
+/// Apply (start, end, content) edits given in lines and columns.
+fn apply(text: &str, mut edits: Vec<(usize, usize, String)>) -> String {
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (start, end, content) in edits {
+        out.replace_range(start..end, &content);
+    }
+    out
+}
+
+/// What `unawait fix` makes of the sample, file by file (only remove-await rules, so
+/// that every change is one the formats carry as a fix).
+fn fixed_by_unawait() -> Tree {
+    let t = sample();
+    t.run(&["fix", "-f", "get_manager"]).code(2);
+    t
+}
+
+fn validate_json(doc: &Path) {
+    let python = test_tool("test-venv/bin/python");
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/check-output-v1.schema.json");
+    let out = Command::new(python)
+        .args([
+            "-c",
+            "import json, sys, jsonschema\n\
+             schema = json.load(open(sys.argv[1]))\n\
+             jsonschema.Draft202012Validator.check_schema(schema)\n\
+             errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))))\n\
+             for e in errors: print(list(e.absolute_path), e.message)\n\
+             sys.exit(1 if errors else 0)",
+        ])
+        .arg(&schema)
+        .arg(doc)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "schema validation failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn json_matches_its_schema_and_its_fixes_equal_fix() {
+    let t = sample();
+    let run = check(&t, "json");
+    let doc_path = t.save_outside("check.json", &run.stdout);
+    validate_json(Path::new(&doc_path));
+
+    let doc: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    let files = doc["files"].as_array().unwrap();
+    let paths: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["app/a.py", "app/broken.py", "app/uni code.py"]);
+    assert_eq!(files[1]["status"], "skipped");
+    assert!(files[1]["error"].as_str().unwrap().contains("syntax error"));
+
+    let uni = &files[2]["findings"];
+    let actions: Vec<&str> = uni
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["remove-await", "kept", "replace-with"]);
+    // `    é = (await` — columns count code points: the await starts at column 10.
+    assert_eq!(
+        uni[0]["location"],
+        serde_json::json!({"line": 5, "column": 10})
+    );
+    assert_eq!(
+        uni[0]["end_location"],
+        serde_json::json!({"line": 5, "column": 29})
+    );
+    assert_eq!(uni[1]["kept"]["reason"], "ignore-comment");
+    assert_eq!(uni[2]["replacement"], "new_f");
+    assert!(uni[2]["fix"].is_null());
+
+    let summary = &doc["summary"];
+    assert_eq!(summary["findings"], 3);
+    assert_eq!(summary["kept"], 1);
+    assert_eq!(summary["files_skipped"], 1);
+    assert_eq!(summary["files_with_findings"], 2);
+
+    // The fixes, applied by line and column, give what `fix` writes.
+    let fixed = fixed_by_unawait();
+    for file in files.iter().filter(|f| f["status"] == "changed") {
+        let path = file["path"].as_str().unwrap();
+        let before = t.text(path);
+        let edits = file["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["action"] == "remove-await")
+            .flat_map(|f| f["fix"]["edits"].as_array().unwrap().clone())
+            .map(|e| {
+                let at = |p: &Value| {
+                    offset(
+                        &before,
+                        p["line"].as_u64().unwrap(),
+                        p["column"].as_u64().unwrap(),
+                    )
+                };
+                (
+                    at(&e["location"]),
+                    at(&e["end_location"]),
+                    e["content"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(apply(&before, edits), fixed.text(path), "{path}");
+    }
+}
+
+#[test]
+fn sarif_passes_the_sarif_multitool_with_github_rules_and_its_fixes_equal_fix() {
+    let t = sample();
+    let run = check(&t, "sarif");
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("check.sarif");
+    std::fs::write(&sarif, &run.stdout).unwrap();
+    let log = dir.path().join("validation.sarif");
+    let tool = test_tool("test-node/node_modules/.bin/sarif-multitool");
+    // The npm wrapper hands its arguments to a shell: lists need their own quotes.
+    let out = Command::new(tool)
+        .arg("validate")
+        .args(["--rule-kind", "\"Gh;Sarif\""])
+        .args(["--level", "\"Error;Warning\""])
+        .arg(&sarif)
+        .arg("-o")
+        .arg(&log)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "sarif-multitool failed:\n{said}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&log).unwrap()).unwrap();
+    let problems: Vec<String> = report["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["level"] == "error" || r["ruleId"].as_str().unwrap().starts_with("GH"))
+        .map(|r| r.to_string())
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "validator errors:\n{}",
+        problems.join("\n")
+    );
+    // The validator did read our file (one warning is known: no informationUri).
+    assert!(said.contains("1 files scanned"), "{said}");
+
+    let doc: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    let run0 = &doc["runs"][0];
+    assert_eq!(run0["columnKind"], "unicodeCodePoints");
+    assert_eq!(run0["tool"]["driver"]["rules"][0]["id"], "UNA001");
+    let base = run0["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert_eq!(base, format!("file://{}/", t.path().display()));
+    let results = run0["results"].as_array().unwrap();
+    let uris: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        uris,
+        [
+            "app/a.py",
+            "app/uni%20code.py",
+            "app/uni%20code.py",
+            "app/uni%20code.py"
+        ]
+    );
+    // The `# unawait: ignore` await is reported as suppressed in the source.
+    assert_eq!(results[2]["suppressions"][0]["kind"], "inSource");
+    assert!(
+        results[3].get("fixes").is_none(),
+        "replace-with carries no fix"
+    );
+    let invocation = &run0["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let note = &invocation["toolExecutionNotifications"][0];
+    assert!(note["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("syntax error"));
+
+    let fixed = fixed_by_unawait();
+    for (uri, path) in [
+        ("app/a.py", "app/a.py"),
+        ("app/uni%20code.py", "app/uni code.py"),
+    ] {
+        let before = t.text(path);
+        let edits = results
+            .iter()
+            .filter(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri)
+            .filter_map(|r| r.get("fixes"))
+            .flat_map(|f| {
+                f[0]["artifactChanges"][0]["replacements"]
+                    .as_array()
+                    .unwrap()
+                    .clone()
+            })
+            .map(|r| {
+                let region = &r["deletedRegion"];
+                let n = |k: &str| region[k].as_u64().unwrap();
+                (
+                    offset(&before, n("startLine"), n("startColumn")),
+                    offset(&before, n("endLine"), n("endColumn")),
+                    r["insertedContent"]["text"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(apply(&before, edits), fixed.text(path), "{path}");
+    }
+}
+
+#[test]
+fn github_annotations_are_escaped_workflow_commands() {
+    let t = Tree::git();
+    t.write("src/a,b:c.py", SRC);
+    t.write("src/bad\n100%.py", "await get_manager(\n");
+    let run = t.run(&["check", "--output-format", "github", "-f", "get_manager"]);
+    run.code(2);
+    assert_eq!(
+        run.out(),
+        "::error file=src/a%2Cb%3Ac.py,line=5,col=15,endLine=5,endColumn=34,title=unawait (UNA001)::`await` on synchronous `get_manager()` (rule `get_manager`): remove the `await`\n\
+         ::error file=src/bad%0A100%25.py,title=unawait::src/bad%0A100%25.py: syntax error at 1:1; file left unchanged\n"
+    );
+    // From a subfolder, file= stays relative to the repository root, as GitHub wants.
+    let run = t.run_in(
+        "src",
+        &[
+            "check",
+            "--output-format",
+            "github",
+            "-f",
+            "get_manager",
+            "a,b:c.py",
+        ],
+    );
+    run.code(1);
+    assert!(
+        run.out()
+            .starts_with("::error file=src/a%2Cb%3Ac.py,line=5,"),
+        "{}",
+        run.out()
+    );
+}
+
+#[test]
+fn json_on_a_clean_tree_is_a_valid_empty_document() {
+    let t = Tree::new();
+    t.write("a.py", CLEAN);
+    let run = t.run(&["check", "--output-format", "json", "-f", "get_manager"]);
+    run.code(0);
+    let doc_path = t.save_outside("empty.json", &run.stdout);
+    validate_json(Path::new(&doc_path));
+    let doc: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(doc["files"].as_array().unwrap().len(), 0);
+    assert_eq!(doc["summary"]["files_scanned"], 1);
+}

@@ -1,0 +1,496 @@
+//! Packaging, driven with the real tools on the other side:
+//!
+//! - `pip install` of the repository (pyproject.toml, maturin's PEP 517 backend) into a
+//!   fresh virtual environment gives a working `unawait` command;
+//! - pre-commit (from PyPI) installs the hooks of `.pre-commit-hooks.yaml` from a git
+//!   repository holding this working tree and runs them in a sample repository, by
+//!   `pre-commit run` and by a real `git commit`;
+//! - `maturin sdist` leaves build outputs out;
+//! - the root pyproject.toml is not an unawait configuration.
+//!
+//! The tools come from scripts/install-test-deps.sh (target/test-venv, and the maturin
+//! wheel in target/test-wheels so that the isolated builds run offline). The Rust builds
+//! inside pip and pre-commit use the `dev` profile and a target folder of their own,
+//! target/packaging/cargo, so that later runs only rebuild this crate; everything the
+//! tools write (pre-commit's cache, virtual environments, copies) goes under
+//! target/packaging and is removed after the test.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use common::{src_check_line, src_diff, Tree, BIN, CLEAN, FIXED, SRC};
+
+/// The repository (working tree) under test.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A tool installed by scripts/install-test-deps.sh, or a panic saying how to get it.
+fn test_venv_tool(name: &str) -> PathBuf {
+    let p = root().join("target/test-venv/bin").join(name);
+    assert!(
+        p.is_file(),
+        "{} is missing: run scripts/install-test-deps.sh (it installs pre-commit, maturin, \
+         nbformat and jsonschema into target/test-venv)",
+        p.display()
+    );
+    p
+}
+
+/// The folder of wheels the isolated PEP 517 builds install maturin from.
+fn wheelhouse() -> PathBuf {
+    let dir = root().join("target/test-wheels");
+    let has_maturin = fs::read_dir(&dir).is_ok_and(|rd| {
+        rd.flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("maturin-"))
+    });
+    assert!(
+        has_maturin,
+        "no maturin wheel in {}: run scripts/install-test-deps.sh",
+        dir.display()
+    );
+    dir
+}
+
+/// target/packaging, where every tool here builds and keeps its files.
+fn work() -> PathBuf {
+    let dir = root().join("target/packaging");
+    fs::create_dir_all(dir.join("tmp")).unwrap();
+    dir
+}
+
+/// A temporary folder under target/packaging/tmp, removed when dropped.
+fn temp(prefix: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in(work().join("tmp"))
+        .unwrap()
+}
+
+/// The environment for a command that builds this crate through pip / maturin: offline
+/// (maturin from the wheelhouse), a cheap cargo profile and a reused target folder, and
+/// no user configuration of pip, git or virtualenv.
+fn build_env(cmd: &mut Command) -> &mut Command {
+    let work = work();
+    cmd.env("CARGO_TARGET_DIR", work.join("cargo"))
+        .env("MATURIN_PEP517_ARGS", "--profile dev")
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("PIP_NO_INDEX", "1")
+        .env("PIP_FIND_LINKS", wheelhouse())
+        .env("PIP_CONFIG_FILE", "/dev/null")
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        .env("PIP_NO_CACHE_DIR", "1")
+        .env("VIRTUALENV_NO_PERIODIC_UPDATE", "1")
+        .env(
+            "VIRTUALENV_OVERRIDE_APP_DATA",
+            work.join("virtualenv-app-data"),
+        )
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "unawait tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@unawait.invalid")
+        .env("GIT_COMMITTER_NAME", "unawait tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@unawait.invalid")
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("PYTHONHOME")
+        .env_remove("PYTHONPATH")
+        .env_remove("PIP_REQUIRE_VIRTUALENV")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+}
+
+/// Everything a command printed, for failure messages.
+fn shown(out: &Output) -> String {
+    format!(
+        "exit status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Run `cmd`; panic, showing its output, unless it exits with `code`.
+#[track_caller]
+fn run(cmd: &mut Command, code: i32) -> Output {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    assert_eq!(out.status.code(), Some(code), "{cmd:?}\n{}", shown(&out));
+    out
+}
+
+/// Run git with the build environment in `dir`; panic unless it succeeds.
+#[track_caller]
+fn git(dir: &Path, args: &[&str]) -> Output {
+    run(
+        build_env(Command::new("git").args(args).current_dir(dir)),
+        0,
+    )
+}
+
+/// The files of this working tree that git would see (tracked or untracked, not
+/// ignored, not deleted), by `/`-separated relative path.
+fn working_tree_files() -> Vec<String> {
+    let out = run(
+        build_env(
+            Command::new("git")
+                .args([
+                    "ls-files",
+                    "-z",
+                    "--cached",
+                    "--others",
+                    "--exclude-standard",
+                ])
+                .current_dir(root()),
+        ),
+        0,
+    );
+    let mut files: Vec<String> = out
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|s| !s.is_empty())
+        .map(|s| String::from_utf8(s.to_vec()).expect("UTF-8 path"))
+        .filter(|p| root().join(p).is_file())
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+/// A copy of this working tree (as git sees it) in a new temporary folder: what a user
+/// would clone, including the work not committed yet.
+fn source_copy() -> tempfile::TempDir {
+    let dir = temp("src-");
+    for rel in working_tree_files() {
+        let to = dir.path().join(&rel);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(root().join(&rel), &to).unwrap_or_else(|e| panic!("cannot copy {rel}: {e}"));
+    }
+    assert!(
+        dir.path().join("pyproject.toml").is_file()
+            && dir.path().join(".pre-commit-hooks.yaml").is_file(),
+        "pyproject.toml or .pre-commit-hooks.yaml is missing from the working tree"
+    );
+    dir
+}
+
+/// Every file below `dir` (not in `.git`) with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if e.file_name() == ".git" {
+                continue;
+            }
+            if e.file_type().unwrap().is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// A Jupyter notebook whose one code cell awaits `get_manager()`, and the same notebook
+/// with exactly that `await ` removed.
+const NOTEBOOK: &str = r#"{
+ "cells": [
+  {
+   "cell_type": "code",
+   "execution_count": null,
+   "id": "c1",
+   "metadata": {},
+   "outputs": [],
+   "source": [
+    "from svc import get_manager\n",
+    "manager = await get_manager()"
+   ]
+  }
+ ],
+ "metadata": {},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"#;
+
+#[test]
+fn pip_install_gives_a_working_unawait_command() {
+    let src = source_copy();
+    let before = snapshot(src.path());
+    let venv = temp("venv-");
+    run(
+        build_env(
+            Command::new(test_venv_tool("python"))
+                .args(["-m", "venv"])
+                .arg(venv.path()),
+        ),
+        0,
+    );
+    let python = venv.path().join("bin/python");
+    run(
+        build_env(
+            Command::new(&python)
+                .args(["-m", "pip", "install"])
+                .arg(src.path())
+                .current_dir(venv.path()),
+        ),
+        0,
+    );
+    // pip built in the source folder: nothing there was added or changed (the cargo
+    // target folder is elsewhere, and no wheel or egg-info is left behind).
+    assert!(
+        snapshot(src.path()) == before,
+        "pip install changed the source folder"
+    );
+
+    let unawait = venv.path().join("bin/unawait");
+    let out = run(Command::new(&unawait).arg("--version"), 0);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("unawait {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let out = run(
+        Command::new(&python).args(["-m", "pip", "show", "unawait"]),
+        0,
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains(&format!("Version: {}", env!("CARGO_PKG_VERSION"))),
+        "{}",
+        shown(&out)
+    );
+
+    // A real run of the installed command, outside any git repository: the same diff as
+    // the binary cargo built, and nothing on disk changes.
+    let t = Tree::new();
+    t.write("app.py", SRC);
+    let diff = |bin: &Path| {
+        run(
+            Command::new(bin)
+                .args(["diff", "-f", "get_manager", "app.py"])
+                .current_dir(t.path())
+                .env("GIT_CEILING_DIRECTORIES", t.path().parent().unwrap())
+                .stdin(Stdio::null()),
+            0,
+        )
+    };
+    let out = diff(&unawait);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), src_diff("app.py"));
+    assert_eq!(out.stdout, diff(Path::new(BIN)).stdout);
+    assert_eq!(t.text("app.py"), SRC);
+    run(
+        Command::new(&unawait)
+            .args(["fix", "-q", "-f", "get_manager", "app.py"])
+            .current_dir(t.path())
+            .stdin(Stdio::null()),
+        0,
+    );
+    assert_eq!(t.text("app.py"), FIXED);
+}
+
+#[test]
+fn pre_commit_hooks_check_and_fix() {
+    // The hook repository: this working tree, committed in a repository of its own
+    // (pre-commit clones `repo` at `rev`, so uncommitted work would be invisible).
+    let hooks = source_copy();
+    git(hooks.path(), &["init", "-q"]);
+    git(hooks.path(), &["add", "-A"]);
+    git(
+        hooks.path(),
+        &["commit", "-q", "--no-verify", "-m", "hooks"],
+    );
+    let rev = String::from_utf8(git(hooks.path(), &["rev-parse", "HEAD"]).stdout).unwrap();
+
+    // A project that uses them, with its rules in pyproject.toml.
+    let sample = temp("sample-");
+    let s = sample.path();
+    let write = |rel: &str, text: &str| {
+        let p = s.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    };
+    write(
+        ".pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: unawait-check\n      - id: unawait-fix\n",
+            hooks.path().display(),
+            rev.trim()
+        ),
+    );
+    write(
+        "pyproject.toml",
+        "[project]\nname = \"sample\"\n\n[tool.unawait]\nfunctions = [\"get_manager\"]\n",
+    );
+    write("app/handler.py", SRC);
+    write("app/clean.py", CLEAN);
+    write("nb.ipynb", NOTEBOOK);
+    // Not a Python file: the hooks never see it.
+    write("notes.txt", "manager = await get_manager()\n");
+    git(s, &["init", "-q"]);
+    git(s, &["add", "-A"]);
+
+    let pre_commit_home = temp("pre-commit-home-");
+    let pre_commit = |args: &[&str], code: i32| -> String {
+        let out = run(
+            build_env(
+                Command::new(test_venv_tool("pre-commit"))
+                    .args(args)
+                    .arg("--color=never")
+                    .current_dir(s)
+                    .env("PRE_COMMIT_HOME", pre_commit_home.path()),
+            ),
+            code,
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let unchanged = snapshot(s);
+
+    // unawait-check: fails, lists the findings in the .py file and in the notebook.
+    let out = pre_commit(&["run", "unawait-check", "--all-files"], 1);
+    assert!(out.contains("unawait check"), "{out}");
+    assert!(out.contains("Failed"), "{out}");
+    assert!(out.contains(&src_check_line("app/handler.py")), "{out}");
+    assert!(out.contains("nb.ipynb:11:16: UNA001 "), "{out}");
+    assert!(
+        !out.contains("clean.py:") && !out.contains("notes.txt"),
+        "{out}"
+    );
+    assert!(snapshot(s) == unchanged, "unawait-check changed files");
+
+    // unawait-fix: rewrites the files; pre-commit fails because they changed.
+    let out = pre_commit(&["run", "unawait-fix", "--all-files"], 1);
+    assert!(out.contains("Failed"), "{out}");
+    assert!(out.contains("files were modified by this hook"), "{out}");
+    assert_eq!(fs::read_to_string(s.join("app/handler.py")).unwrap(), FIXED);
+    assert_eq!(
+        fs::read_to_string(s.join("nb.ipynb")).unwrap(),
+        NOTEBOOK.replacen("= await get_manager", "= get_manager", 1)
+    );
+    assert_eq!(fs::read_to_string(s.join("app/clean.py")).unwrap(), CLEAN);
+    assert_eq!(
+        fs::read_to_string(s.join("notes.txt")).unwrap(),
+        "manager = await get_manager()\n"
+    );
+
+    // Once the fixes are staged, both hooks pass.
+    git(s, &["add", "-A"]);
+    let out = pre_commit(&["run", "--all-files"], 0);
+    assert_eq!(out.matches("Passed").count(), 2, "{out}");
+
+    // At commit time: the hooks see the staged file, block the commit and fix it; the
+    // commit of the fixed file goes through.
+    pre_commit(&["install"], 0);
+    git(s, &["commit", "-q", "-m", "fixed"]);
+    write("app/late.py", SRC);
+    git(s, &["add", "app/late.py"]);
+    let out = run(
+        build_env(
+            Command::new("git")
+                .args(["commit", "-m", "late"])
+                .current_dir(s)
+                .env("PRE_COMMIT_HOME", pre_commit_home.path())
+                .env("PRE_COMMIT_COLOR", "never"),
+        ),
+        1,
+    );
+    // git sends a hook's output to stderr.
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains(&src_check_line("app/late.py")),
+        "{}",
+        shown(&out)
+    );
+    assert!(!text.contains("handler.py"), "{}", shown(&out));
+    assert_eq!(fs::read_to_string(s.join("app/late.py")).unwrap(), FIXED);
+    git(s, &["add", "app/late.py"]);
+    git(s, &["commit", "-q", "-m", "late"]);
+    let log = git(s, &["log", "--format=%s"]);
+    assert_eq!(String::from_utf8_lossy(&log.stdout), "late\nfixed\n");
+}
+
+#[test]
+fn sdist_leaves_out_the_target_folder() {
+    let src = source_copy();
+    // A copy has no .git, so .gitignore cannot keep target/ out: pyproject.toml must.
+    fs::create_dir_all(src.path().join("target/release")).unwrap();
+    fs::write(src.path().join("target/release/junk"), "build output").unwrap();
+    let out_dir = temp("sdist-");
+    run(
+        build_env(
+            Command::new(test_venv_tool("maturin"))
+                .args(["sdist", "--out"])
+                .arg(out_dir.path())
+                .current_dir(src.path()),
+        ),
+        0,
+    );
+    let tarball = fs::read_dir(out_dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(".tar.gz"))
+        .expect("no .tar.gz written");
+    let out = run(Command::new("tar").arg("tzf").arg(&tarball), 0);
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let names: Vec<&str> = listing
+        .lines()
+        .map(|l| l.split_once('/').map_or(l, |(_, rest)| rest))
+        .collect();
+    for want in [
+        "pyproject.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+        "README.md",
+        "src/main.rs",
+    ] {
+        assert!(names.contains(&want), "{want} not in the sdist:\n{listing}");
+    }
+    assert!(
+        !names.iter().any(|n| n.starts_with("target/")),
+        "target/ in the sdist:\n{listing}"
+    );
+}
+
+#[test]
+fn the_root_pyproject_is_not_an_unawait_configuration() {
+    let text = fs::read_to_string(root().join("pyproject.toml")).unwrap();
+    let doc: toml::Table = text.parse().expect("pyproject.toml is valid TOML");
+    let tool = doc.get("tool").and_then(|t| t.as_table());
+    assert!(
+        tool.is_none_or(|t| !t.contains_key("unawait")),
+        "the root pyproject.toml must not have a [tool.unawait] table"
+    );
+
+    // unawait passes over it: a project folder holding it (as the repository root
+    // does) takes its rules from the unawait.toml above it.
+    let t = Tree::new();
+    t.write("unawait.toml", "functions = [\"get_manager\"]\n");
+    t.write("proj/pyproject.toml", &text);
+    t.write("proj/app.py", SRC);
+    let r = t.run_in("proj", &["check"]);
+    r.code(1);
+    assert_eq!(r.out(), src_check_line("app.py"));
+
+    // And without any configuration, it changes nothing: the same as no pyproject.toml.
+    let with = Tree::new();
+    with.write("pyproject.toml", &text);
+    with.write("app.py", SRC);
+    let without = Tree::new();
+    without.write("app.py", SRC);
+    let a = with.run(&["check"]);
+    let b = without.run(&["check"]);
+    assert_eq!((a.code, &a.stdout), (b.code, &b.stdout));
+    assert_eq!(
+        a.stderr.replace(with.path().to_str().unwrap(), "ROOT"),
+        b.stderr.replace(without.path().to_str().unwrap(), "ROOT")
+    );
+}
