@@ -146,17 +146,7 @@ pub fn review(
         if crate::interrupt::interrupted() {
             break;
         }
-        let mut report = FileReport {
-            path: candidate.path.clone(),
-            absolute: candidate.absolute.clone(),
-            display: crate::paths::display(&candidate.path),
-            status: Status::Unchanged,
-            parsed: false,
-            findings: Vec::new(),
-            edits: Vec::new(),
-            stdout: Vec::new(),
-            notes: Vec::new(),
-        };
+        let mut report = FileReport::new(candidate.path.clone(), candidate.absolute.clone());
         let source = match std::fs::read(&candidate.path) {
             Ok(s) => s,
             Err(e) => {

@@ -47,6 +47,21 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// A report with nothing found yet, for the file at `path` (as found or given).
+    pub fn new(path: PathBuf, absolute: PathBuf) -> FileReport {
+        FileReport {
+            display: crate::paths::display(&path),
+            path,
+            absolute,
+            status: Status::Unchanged,
+            parsed: false,
+            findings: Vec::new(),
+            edits: Vec::new(),
+            stdout: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     pub fn edits(&self) -> usize {
         if self.status != Status::Changed {
             return 0;
@@ -171,18 +186,11 @@ pub fn process(
     prefilter: &Prefilter,
     index: &ProjectIndex,
 ) -> FileReport {
-    let display = crate::paths::display(&candidate.path);
-    let mut report = FileReport {
-        path: candidate.path.clone(),
-        absolute: candidate.absolute.clone(),
-        display,
-        status: Status::Unchanged,
-        parsed: false,
-        findings: Vec::new(),
-        edits: Vec::new(),
-        stdout: Vec::new(),
-        notes: Vec::new(),
-    };
+    let mut report = FileReport::new(candidate.path.clone(), candidate.absolute.clone());
+    if crate::interrupt::interrupted() {
+        report.status = Status::Skipped(crate::interrupt::SKIPPED.into());
+        return report;
+    }
     let source = match std::fs::read(&candidate.path) {
         Ok(s) => s,
         Err(e) => {

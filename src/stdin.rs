@@ -16,7 +16,7 @@ use anyhow::Context;
 use crate::discover::FileKind;
 use crate::index::ProjectIndex;
 use crate::prefilter::Prefilter;
-use crate::process::{self, FileReport, Status};
+use crate::process::{self, FileReport};
 use crate::settings::{Mode, Settings, StdinInput};
 use crate::{exit, Output};
 
@@ -47,17 +47,8 @@ pub fn run(settings: &Settings, input: &StdinInput) -> anyhow::Result<u8> {
     }
 
     let kind = FileKind::of(&absolute, true, true).unwrap_or(FileKind::Python);
-    let mut report = FileReport {
-        path: absolute.clone(),
-        absolute,
-        display,
-        status: Status::Unchanged,
-        parsed: false,
-        findings: Vec::new(),
-        edits: Vec::new(),
-        stdout: Vec::new(),
-        notes: Vec::new(),
-    };
+    let mut report = FileReport::new(absolute.clone(), absolute);
+    report.display = display;
     let prefilter = Prefilter::new(&settings.rules);
     let index = ProjectIndex::default();
     let fixed = process::examine(&mut report, &source, kind, settings, &prefilter, &index);
