@@ -2,12 +2,13 @@
 //! blocks in Markdown and reST are fixed in place, byte-exactly.
 //!
 //! The notebook results are also checked with the real `nbformat` (read, validate,
-//! compare as JSON). It is looked for in `target/test-venv` (made by
-//! `scripts/install-test-deps.sh`), then in `python3`; without it those checks are
-//! skipped with a loud message, or fail when `CI` is set.
+//! compare as JSON), from `target/test-venv` (made by `scripts/install-test-deps.sh`,
+//! which the tests run when it is missing).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod common;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/embedded");
 
@@ -77,32 +78,15 @@ fn only_awaits_deleted(before: &[u8], after: &[u8]) -> usize {
     n
 }
 
-/// A Python with nbformat, or `None` (after a loud message) when there is none.
-fn python_with_nbformat() -> Option<PathBuf> {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-venv/bin/python");
-    for py in [venv, PathBuf::from("python3")] {
-        let ok = Command::new(&py)
-            .args(["-c", "import nbformat"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(py);
-        }
-    }
-    let msg = "nbformat is not installed: run scripts/install-test-deps.sh";
-    if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
-        panic!("{msg} (required when CI is set)");
-    }
-    eprintln!("\n*** SKIPPED the nbformat checks: {msg} ***\n");
-    None
+/// A Python with nbformat (installed by scripts/install-test-deps.sh when missing).
+fn python_with_nbformat() -> PathBuf {
+    common::test_tool("test-venv/bin/python")
 }
 
 /// nbformat reads and validates `fixed`; as JSON it equals `expected`, and it differs
 /// from `original` only in the sources of the cells `changed`.
 fn nbformat_check(original: &Path, fixed: &Path, expected: &Path, changed: &[usize]) {
-    let Some(python) = python_with_nbformat() else {
-        return;
-    };
+    let python = python_with_nbformat();
     let script = r#"
 import json, sys
 import nbformat

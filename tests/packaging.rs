@@ -31,18 +31,12 @@ fn root() -> &'static Path {
 
 /// A tool installed by scripts/install-test-deps.sh, or a panic saying how to get it.
 fn test_venv_tool(name: &str) -> PathBuf {
-    let p = root().join("target/test-venv/bin").join(name);
-    assert!(
-        p.is_file(),
-        "{} is missing: run scripts/install-test-deps.sh (it installs pre-commit, maturin, \
-         nbformat and jsonschema into target/test-venv)",
-        p.display()
-    );
-    p
+    common::test_tool(&format!("test-venv/bin/{name}"))
 }
 
 /// The folder of wheels the isolated PEP 517 builds install maturin from.
 fn wheelhouse() -> PathBuf {
+    common::install_test_deps();
     let dir = root().join("target/test-wheels");
     let has_maturin = fs::read_dir(&dir).is_ok_and(|rd| {
         rd.flatten()

@@ -363,17 +363,50 @@ impl Tree {
     }
 }
 
-/// A program installed for the tests by `scripts/install-test-deps.sh`, by its path
-/// under `target/` (e.g. `test-venv/bin/python`). Panics with what to run when missing:
-/// these tests drive real tools and must not pass without them.
+/// Runs `scripts/install-test-deps.sh` once per test binary, under a lock shared by all
+/// of them, so that plain `cargo test` on a fresh clone gets the real tools the tests
+/// drive (CI runs the script before the tests; then this returns at once).
+pub fn install_test_deps() {
+    static DONE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    let result = DONE.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        fs::create_dir_all(root.join("target")).map_err(|e| e.to_string())?;
+        let lock =
+            fs::File::create(root.join("target/.test-deps.lock")).map_err(|e| e.to_string())?;
+        lock.lock().map_err(|e| e.to_string())?;
+        let out = Command::new("bash")
+            .arg(root.join("scripts/install-test-deps.sh"))
+            .current_dir(root)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run bash: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "scripts/install-test-deps.sh failed:\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+/// A program the tests drive, by its path under `target/` (e.g. `test-venv/bin/python`),
+/// installed by `scripts/install-test-deps.sh` (run here when needed). These tests
+/// drive real tools and must not pass without them.
 #[track_caller]
 pub fn test_tool(rel: &str) -> PathBuf {
+    install_test_deps();
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target")
         .join(rel);
     assert!(
         p.exists(),
-        "{} is missing: run `bash scripts/install-test-deps.sh` first (CI does)",
+        "{} is missing after scripts/install-test-deps.sh (is npm installed?)",
         p.display()
     );
     p
