@@ -1,0 +1,379 @@
+//! Property tests of the pure core, `fixer::fix_source`, on generated and mutated
+//! Python sources: it never panics; whatever it would write parses again whenever the
+//! input parsed (checked with tree-sitter on every case and with CPython on a sample);
+//! the output is the input with only `await` keywords and the spaces or tabs after them
+//! deleted (checked independently of the fixer's own edits); a second run is a no-op.
+//!
+//! `PROPTEST_CASES=N` sets the number of cases (default 5,000); up to one in ten of the
+//! cases that change something (at least 400) go to CPython.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use unawait::fixer::{fix_source, SourceError};
+use unawait::matcher::{Action, FileContext};
+use unawait::rules::RuleSet;
+
+/// Statements that may appear in an `async def` body, one per entry; `@` stands for
+/// the await keyword with the spacing chosen for the case, `$` for one indent level.
+const STATEMENTS: &[&str] = &[
+    "x = @get()",
+    "x = @(get())",
+    "x = @((get))(1)",
+    "x = @get(1,\n$$2)",
+    "@get().send()",
+    "@get()[0]",
+    "@get()()",
+    "@other()",
+    "@aget()",
+    "@m.get()",
+    "@mod.get()",
+    "@obj.send()",
+    "@obj.get()",
+    "y = [@get() for _ in range(3)]",
+    "y = {k: @get(k) for k in ks}",
+    "z = lambda: get()",
+    "s = \"@get()\"",
+    "s = '''\n@get()\n'''",
+    "# @get()",
+    "t = f\"{@get()} and {x!r:>10}\"",
+    "t = f'@get() {{@get()}}'",
+    "@get()  # unawait: ignore",
+    "with pytest.raises(TypeError):\n$$@get()",
+    "with self.assertRaises(TypeError):\n$$@get()",
+    "x = (@ # why\n$$get())",
+    "x = @\\\n$$get()",
+    "x = @get() ** 2",
+    "x = -@get()",
+    "x = not @get()",
+    "x = @get() if @other() else @get()",
+    "def inner():\n$$return get()",
+    "async def inner(get):\n$$return @get()",
+    "def shadow():\n$$get = 1\n$$return get",
+    "get2 = get",
+    "x = @get2()",
+    "return @get()",
+    "if (v := @get()):\n$$pass",
+    "async for i in @get():\n$$pass",
+    "async with @get() as g:\n$$pass",
+    "x = @ get ( )",
+    "pass",
+];
+
+/// Module-level lines that change what `get` means.
+const PRELUDES: &[&str] = &[
+    "from svc import get",
+    "from svc import get as g2",
+    "import m",
+    "from pkg import mod",
+    "async def aget():\n$pass",
+    "async def get():\n$pass",
+    "get = make()",
+    "def get():\n$return 1",
+    "# coding: latin-1",
+    "\"\"\"Module docstring: await get().\"\"\"",
+];
+
+#[derive(Clone, Debug)]
+struct Case {
+    prelude: Vec<usize>,
+    body: Vec<usize>,
+    awaits: Vec<&'static str>,
+    indent: &'static str,
+    eol: Vec<&'static str>,
+    final_newline: bool,
+    bom: bool,
+    mutations: Vec<(usize, u8, bool)>,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    let spacing = prop::sample::select(vec!["await ", "await  ", "await\t", "await \t "]);
+    let eol = prop::sample::select(vec!["\n", "\r\n", "\r"]);
+    (
+        prop::collection::vec(0..PRELUDES.len(), 0..3),
+        prop::collection::vec(0..STATEMENTS.len(), 1..8),
+        prop::collection::vec(spacing, 8),
+        prop::sample::select(vec!["    ", "\t", "  "]),
+        // One line ending for most cases; a mix for some.
+        prop_oneof![
+            4 => eol.clone().prop_map(|e| vec![e]),
+            1 => prop::collection::vec(eol, 4),
+        ],
+        any::<bool>(),
+        prop::bool::weighted(0.1),
+        // Byte mutations (position, byte, insert or replace), for a quarter of cases.
+        prop_oneof![
+            3 => Just(Vec::new()),
+            1 => prop::collection::vec((any::<usize>(), any::<u8>(), any::<bool>()), 1..4),
+        ],
+    )
+        .prop_map(
+            |(prelude, body, awaits, indent, eol, final_newline, bom, mutations)| Case {
+                prelude,
+                body,
+                awaits,
+                indent,
+                eol,
+                final_newline,
+                bom,
+                mutations,
+            },
+        )
+}
+
+/// The source bytes of a case.
+fn render(c: &Case) -> Vec<u8> {
+    let mut lines: Vec<String> = Vec::new();
+    for &p in &c.prelude {
+        lines.extend(
+            PRELUDES[p]
+                .replace('$', c.indent)
+                .split('\n')
+                .map(String::from),
+        );
+    }
+    lines.push("async def handler(obj, ks, self=None):".into());
+    for (i, &s) in c.body.iter().enumerate() {
+        let stmt = STATEMENTS[s].replace('@', c.awaits[i % c.awaits.len()]);
+        for line in stmt.split('\n') {
+            lines.push(format!("{}{}", c.indent, line.replace('$', c.indent)));
+        }
+    }
+    let mut out = Vec::new();
+    if c.bom {
+        out.extend_from_slice(b"\xef\xbb\xbf");
+    }
+    for (i, line) in lines.iter().enumerate() {
+        out.extend_from_slice(line.as_bytes());
+        if i + 1 < lines.len() || c.final_newline {
+            out.extend_from_slice(c.eol[i % c.eol.len()].as_bytes());
+        }
+    }
+    for &(at, byte, insert) in &c.mutations {
+        let at = at % (out.len() + 1);
+        if insert || at == out.len() {
+            out.insert(at, byte);
+        } else {
+            out[at] = byte;
+        }
+    }
+    out
+}
+
+fn rules() -> RuleSet {
+    RuleSet::new(&["get".to_string()], &["send".to_string()], &[]).unwrap()
+}
+
+fn ctx() -> FileContext<'static> {
+    FileContext {
+        module: None,
+        index: None,
+        keep_in_raises: true,
+    }
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Is `output` the `input` with `expected` whole `await` keywords deleted, each
+/// possibly with spaces or tabs after it, and nothing else? Independent of the edits
+/// the fixer computed.
+fn only_awaits_deleted(input: &[u8], output: &[u8], expected: usize) -> Result<(), String> {
+    let (mut i, mut j, mut deleted) = (0, 0, 0);
+    while i < input.len() {
+        if j < output.len() && input[i] == output[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        if !input[i..].starts_with(b"await")
+            || (i > 0 && is_ident(input[i - 1]))
+            || input.get(i + 5).is_some_and(|&b| is_ident(b))
+        {
+            return Err(format!(
+                "input byte {i} ({:?}) is neither kept nor part of a deleted `await`",
+                String::from_utf8_lossy(&input[i..input.len().min(i + 20)])
+            ));
+        }
+        i += 5;
+        deleted += 1;
+        while i < input.len()
+            && matches!(input[i], b' ' | b'\t')
+            && output.get(j) != Some(&input[i])
+        {
+            i += 1;
+        }
+    }
+    if j != output.len() {
+        return Err(format!("output has {} extra bytes", output.len() - j));
+    }
+    if deleted != expected {
+        return Err(format!("{deleted} awaits deleted, {expected} reported"));
+    }
+    Ok(())
+}
+
+/// Inputs and outputs kept for the CPython check.
+static SAMPLE: Mutex<Vec<(Vec<u8>, Vec<u8>)>> = Mutex::new(Vec::new());
+
+/// How many pairs to keep for CPython.
+static SAMPLE_SIZE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(400);
+
+fn check(source: &[u8]) -> Result<(), TestCaseError> {
+    let fixed = match fix_source(source, &rules(), ctx()) {
+        Ok(f) => f,
+        Err(SourceError::Syntax { .. }) => return Ok(()),
+        // tree-sitter-python cannot read `(v :=` + line break + a dedented line; an
+        // await removed there is refused (see `walrus_then_line_break_is_refused`).
+        Err(SourceError::Internal(_)) if walrus_then_break(source) => return Ok(()),
+        Err(e @ SourceError::Internal(_)) => {
+            return Err(TestCaseError::fail(format!(
+                "{e} on {:?}",
+                String::from_utf8_lossy(source)
+            )))
+        }
+    };
+    let removed = fixed
+        .findings
+        .iter()
+        .filter(|f| f.finding.action == Action::RemoveAwait)
+        .count();
+    only_awaits_deleted(source, &fixed.output, removed)
+        .map_err(|e| TestCaseError::fail(format!("{e}\n{:?}", String::from_utf8_lossy(source))))?;
+    let again = fix_source(&fixed.output, &rules(), ctx())
+        .map_err(|e| TestCaseError::fail(format!("the output does not fix again: {e}")))?;
+    prop_assert!(
+        again.output == fixed.output,
+        "a second run changed the output"
+    );
+    if removed > 0 {
+        let mut sample = SAMPLE.lock().unwrap();
+        if sample.len() < SAMPLE_SIZE.load(std::sync::atomic::Ordering::Relaxed) {
+            sample.push((source.to_vec(), fixed.output));
+        }
+    }
+    Ok(())
+}
+
+/// For each (input, output): when CPython parses the input, it must parse the output.
+fn cpython_check(pairs: &[(Vec<u8>, Vec<u8>)]) {
+    let script = r#"
+import ast, sys
+data = sys.stdin.buffer.read()
+bad = 0
+for n, chunk in enumerate(data.split(b"\0\0\0SEP\0\0\0")):
+    if not chunk:
+        continue
+    before, after = chunk.split(b"\0\0\0MID\0\0\0")
+    try:
+        ast.parse(before)
+    except (SyntaxError, ValueError):
+        continue
+    try:
+        ast.parse(after)
+    except (SyntaxError, ValueError) as e:
+        bad += 1
+        print(f"case {n}: output does not parse: {e}\n{before!r}\n{after!r}")
+sys.exit(1 if bad else 0)
+"#;
+    let Ok(mut child) = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("skipped the CPython check: no python3");
+        return;
+    };
+    let mut input = Vec::new();
+    for (before, after) in pairs {
+        input.extend_from_slice(before);
+        input.extend_from_slice(b"\0\0\0MID\0\0\0");
+        input.extend_from_slice(after);
+        input.extend_from_slice(b"\0\0\0SEP\0\0\0");
+    }
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn fix_source_keeps_its_promises_on_generated_sources() {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5000);
+    SAMPLE_SIZE.store(
+        (cases / 10).max(400) as usize,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let started = std::time::Instant::now();
+    let result = runner.run(&case(), |c| check(&render(&c)));
+    eprintln!("{cases} cases in {:?}", started.elapsed());
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    let sample = std::mem::take(&mut *SAMPLE.lock().unwrap());
+    assert!(sample.len() >= 10, "too few cases changed anything");
+    cpython_check(&sample);
+}
+
+fn walrus_then_break(source: &[u8]) -> bool {
+    source.windows(2).enumerate().any(|(i, w)| {
+        w == b":="
+            && source[i + 2..]
+                .iter()
+                .find(|b| !matches!(b, b' ' | b'\t'))
+                .is_some_and(|&b| b == b'a' || b == b'\n' || b == b'\r')
+    })
+}
+
+/// A known limit of tree-sitter-python 0.25: after `:=` and a line break inside
+/// brackets, a continuation line indented less than the statement does not parse.
+/// Removing the await would produce exactly that, so the file is refused, unchanged.
+#[test]
+fn walrus_then_line_break_is_refused() {
+    let src = b"async def h():\n    if (v := await\nget()):\n        pass\n";
+    let err = fix_source(src, &rules(), ctx()).unwrap_err();
+    assert!(matches!(err, SourceError::Internal(_)), "{err}");
+    let fixed_by_hand = b"async def h():\n    if (v := \nget()):\n        pass\n    await get()\n";
+    assert!(matches!(
+        fix_source(fixed_by_hand, &rules(), ctx()),
+        Err(SourceError::Syntax { line: 1, col: 1 })
+    ));
+}
+
+/// A known limit, kept out of the generator: in `await (await get())` only the inner
+/// await is on the call, so one run removes it and a second run the outer one. Both
+/// steps are byte-minimal and parse; such code is rare (it already fails at run time).
+#[test]
+fn an_await_of_an_await_takes_two_runs() {
+    let src = b"async def h():\n    return await (await get())\n";
+    let once = fix_source(src, &rules(), ctx()).unwrap().output;
+    assert_eq!(once, b"async def h():\n    return await (get())\n");
+    let twice = fix_source(&once, &rules(), ctx()).unwrap().output;
+    assert_eq!(twice, b"async def h():\n    return (get())\n");
+}
+
+#[test]
+fn the_deletion_check_can_fail() {
+    assert!(only_awaits_deleted(b"x = await f()", b"x = f()", 1).is_ok());
+    assert!(only_awaits_deleted(b"(await  # c", b"(  # c", 1).is_ok());
+    assert!(only_awaits_deleted(b"x = awaitable", b"x = able", 1).is_err());
+    assert!(only_awaits_deleted(b"x = await f()", b"x = f() ", 1).is_err());
+    assert!(only_awaits_deleted(b"x = await f()", b"x = f", 1).is_err());
+    assert!(only_awaits_deleted(b"x = await f()", b"x = await f()", 1).is_err());
+}
