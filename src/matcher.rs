@@ -101,9 +101,34 @@ struct Matcher<'a, 't> {
     lines: &'a LineIndex,
     /// Lines carrying `# unawait: ignore`, sorted.
     ignored_lines: Vec<usize>,
-    /// The outermost `pytest.raises(TypeError)` blocks, sorted and disjoint, so a
-    /// lookup is a binary search, not a scan per await.
-    raises: Vec<Range<usize>>,
+    /// The `pytest.raises(TypeError)` blocks.
+    raises: RaisesBlocks,
+}
+
+/// The outermost `pytest.raises(TypeError)` / `assertRaises(TypeError)` blocks of a
+/// file, sorted and disjoint, so that a lookup is a binary search.
+pub(crate) struct RaisesBlocks(Vec<Range<usize>>);
+
+impl RaisesBlocks {
+    pub(crate) fn new(blocks: &[Range<usize>]) -> Self {
+        let mut blocks = blocks.to_vec();
+        blocks.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut outer: Vec<Range<usize>> = Vec::new();
+        for b in blocks {
+            match outer.last_mut() {
+                // Syntax blocks nest or are apart; keep only the outermost.
+                Some(last) if b.start < last.end => last.end = last.end.max(b.end),
+                _ => outer.push(b),
+            }
+        }
+        RaisesBlocks(outer)
+    }
+
+    /// Whether `span` lies inside a block.
+    pub(crate) fn contains(&self, span: Range<usize>) -> bool {
+        let after = self.0.partition_point(|r| r.start <= span.start);
+        after > 0 && span.end <= self.0[after - 1].end
+    }
 }
 
 /// Strip parentheses around an expression; comments inside them are skipped.
@@ -342,12 +367,7 @@ impl<'a, 't> Matcher<'a, 't> {
         let end_line = lines.line_of(site.node.end_byte());
         let ignored = self.ignored_lines.binary_search(&start_line).is_ok()
             || self.ignored_lines.binary_search(&end_line).is_ok();
-        let in_raises = {
-            let after = self
-                .raises
-                .partition_point(|r| r.start <= keyword.start_byte());
-            after > 0 && keyword.end_byte() <= self.raises[after - 1].end
-        };
+        let in_raises = self.raises.contains(keyword.byte_range());
         let action = if self.facts.skip_file.is_some() {
             Action::Kept(KeptReason::SkipFile)
         } else if ignored {
@@ -401,16 +421,7 @@ pub fn find(
         .map(|&c| lines.line_of(c))
         .collect();
     ignored_lines.sort_unstable();
-    let mut blocks = facts.raises_blocks.clone();
-    blocks.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-    let mut raises: Vec<Range<usize>> = Vec::new();
-    for b in blocks {
-        match raises.last_mut() {
-            // Syntax blocks nest or are apart; keep only the outermost.
-            Some(last) if b.start < last.end => last.end = last.end.max(b.end),
-            _ => raises.push(b),
-        }
-    }
+    let raises = RaisesBlocks::new(&facts.raises_blocks);
     let m = Matcher {
         rules,
         facts,

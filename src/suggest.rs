@@ -180,10 +180,11 @@ fn enclosing_class<'a>(mut node: Node<'a>, text: &'a [u8]) -> Option<&'a str> {
 fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>) -> Vec<String> {
     let name_of = |n: Node<'_>| std::str::from_utf8(&text[n.byte_range()]).unwrap_or("");
     let abs = |m: &str| absolute_import(module, m);
+    let raises = crate::matcher::RaisesBlocks::new(&facts.raises_blocks);
     let mut out = Vec::new();
     for site in &facts.awaits {
         let at = site.node.start_byte();
-        if facts.raises_blocks.iter().any(|r| r.contains(&at)) {
+        if raises.contains(at..at) {
             continue;
         }
         let Some(operand) =
