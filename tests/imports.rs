@@ -1,35 +1,26 @@
 //! Import-aware matching, end to end: qualified rules, re-exports, relative imports,
 //! async test doubles, aliases, shadowing, async twins and `suggest`.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
+use common::Tree;
+
+fn tree(files: &[(&str, &str)]) -> Tree {
+    let t = Tree::new();
+    for (path, content) in files {
+        t.write(path, content);
     }
-    dir
+    t
 }
 
-/// Run unawait in `dir`; returns (exit code, stdout, stderr).
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_unawait"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+/// Run unawait in `t`; returns (exit code, stdout, stderr).
+fn run(t: &Tree, args: &[&str]) -> (i32, String, String) {
+    let r = t.run(args);
+    (r.code, r.out().to_string(), r.stderr)
 }
 
-fn read(dir: &Path, path: &str) -> String {
-    std::fs::read_to_string(dir.join(path)).unwrap()
+fn read(t: &Tree, path: &str) -> String {
+    t.text(path)
 }
 
 /// The `line:col` of every finding `check` prints.
@@ -79,10 +70,7 @@ const PKG: &[(&str, &str)] = &[
 #[test]
 fn qualified_rule_follows_reexport_relative_and_alias_but_not_third_party() {
     let dir = tree(PKG);
-    let (code, out, _) = run(
-        dir.path(),
-        &["check", "-q", "-f", "app.ws.manager.get_manager"],
-    );
+    let (code, out, _) = run(&dir, &["check", "-q", "-f", "app.ws.manager.get_manager"]);
     assert_eq!(code, 1);
     assert_eq!(
         findings(&out),
@@ -97,7 +85,7 @@ fn qualified_rule_follows_reexport_relative_and_alias_but_not_third_party() {
 #[test]
 fn qualified_rule_named_by_its_reexport_matches_the_definition_too() {
     let dir = tree(PKG);
-    let (_, out, _) = run(dir.path(), &["check", "-q", "-f", "app.ws.get_manager"]);
+    let (_, out, _) = run(&dir, &["check", "-q", "-f", "app.ws.get_manager"]);
     assert_eq!(
         findings(&out),
         vec![
@@ -111,7 +99,7 @@ fn qualified_rule_named_by_its_reexport_matches_the_definition_too() {
 #[test]
 fn bare_rule_strips_third_party_but_never_the_async_test_double() {
     let dir = tree(PKG);
-    let (code, out, err) = run(dir.path(), &["check", "-f", "get_manager"]);
+    let (code, out, err) = run(&dir, &["check", "-f", "get_manager"]);
     assert_eq!(code, 1);
     assert_eq!(
         findings(&out),
@@ -134,7 +122,7 @@ fn parameter_named_like_the_function_is_left_alone() {
         "m.py",
         "def get_manager():\n    pass\n\n\nasync def f(get_manager):\n    await get_manager()\n\n\nasync def g():\n    await get_manager()\n",
     )]);
-    let (_, out, _) = run(dir.path(), &["check", "-q", "-f", "m.get_manager"]);
+    let (_, out, _) = run(&dir, &["check", "-q", "-f", "m.get_manager"]);
     assert_eq!(findings(&out), vec!["m.py:10"]);
 }
 
@@ -151,7 +139,7 @@ fn src_setting_roots_module_names() {
             "from lib.core import get_manager\n\n\nasync def f():\n    await get_manager()\n",
         ),
     ]);
-    let (code, out, _) = run(dir.path(), &["check", "-q"]);
+    let (code, out, _) = run(&dir, &["check", "-q"]);
     assert_eq!(code, 1);
     assert_eq!(findings(&out), vec!["src/lib/use.py:5"]);
 }
@@ -167,7 +155,7 @@ fn replace_with_extends_parenthesised_multi_line_import() {
         ),
     ]);
     let (code, _, err) = run(
-        dir.path(),
+        &dir,
         &[
             "fix",
             "--replace-with",
@@ -176,7 +164,7 @@ fn replace_with_extends_parenthesised_multi_line_import() {
     );
     assert_eq!(code, 0, "{err}");
     assert_eq!(
-        read(dir.path(), "app/use.py"),
+        read(&dir, "app/use.py"),
         "from app.ws import (\n    get_manager,\n    other,  # keep me\n    get_manager_async,\n)\n\nSYNC = get_manager()\n\n\nasync def f():\n    return await get_manager_async()\n"
     );
 }
@@ -190,10 +178,10 @@ fn replace_with_from_config_replaces_an_unused_name() {
         ),
         ("use.py", "from app.ws import get_manager as gm\n\n\nasync def f():\n    return await gm()\n"),
     ]);
-    let (code, _, err) = run(dir.path(), &["fix"]);
+    let (code, _, err) = run(&dir, &["fix"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
-        read(dir.path(), "use.py"),
+        read(&dir, "use.py"),
         "from app.ws import get_manager_async\n\n\nasync def f():\n    return await get_manager_async()\n"
     );
 }
@@ -217,7 +205,7 @@ const SUGGEST_TREE: &[(&str, &str)] = &[
 #[test]
 fn suggest_text_lists_most_awaited_first_with_snippet() {
     let dir = tree(SUGGEST_TREE);
-    let (code, out, _) = run(dir.path(), &["suggest", "-q"]);
+    let (code, out, _) = run(&dir, &["suggest", "-q"]);
     assert_eq!(code, 0);
     assert_eq!(
         out,
@@ -234,7 +222,7 @@ fn suggest_text_lists_most_awaited_first_with_snippet() {
 #[test]
 fn suggest_json_has_the_documented_fields() {
     let dir = tree(SUGGEST_TREE);
-    let (code, out, _) = run(dir.path(), &["suggest", "-q", "--output-format", "json"]);
+    let (code, out, _) = run(&dir, &["suggest", "-q", "--output-format", "json"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let first = &v[0];

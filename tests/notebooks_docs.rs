@@ -10,38 +10,30 @@ use std::process::Command;
 
 mod common;
 
+use common::Tree;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/embedded");
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(Path::new(FIXTURES).join(name)).unwrap()
 }
 
-fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, bytes) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
+fn tree(files: &[(&str, &[u8])]) -> Tree {
+    let t = Tree::new();
+    for (path, content) in files {
+        t.write(path, content);
     }
-    dir
+    t
 }
 
-/// Run unawait in `dir`; returns (exit code, stdout, stderr).
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_unawait"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+/// Run unawait in `t`; returns (exit code, stdout, stderr).
+fn run(t: &Tree, args: &[&str]) -> (i32, String, String) {
+    let r = t.run(args);
+    (r.code, r.out().to_string(), r.stderr)
 }
 
-fn read(dir: &Path, path: &str) -> Vec<u8> {
-    std::fs::read(dir.join(path)).unwrap()
+fn read(t: &Tree, path: &str) -> Vec<u8> {
+    t.read(path)
 }
 
 fn show(bytes: &[u8]) -> String {
@@ -130,22 +122,22 @@ fn notebook_fix_deletes_exactly_the_await_bytes() {
     let expected = fixture("notebook.fixed.ipynb");
     assert_eq!(only_awaits_deleted(&original, &expected), 4);
     let dir = tree(&[("nb.ipynb", &original), ("unawait.toml", NB_CONFIG)]);
-    let (code, out, err) = run(dir.path(), &["fix"]);
+    let (code, out, err) = run(&dir, &["fix"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "");
     assert!(err.contains("1 file changed, 4 awaits fixed"), "{err}");
-    let fixed = read(dir.path(), "nb.ipynb");
+    let fixed = read(&dir, "nb.ipynb");
     assert_eq!(show(&fixed), show(&expected));
     assert_eq!(fixed, expected);
     // A second run finds nothing.
-    let (code, _, err) = run(dir.path(), &["check"]);
+    let (code, _, err) = run(&dir, &["check"]);
     assert_eq!(code, 0, "{err}");
 
-    let orig_path = dir.path().join("orig.ipynb");
+    let orig_path = &dir.join("orig.ipynb");
     std::fs::write(&orig_path, &original).unwrap();
     nbformat_check(
         &orig_path,
-        &dir.path().join("nb.ipynb"),
+        &&dir.join("nb.ipynb"),
         &Path::new(FIXTURES).join("notebook.fixed.ipynb"),
         &[1, 2, 4],
     );
@@ -164,7 +156,7 @@ fn position(text: &str, needle: &str, skip: usize) -> String {
 fn notebook_findings_point_at_the_notebook_lines() {
     let original = fixture("notebook.ipynb");
     let dir = tree(&[("nb.ipynb", &original), ("unawait.toml", NB_CONFIG)]);
-    let (code, out, err) = run(dir.path(), &["check"]);
+    let (code, out, err) = run(&dir, &["check"]);
     assert_eq!(code, 1, "{err}");
     let text = show(&original);
     let want: Vec<String> = [
@@ -196,7 +188,7 @@ fn notebook_findings_point_at_the_notebook_lines() {
 fn notebook_diff_applies_with_git_apply() {
     let original = fixture("notebook.ipynb");
     let dir = tree(&[("nb.ipynb", &original), ("unawait.toml", NB_CONFIG)]);
-    let (code, diff, err) = run(dir.path(), &["diff"]);
+    let (code, diff, err) = run(&dir, &["diff"]);
     assert_eq!(code, 0, "{err}");
     assert!(
         diff.starts_with("diff --git a/nb.ipynb b/nb.ipynb\n"),
@@ -208,11 +200,7 @@ fn notebook_diff_applies_with_git_apply() {
         ),
         "{diff}"
     );
-    assert_eq!(
-        read(dir.path(), "nb.ipynb"),
-        original,
-        "diff changes nothing"
-    );
+    assert_eq!(read(&dir, "nb.ipynb"), original, "diff changes nothing");
     let target = tree(&[("nb.ipynb", &original), ("fix.patch", diff.as_bytes())]);
     let status = Command::new("git")
         .args(["apply", "fix.patch"])
@@ -220,10 +208,7 @@ fn notebook_diff_applies_with_git_apply() {
         .status()
         .unwrap();
     assert!(status.success());
-    assert_eq!(
-        read(target.path(), "nb.ipynb"),
-        fixture("notebook.fixed.ipynb")
-    );
+    assert_eq!(read(&target, "nb.ipynb"), fixture("notebook.fixed.ipynb"));
 }
 
 /// A notebook as nbformat writes it (one-space indentation), with these code cells.
@@ -249,14 +234,14 @@ fn a_cell_with_a_syntax_error_is_reported_and_the_others_fixed() {
         r#"["files = !ls\n", "obj?\n", "if files:\n", "    %time y = 1\n", "    await get_manager()\n"]"#,
     ]);
     let dir = tree(&[("n.ipynb", &nb)]);
-    let (code, _, err) = run(dir.path(), &["fix", "-f", "get_manager"]);
+    let (code, _, err) = run(&dir, &["fix", "-f", "get_manager"]);
     assert_eq!(code, 2, "a cell left unchanged is an error: {err}");
     assert!(
         err.contains("unawait: n.ipynb: cell 2 at 17:"),
         "names the cell and its line: {err}"
     );
     assert!(err.contains("syntax error; cell left unchanged"), "{err}");
-    let fixed = show(&read(dir.path(), "n.ipynb"));
+    let fixed = show(&read(&dir, "n.ipynb"));
     let want = show(&nb)
         .replace("\"x = await get_manager()\"", "\"x = get_manager()\"")
         .replace(
@@ -276,10 +261,7 @@ fn cells_share_one_namespace() {
         r#""await get_manager()\nawait helper()\n""#,
     ]);
     let dir = tree(&[("n.ipynb", &nb)]);
-    let (code, out, err) = run(
-        dir.path(),
-        &["check", "-f", "app.ws.get_manager", "-f", "helper"],
-    );
+    let (code, out, err) = run(&dir, &["check", "-f", "app.ws.get_manager", "-f", "helper"]);
     assert_eq!(code, 1, "{err}");
     assert_eq!(out.lines().count(), 1, "{out}");
     let text = show(&nb);
@@ -307,7 +289,7 @@ fn escapes_around_the_await() {
         r#""s = \"\\\"\"; t = await get_manager()  # \ud83d\ude00\n""#,
     ]);
     let dir = tree(&[("n.ipynb", &nb)]);
-    let (code, _, err) = run(dir.path(), &["fix", "-f", "get_manager"]);
+    let (code, _, err) = run(&dir, &["fix", "-f", "get_manager"]);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("cell 2 at 17:")
@@ -317,7 +299,7 @@ fn escapes_around_the_await() {
     let want = show(&nb)
         .replace(r#""\u0061wait get_manager()\n""#, r#""get_manager()\n""#)
         .replace("t = await get_manager()", "t = get_manager()");
-    assert_eq!(show(&read(dir.path(), "n.ipynb")), want);
+    assert_eq!(show(&read(&dir, "n.ipynb")), want);
 }
 
 #[test]
@@ -328,7 +310,7 @@ fn twin_insertions_are_escaped_into_the_json() {
     ]);
     let dir = tree(&[("n.ipynb", &nb)]);
     let (code, _, err) = run(
-        dir.path(),
+        &dir,
         &[
             "fix",
             "-f",
@@ -347,7 +329,7 @@ fn twin_insertions_are_escaped_into_the_json() {
             "\"await get_manager()\\n\"",
             "\"await get_manager_async()\\n\"",
         );
-    assert_eq!(show(&read(dir.path(), "n.ipynb")), want);
+    assert_eq!(show(&read(&dir, "n.ipynb")), want);
 }
 
 #[test]
@@ -356,16 +338,13 @@ fn a_notebook_that_is_not_json_is_skipped() {
         ("bad.ipynb", b"{\"cells\": [await get_manager()]}\n"),
         ("ok.py", b"async def f():\n    await get_manager()\n"),
     ]);
-    let (code, _, err) = run(dir.path(), &["fix", "-f", "get_manager"]);
+    let (code, _, err) = run(&dir, &["fix", "-f", "get_manager"]);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("unawait: bad.ipynb: not valid JSON (expected a value at 1:12)"),
         "{err}"
     );
-    assert_eq!(
-        read(dir.path(), "ok.py"),
-        b"async def f():\n    get_manager()\n"
-    );
+    assert_eq!(read(&dir, "ok.py"), b"async def f():\n    get_manager()\n");
 }
 
 #[test]
@@ -373,7 +352,7 @@ fn other_kernels_and_cell_magics_are_left_alone() {
     let r = br#"{"cells": [{"cell_type": "code", "source": "x <- await get_manager()"}], "metadata": {"kernelspec": {"language": "R"}}, "nbformat": 4, "nbformat_minor": 5}"#;
     let magic = notebook(&[r#""%%time\nawait get_manager()\n""#]);
     let dir = tree(&[("r.ipynb", r), ("m.ipynb", &magic)]);
-    let (code, out, err) = run(dir.path(), &["check", "-f", "get_manager"]);
+    let (code, out, err) = run(&dir, &["check", "-f", "get_manager"]);
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
 }
 
@@ -385,10 +364,10 @@ fn markdown_python_blocks_are_fixed_and_the_rest_untouched() {
     let expected = fixture("guide.fixed.md");
     assert_eq!(only_awaits_deleted(&original, &expected), 5);
     let dir = tree(&[("docs/guide.md", &original), ("unawait.toml", DOCS_CONFIG)]);
-    let (code, _, err) = run(dir.path(), &["fix"]);
+    let (code, _, err) = run(&dir, &["fix"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("5 awaits fixed"), "{err}");
-    assert_eq!(show(&read(dir.path(), "docs/guide.md")), show(&expected));
+    assert_eq!(show(&read(&dir, "docs/guide.md")), show(&expected));
 }
 
 #[test]
@@ -396,10 +375,10 @@ fn markdown_check_lines_and_docs_flag() {
     let original = fixture("guide.md");
     let dir = tree(&[("guide.md", &original)]);
     // Without `docs`, a walk does not even look at Markdown.
-    let (code, out, err) = run(dir.path(), &["check", "-f", "get_manager"]);
+    let (code, out, err) = run(&dir, &["check", "-f", "get_manager"]);
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
     assert!(err.contains("0 files scanned"), "{err}");
-    let (code, out, err) = run(dir.path(), &["check", "--docs", "-f", "get_manager"]);
+    let (code, out, err) = run(&dir, &["check", "--docs", "-f", "get_manager"]);
     assert_eq!(code, 1, "{err}");
     let text = show(&original);
     let lines: Vec<&str> = out.lines().map(|l| l.split(": ").next().unwrap()).collect();
@@ -425,14 +404,14 @@ fn docs_are_untouched_without_docs() {
         ("guide.rst", &rst),
         ("unawait.toml", b"functions = [\"get_manager\"]\n"),
     ]);
-    let (code, out, err) = run(dir.path(), &["fix"]);
+    let (code, out, err) = run(&dir, &["fix"]);
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
-    assert_eq!(read(dir.path(), "guide.md"), md);
-    assert_eq!(read(dir.path(), "guide.rst"), rst);
+    assert_eq!(read(&dir, "guide.md"), md);
+    assert_eq!(read(&dir, "guide.rst"), rst);
     // Named on the command line, a document is read all the same.
-    let (code, _, err) = run(dir.path(), &["fix", "guide.rst"]);
+    let (code, _, err) = run(&dir, &["fix", "guide.rst"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(read(dir.path(), "guide.rst"), fixture("guide.fixed.rst"));
+    assert_eq!(read(&dir, "guide.rst"), fixture("guide.fixed.rst"));
 }
 
 #[test]
@@ -441,7 +420,7 @@ fn rst_code_blocks_are_dedented_fixed_and_diffed() {
     let expected = fixture("guide.fixed.rst");
     assert_eq!(only_awaits_deleted(&original, &expected), 3);
     let dir = tree(&[("guide.rst", &original), ("unawait.toml", DOCS_CONFIG)]);
-    let (code, diff, err) = run(dir.path(), &["diff"]);
+    let (code, diff, err) = run(&dir, &["diff"]);
     assert_eq!(code, 0, "{err}");
     let target = tree(&[("guide.rst", &original), ("fix.patch", diff.as_bytes())]);
     let status = Command::new("git")
@@ -450,10 +429,10 @@ fn rst_code_blocks_are_dedented_fixed_and_diffed() {
         .status()
         .unwrap();
     assert!(status.success(), "{diff}");
-    assert_eq!(show(&read(target.path(), "guide.rst")), show(&expected));
-    let (code, _, err) = run(dir.path(), &["fix"]);
+    assert_eq!(show(&read(&target, "guide.rst")), show(&expected));
+    let (code, _, err) = run(&dir, &["fix"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(read(dir.path(), "guide.rst"), expected);
+    assert_eq!(read(&dir, "guide.rst"), expected);
 }
 
 #[test]
@@ -461,7 +440,7 @@ fn docs_keep_crlf_and_prompts_in_twin_imports() {
     let md = b"Text\r\n\r\n```pycon\r\n>>> from app.ws import (\r\n...     get_manager,\r\n... )\r\n>>> await get_manager()\r\n```\r\n";
     let dir = tree(&[("a.md", md)]);
     let (code, _, err) = run(
-        dir.path(),
+        &dir,
         &[
             "fix",
             "--docs",
@@ -473,7 +452,7 @@ fn docs_keep_crlf_and_prompts_in_twin_imports() {
     );
     assert_eq!(code, 0, "{err}");
     assert_eq!(
-        show(&read(dir.path(), "a.md")),
+        show(&read(&dir, "a.md")),
         "Text\r\n\r\n```pycon\r\n>>> from app.ws import (\r\n...     get_manager_async,\r\n... )\r\n>>> await get_manager_async()\r\n```\r\n"
     );
 }
