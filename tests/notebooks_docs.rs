@@ -133,11 +133,11 @@ fn notebook_fix_deletes_exactly_the_await_bytes() {
     let (code, _, err) = run(&dir, &["check"]);
     assert_eq!(code, 0, "{err}");
 
-    let orig_path = &dir.join("orig.ipynb");
+    let orig_path = dir.join("orig.ipynb");
     std::fs::write(&orig_path, &original).unwrap();
     nbformat_check(
         &orig_path,
-        &&dir.join("nb.ipynb"),
+        &dir.join("nb.ipynb"),
         &Path::new(FIXTURES).join("notebook.fixed.ipynb"),
         &[1, 2, 4],
     );
