@@ -94,17 +94,41 @@ impl IndexFilter {
     /// `__init__`, mention one?
     pub fn wants(&self, path: &Path, source: &[u8]) -> bool {
         let is_init = path.file_stem().is_some_and(|s| s == "__init__");
-        if is_init {
-            return self.names.is_match(source);
-        }
+        // Whole identifiers only: `get` must not pull in every `def get_thing` or
+        // `target`, or a broad rule would parse half the tree twice.
         self.names
-            .find_iter(source)
-            .any(|m| preceded_by_def(source, m.start()))
+            .find_overlapping_iter(source)
+            .filter(|m| whole_word(source, m.start(), m.end()))
+            .any(|m| {
+                preceded_by_def(source, m.start())
+                    || (is_init && may_reexport(source, m.start(), m.end()))
+            })
     }
 }
 
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Is `source[start..end]` a whole identifier (no identifier byte on either side)?
+fn whole_word(source: &[u8], start: usize, end: usize) -> bool {
+    (start == 0 || !is_ident_byte(source[start - 1]))
+        && source.get(end).is_none_or(|&b| !is_ident_byte(b))
+}
+
+/// Could the name at `start..end` of an `__init__` bind it (`import NAME`, `NAME,`,
+/// `as NAME`, `"NAME"` in `__all__`, `NAME = ...`, `def NAME`)? Not when it is an
+/// attribute (`x.NAME`) or called or dotted (`NAME(`, `NAME.x`): packages mention
+/// `.get(` everywhere, and parsing each of them twice would double the work.
+fn may_reexport(source: &[u8], start: usize, end: usize) -> bool {
+    let before = source[..start]
+        .iter()
+        .rev()
+        .find(|&&b| !matches!(b, b' ' | b'\t'));
+    let after = source[end..]
+        .iter()
+        .find(|&&b| !matches!(b, b' ' | b'\t'));
+    before != Some(&b'.') && !matches!(after, Some(b'(' | b'.'))
 }
 
 /// Is the name at `at` written as `def NAME`?
@@ -175,6 +199,20 @@ mod tests {
         assert!(!f.wants(Path::new("a.py"), b"x = get()\nundef get\n"));
         assert!(!f.wants(Path::new("a.py"), b"fundef get"));
         assert!(f.wants(Path::new("pkg/__init__.py"), b"from .m import get\n"));
+        // Whole names only.
+        assert!(!f.wants(Path::new("a.py"), b"def get_thing():\n"));
+        assert!(!f.wants(Path::new("a.py"), b"def forget():\n"));
+        assert!(!f.wants(Path::new("pkg/__init__.py"), b"target = budget\n"));
+        assert!(f.wants(Path::new("pkg/__init__.py"), b"__all__ = [\"get\"]"));
+        assert!(f.wants(Path::new("pkg/__init__.py"), b"from .m import (\n    get,\n)\n"));
+        assert!(f.wants(Path::new("pkg/__init__.py"), b"def get():\n"));
+        assert!(f.wants(Path::new("pkg/__init__.py"), b"get = _impl.other\n"));
+        // Uses are not bindings.
+        assert!(!f.wants(Path::new("pkg/__init__.py"), b"x = data.get (1)\ny = get(2)\n"));
+        assert!(!f.wants(Path::new("pkg/__init__.py"), b"z = get.cache_clear\n"));
+        // Overlapping needles: the longer one is still seen.
+        let f = IndexFilter::new(&["get".into(), "get_thing".into()]);
+        assert!(f.wants(Path::new("a.py"), b"def get_thing():\n"));
     }
 
     #[test]
