@@ -125,9 +125,7 @@ fn may_reexport(source: &[u8], start: usize, end: usize) -> bool {
         .iter()
         .rev()
         .find(|&&b| !matches!(b, b' ' | b'\t'));
-    let after = source[end..]
-        .iter()
-        .find(|&&b| !matches!(b, b' ' | b'\t'));
+    let after = source[end..].iter().find(|&&b| !matches!(b, b' ' | b'\t'));
     before != Some(&b'.') && !matches!(after, Some(b'(' | b'.'))
 }
 
@@ -204,11 +202,17 @@ mod tests {
         assert!(!f.wants(Path::new("a.py"), b"def forget():\n"));
         assert!(!f.wants(Path::new("pkg/__init__.py"), b"target = budget\n"));
         assert!(f.wants(Path::new("pkg/__init__.py"), b"__all__ = [\"get\"]"));
-        assert!(f.wants(Path::new("pkg/__init__.py"), b"from .m import (\n    get,\n)\n"));
+        assert!(f.wants(
+            Path::new("pkg/__init__.py"),
+            b"from .m import (\n    get,\n)\n"
+        ));
         assert!(f.wants(Path::new("pkg/__init__.py"), b"def get():\n"));
         assert!(f.wants(Path::new("pkg/__init__.py"), b"get = _impl.other\n"));
         // Uses are not bindings.
-        assert!(!f.wants(Path::new("pkg/__init__.py"), b"x = data.get (1)\ny = get(2)\n"));
+        assert!(!f.wants(
+            Path::new("pkg/__init__.py"),
+            b"x = data.get (1)\ny = get(2)\n"
+        ));
         assert!(!f.wants(Path::new("pkg/__init__.py"), b"z = get.cache_clear\n"));
         // Overlapping needles: the longer one is still seen.
         let f = IndexFilter::new(&["get".into(), "get_thing".into()]);
