@@ -88,6 +88,15 @@ pub fn io_reason(e: &io::Error) -> String {
     }
 }
 
+/// The prefilter's verdict: Python source gets the closer look; a notebook's JSON or a
+/// document only the plain one (their blocks get the closer look one by one).
+fn worth_parsing(prefilter: &Prefilter, kind: FileKind, source: &[u8]) -> bool {
+    match kind {
+        FileKind::Python => prefilter.wants_python(source),
+        _ => prefilter.wants(source),
+    }
+}
+
 /// What the first pass learned of a file.
 #[derive(Debug, Default)]
 pub struct FirstLook {
@@ -120,7 +129,7 @@ pub fn first_look(
             entries: None,
         };
     }
-    let wanted = prefilter.wants(&source);
+    let wanted = worth_parsing(prefilter, candidate.kind, &source);
     let is_python = candidate.kind == FileKind::Python;
     let entries = if is_python && filter.wants(&candidate.path, &source) {
         ModulePath::for_file_in(&candidate.absolute, &settings.src_roots).map(|m| {
@@ -238,7 +247,7 @@ pub fn examine(
         report.status = Status::Skipped("binary file (contains NUL bytes)".into());
         return None;
     }
-    if !prefilter.wants(source) {
+    if !worth_parsing(prefilter, kind, source) {
         return None;
     }
     report.parsed = true;

@@ -267,7 +267,7 @@ pub(super) fn fix(
     out: &mut Outcome,
 ) {
     for (i, p) in pieces.iter().enumerate() {
-        if p.skip.is_some() || !prefilter.wants(&p.mapped.text) {
+        if p.skip.is_some() || !prefilter.wants_python(&p.mapped.text) {
             continue;
         }
         let unit = Unit::of(&[(i, p.mapped.clone())]);
