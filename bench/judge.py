@@ -1,0 +1,826 @@
+#!/usr/bin/env python3
+"""An independent judge of a mechanical "remove the await" rewrite of a Python tree.
+
+Given the tree before a run, one or more trees after it (one per tool), and the rules
+(`-f NAME` functions by bare name, `--method NAME` methods), it decides on its own --
+with CPython's `ast` and `tokenize` only, sharing nothing with unawait's Rust code --
+which `await`s SPEC.md says must go, and checks each file of each after-tree:
+
+  1. it parses (CPython);
+  2. its AST equals the before AST with exactly the expected `Await` nodes replaced
+     by their operands;
+  3. its bytes are the before bytes minus, at each expected `await` token (found with
+     `tokenize`), the keyword and the spaces/tabs after it -- only the keyword when a
+     comment follows and code precedes it on its line (SPEC "What an edit is");
+  4. no file appeared or vanished.
+
+Which awaits must go (SPEC "Which calls match", for bare-name rules): the operand is a
+call (parentheses are invisible in the AST) whose callee is
+  - a name `f` bound, in the scope Python would look it up in, only by a sync `def f`
+    or by `from m import f [as g]` with `f` a rule; or unbound (builtin, star import)
+    with `f` a rule -- unless every way in ends at an `async def`;
+  - `M.a.f` where every binding of `M` is an import (`import m [as M]`,
+    `from p import M`) and `f` is a rule;
+  - `anything.f` when `f` is a method rule;
+and never when a binding of that name is a parameter, an assignment or other target,
+a class, or an `async def`; nor when the import it came through resolves, in the
+before tree (module names from `__init__.py` folders, re-exports followed through
+`__init__.py`), to an `async def`. Awaits in `with pytest.raises(TypeError)` /
+`assertRaises(TypeError)` blocks, on lines with `# unawait: ignore`, and in files with
+`# unawait: skip-file` stay (unless --no-keep-in-raises for the first).
+
+    python3 bench/judge.py --before B --after A1 [--after A2 ...] -f NAME [--method M]
+    python3 bench/judge.py --self-test
+
+Prints one line per wrong file (`WRONG tool path: why`), then one summary line per
+after-tree, and exits 1 when any file is wrong. `--json FILE` writes the counts.
+Standard library only; runs on CPython 3.11+ (use the newest Python you have: a file
+that the judging Python cannot parse is counted as `unjudged`, never as right).
+"""
+
+import argparse
+import ast
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import tokenize
+from multiprocessing import Pool
+from pathlib import Path
+
+RAISES = {"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"}
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+# ---------------------------------------------------------------------------------
+# Module names and the project index (what each module defines at top level).
+
+
+def module_name(path, _cache={}):
+    """(dotted name, is_package) of `path`, walking up while folders hold __init__."""
+    path = Path(path)
+    is_package = path.stem == "__init__"
+    parts = [] if is_package else [path.stem]
+    d = path.parent
+    while True:
+        key = str(d)
+        if key not in _cache:
+            _cache[key] = (d / "__init__.py").is_file() or (d / "__init__.pyi").is_file()
+        if not _cache[key] or d == d.parent:
+            break
+        parts.append(d.name)
+        d = d.parent
+    if not parts:
+        return None
+    return ".".join(reversed(parts)), is_package
+
+
+def absolute(mod, target):
+    """The absolute module of `from <target> import` in module `mod`, or None."""
+    dots = len(target) - len(target.lstrip("."))
+    if dots == 0:
+        return target
+    if mod is None:
+        return None
+    name, is_package = mod
+    package = name.split(".")
+    if not is_package:
+        package.pop()
+    for _ in range(dots - 1):
+        if not package:
+            return None
+        package.pop()
+    rest = target[dots:]
+    if rest:
+        package.append(rest)
+    return ".".join(package) if package else None
+
+
+def top_level_entries(tree, mod):
+    """name -> ("def", is_async) | ("alias", qualified): the last top-level def or
+    `from` import of each name (re-exports only count in a package's __init__)."""
+    out = {}
+
+    def visit(stmts):
+        for s in stmts:
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                out[s.name] = ("def", isinstance(s, ast.AsyncFunctionDef))
+            elif isinstance(s, ast.ImportFrom) and mod[1]:
+                m = absolute(mod, "." * s.level + (s.module or ""))
+                for a in s.names:
+                    if a.name != "*" and m:
+                        out[a.asname or a.name] = ("alias", f"{m}.{a.name}")
+            elif isinstance(s, ast.If):
+                visit(s.body)
+                visit(s.orelse)
+            elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
+                visit(s.body)
+                for h in s.handlers:
+                    visit(h.body)
+                visit(s.orelse)
+                visit(s.finalbody)
+            elif isinstance(s, (ast.With, ast.For, ast.While)):
+                visit(s.body)
+                visit(getattr(s, "orelse", []))
+
+    visit(tree.body)
+    return out
+
+
+def index_file(args):
+    path, names = args
+    data = Path(path).read_bytes()
+    mod = module_name(path)
+    if mod is None:
+        return None
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError):
+        return None
+    entries = {k: v for k, v in top_level_entries(tree, mod).items()}
+    return mod[0], entries
+
+
+class Index:
+    def __init__(self, modules):
+        self.modules = modules
+
+    def ends_async(self, qualified):
+        """Does `qualified`, following re-exports, end at an `async def`?"""
+        seen = set()
+        while qualified and qualified not in seen and len(seen) < 16:
+            seen.add(qualified)
+            mod, _, name = qualified.rpartition(".")
+            entry = self.modules.get(mod, {}).get(name)
+            if entry is None:
+                return False
+            if entry[0] == "def":
+                return entry[1]
+            qualified = entry[1]
+        return False
+
+
+# ---------------------------------------------------------------------------------
+# Scopes: which binding a name refers to, as Python's compiler decides it.
+
+
+class Scope:
+    __slots__ = ("kind", "parent", "bindings", "globals", "nonlocals")
+
+    def __init__(self, kind, parent):
+        self.kind = kind
+        self.parent = parent
+        self.bindings = {}
+        self.globals = set()
+        self.nonlocals = set()
+
+    def bind(self, name, what):
+        self.bindings.setdefault(name, []).append(what)
+
+
+OTHER = ("other",)
+
+
+class Collector:
+    """Walks a module once: scopes, bindings, awaits (with their scope), star
+    imports, and the awaits inside blocks that expect a TypeError."""
+
+    def __init__(self):
+        self.module = Scope("module", None)
+        self.awaits = []  # (Await node, Scope)
+        self.stars = []
+        self.in_raises = set()  # id() of Await nodes inside raises blocks
+
+    def run(self, tree):
+        for s in tree.body:
+            self.visit(s, self.module)
+        return self
+
+    def visit_all(self, nodes, scope):
+        for n in nodes:
+            if n is not None:
+                self.visit(n, scope)
+
+    def bind_args(self, args, scope):
+        for a in args.posonlyargs + args.args + args.kwonlyargs:
+            scope.bind(a.arg, OTHER)
+        for a in (args.vararg, args.kwarg):
+            if a is not None:
+                scope.bind(a.arg, OTHER)
+
+    def arg_outer(self, args, scope):
+        self.visit_all(args.defaults + [d for d in args.kw_defaults if d], scope)
+        for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
+            if a is not None and a.annotation is not None:
+                self.visit(a.annotation, scope)
+
+    def visit(self, node, scope):
+        t = type(node)
+        if t in (ast.FunctionDef, ast.AsyncFunctionDef):
+            scope.bind(node.name, ("def", t is ast.AsyncFunctionDef))
+            self.visit_all(node.decorator_list, scope)
+            self.arg_outer(node.args, scope)
+            if node.returns is not None:
+                self.visit(node.returns, scope)
+            inner = Scope("function", scope)
+            self.bind_args(node.args, inner)
+            self.visit_all(node.body, inner)
+        elif t is ast.Lambda:
+            self.arg_outer(node.args, scope)
+            inner = Scope("function", scope)
+            self.bind_args(node.args, inner)
+            self.visit(node.body, inner)
+        elif t is ast.ClassDef:
+            scope.bind(node.name, OTHER)
+            self.visit_all(node.decorator_list + node.bases, scope)
+            self.visit_all([k.value for k in node.keywords], scope)
+            inner = Scope("class", scope)
+            self.visit_all(node.body, inner)
+        elif t in COMPREHENSIONS:
+            gens = node.generators
+            self.visit(gens[0].iter, scope)
+            inner = Scope("comprehension", scope)
+            for i, g in enumerate(gens):
+                if i:
+                    self.visit(g.iter, inner)
+                self.visit(g.target, inner)
+                self.visit_all(g.ifs, inner)
+            if t is ast.DictComp:
+                self.visit_all([node.key, node.value], inner)
+            else:
+                self.visit(node.elt, inner)
+        elif t is ast.Name:
+            if not isinstance(node.ctx, ast.Load):
+                scope.bind(node.id, OTHER)
+        elif t is ast.NamedExpr:
+            target = scope
+            while target.kind == "comprehension":
+                target = target.parent
+            target.bind(node.target.id, OTHER)
+            self.visit(node.value, scope)
+        elif t is ast.Import:
+            for a in node.names:
+                if a.asname:
+                    scope.bind(a.asname, ("module", a.name))
+                else:
+                    first = a.name.split(".")[0]
+                    scope.bind(first, ("module", first))
+        elif t is ast.ImportFrom:
+            target = "." * node.level + (node.module or "")
+            for a in node.names:
+                if a.name == "*":
+                    self.stars.append(target)
+                else:
+                    scope.bind(a.asname or a.name, ("from", target, a.name))
+        elif t is ast.Global:
+            scope.globals.update(node.names)
+        elif t is ast.Nonlocal:
+            scope.nonlocals.update(node.names)
+        elif t is ast.ExceptHandler:
+            if node.name:
+                scope.bind(node.name, OTHER)
+            self.visit_all([node.type] + node.body, scope)
+        elif t in (ast.MatchAs, ast.MatchStar):
+            if node.name:
+                scope.bind(node.name, OTHER)
+            if t is ast.MatchAs and node.pattern is not None:
+                self.visit(node.pattern, scope)
+        elif t is ast.MatchMapping:
+            if node.rest:
+                scope.bind(node.rest, OTHER)
+            self.visit_all(node.keys + node.patterns, scope)
+        elif t is ast.Await:
+            self.awaits.append((node, scope))
+            self.visit(node.value, scope)
+        elif t in (ast.With, ast.AsyncWith):
+            if any(expects_type_error(item.context_expr) for item in node.items):
+                for n in ast.walk(node):
+                    if isinstance(n, ast.Await):
+                        self.in_raises.add(id(n))
+            self.generic(node, scope)
+        else:
+            self.generic(node, scope)
+
+    def generic(self, node, scope):
+        for field in node._fields:
+            v = getattr(node, field, None)
+            if isinstance(v, ast.AST):
+                self.visit(v, scope)
+            elif isinstance(v, list):
+                for x in v:
+                    if isinstance(x, ast.AST):
+                        self.visit(x, scope)
+
+
+def expects_type_error(expr):
+    if not isinstance(expr, ast.Call):
+        return False
+    f = expr.func
+    last = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+    if last not in RAISES:
+        return False
+    expected = expr.args[0] if expr.args else None
+    if expected is None:
+        expected = next((k.value for k in expr.keywords if k.arg == "expected_exception"), None)
+    if expected is None:
+        return False
+    return any(isinstance(n, ast.Name) and n.id == "TypeError" for n in ast.walk(expected))
+
+
+def resolve(scope, name, module):
+    """The scope whose binding `name` refers to, or None (builtin / star import)."""
+    if name in scope.globals:
+        return module if name in module.bindings else None
+    s = scope
+    first = True
+    while s is not None:
+        if name in s.globals and not first:
+            return module if name in module.bindings else None
+        if s.kind == "class" and not first:
+            s = s.parent
+            continue
+        if name in s.nonlocals and first:
+            s = s.parent
+            first = False
+            continue
+        if name in s.bindings:
+            return s
+        s = s.parent
+        first = False
+    return None
+
+
+# ---------------------------------------------------------------------------------
+# The expected edits of one file.
+
+MATCH, NO, ASYNC = "match", "no", "async"
+
+
+def combine(verdicts):
+    verdicts = list(verdicts)
+    if ASYNC in verdicts:
+        return ASYNC
+    if not verdicts or NO in verdicts:
+        return NO
+    return MATCH
+
+
+class FileJudge:
+    def __init__(self, mod, rules, methods, index):
+        self.mod = mod
+        self.rules = rules
+        self.methods = methods
+        self.index = index
+
+    def verdict_for(self, last, qualified):
+        if last not in self.rules:
+            return NO
+        if qualified and self.index.ends_async(qualified):
+            return ASYNC
+        return MATCH
+
+    def name_verdict(self, c, scope, name):
+        s = resolve(scope, name, c.module)
+        if s is None:
+            if name not in self.rules:
+                return NO
+            for star in c.stars:
+                m = absolute(self.mod, star)
+                if m and self.index.ends_async(f"{m}.{name}"):
+                    return ASYNC
+            return MATCH
+        out = []
+        for b in s.bindings[name]:
+            if b[0] == "def":
+                if b[1]:
+                    out.append(ASYNC if name in self.rules else NO)
+                else:
+                    q = f"{self.mod[0]}.{name}" if s is c.module and self.mod else None
+                    out.append(self.verdict_for(name, q))
+            elif b[0] == "from":
+                m = absolute(self.mod, b[1])
+                out.append(self.verdict_for(b[2], f"{m}.{b[2]}" if m else None))
+            else:
+                out.append(NO)
+        return combine(out)
+
+    def attribute_verdict(self, c, scope, func):
+        last = func.attr
+        parts = [last]
+        obj = func.value
+        while isinstance(obj, ast.Attribute):
+            parts.append(obj.attr)
+            obj = obj.value
+        verdict = NO
+        if isinstance(obj, ast.Name) and last in self.rules:
+            s = resolve(scope, obj.id, c.module)
+            if s is not None:
+                bindings = s.bindings[obj.id]
+                if all(b[0] in ("module", "from") for b in bindings):
+                    rest = ".".join(reversed(parts))
+                    out = []
+                    for b in bindings:
+                        if b[0] == "module":
+                            base = b[1]
+                        else:
+                            m = absolute(self.mod, b[1])
+                            base = f"{m}.{b[2]}" if m else None
+                        out.append(self.verdict_for(last, f"{base}.{rest}" if base else None))
+                    verdict = combine(out)
+        if verdict == NO and last in self.methods:
+            return MATCH
+        return verdict
+
+    def expected(self, tree, comments):
+        """The Await nodes that must go."""
+        c = Collector().run(tree)
+        if comments["skip_file"]:
+            return []
+        out = []
+        for node, scope in c.awaits:
+            call = node.value
+            if not isinstance(call, ast.Call):
+                continue
+            f = call.func
+            if isinstance(f, ast.Name):
+                v = self.name_verdict(c, scope, f.id)
+            elif isinstance(f, ast.Attribute):
+                v = self.attribute_verdict(c, scope, f)
+            else:
+                v = NO
+            if v != MATCH:
+                continue
+            if id(node) in c.in_raises and self.keep_in_raises:
+                continue
+            ign = comments["ignore_lines"]
+            if node.lineno in ign or node.end_lineno in ign:
+                continue
+            out.append(node)
+        return out
+
+
+# ---------------------------------------------------------------------------------
+# Bytes: where each `await` token is, and what the file must look like after.
+
+
+def split_lines(data):
+    """Byte offset where each line starts (universal newlines, as CPython counts)."""
+    starts = [0]
+    for m in re.finditer(rb"\r\n|\r|\n", data):
+        starts.append(m.end())
+    return starts
+
+
+def scan_tokens(data):
+    """(await token positions {(row, col)}, comment info) via tokenize."""
+    awaits = set()
+    ignore_lines = set()
+    skip_file = False
+    for tok in tokenize.tokenize(io.BytesIO(data).readline):
+        if tok.type == tokenize.NAME and tok.string == "await":
+            awaits.add(tok.start)
+        elif tok.type == tokenize.COMMENT:
+            for section in tok.string.split("#"):
+                section = section.strip()
+                if section.startswith("unawait:"):
+                    word = section[len("unawait:"):].strip()
+                    if word == "ignore":
+                        ignore_lines.add(tok.start[0])
+                    elif word == "skip-file":
+                        skip_file = True
+    return awaits, {"ignore_lines": ignore_lines, "skip_file": skip_file}
+
+
+def expected_bytes(data, nodes, token_starts):
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    starts = split_lines(data)
+    text_lines = {}
+    cuts = []
+    for node in nodes:
+        row = node.lineno
+        line_bytes = data[starts[row - 1]:starts[row] if row < len(starts) else len(data)]
+        if row not in text_lines:
+            raw = line_bytes[bom:] if row == 1 else line_bytes
+            text_lines[row] = raw.decode(encoding.replace("-sig", ""))
+        line = text_lines[row]
+        # ast columns are UTF-8 byte offsets; tokenize columns are characters.
+        char_col = len(line.encode("utf-8")[: node.col_offset].decode("utf-8"))
+        if (row, char_col) not in token_starts:
+            raise JudgeError(f"no `await` token at {row}:{char_col}")
+        enc = encoding.replace("-sig", "")
+        at = starts[row - 1] + (bom if row == 1 else 0) + len(line[:char_col].encode(enc))
+        if data[at:at + 5] != b"await":
+            raise JudgeError(f"`await` not at byte {at}")
+        end = at + 5
+        while end < len(data) and data[end] in b" \t":
+            end += 1
+        code_before = data[starts[row - 1] + (bom if row == 1 else 0):at].strip(b" \t\x0c") != b""
+        if end < len(data) and data[end:end + 1] == b"#" and code_before:
+            end = at + 5
+        cuts.append((at, end))
+    out = bytearray()
+    pos = 0
+    for a, b in sorted(cuts):
+        out += data[pos:a]
+        pos = b
+    out += data[pos:]
+    return bytes(out)
+
+
+class JudgeError(Exception):
+    pass
+
+
+class Unwrap(ast.NodeTransformer):
+    def __init__(self, ids):
+        self.ids = ids
+
+    def visit_Await(self, node):
+        self.generic_visit(node)
+        if id(node) in self.ids:
+            return node.value
+        return node
+
+
+def count_awaits(tree):
+    return sum(isinstance(n, ast.Await) for n in ast.walk(tree))
+
+
+# ---------------------------------------------------------------------------------
+# Judging one file across the after-trees.
+
+G = {}
+
+
+def init_worker(state):
+    G.update(state)
+
+
+def judge_file(rel):
+    """[(verdict, detail, n_expected)] per after-tree; verdict ok|wrong|unjudged."""
+    before_path = os.path.join(G["before"], rel)
+    data = Path(before_path).read_bytes()
+    afters = []
+    for a in G["afters"]:
+        p = os.path.join(a, rel)
+        try:
+            afters.append(Path(p).read_bytes())
+        except FileNotFoundError:
+            afters.append(None)
+    candidate = b"await" in data and G["needles"].search(data) is not None
+    expected = data
+    n_expected = 0
+    want_tree = None
+    unjudged = None
+    if candidate:
+        try:
+            tree = ast.parse(data)
+            token_starts, comments = scan_tokens(data)
+            judge = FileJudge(module_name(before_path), G["rules"], G["methods"], G["index"])
+            judge.keep_in_raises = G["keep_in_raises"]
+            nodes = judge.expected(tree, comments)
+            n_expected = len(nodes)
+            if nodes:
+                expected = expected_bytes(data, nodes, token_starts)
+                want_tree = Unwrap({id(n) for n in nodes}).visit(tree)
+        except (SyntaxError, ValueError, tokenize.TokenError, JudgeError, UnicodeError) as e:
+            unjudged = f"before cannot be judged: {type(e).__name__}: {e}"
+    results = []
+    for after in afters:
+        if after is None:
+            results.append(("wrong", "file missing after the run", n_expected))
+        elif unjudged:
+            verdict = "ok" if after == data else "unjudged"
+            results.append((verdict, unjudged, n_expected))
+        elif after == expected:
+            if want_tree is not None:
+                # The byte rule and the AST rule must agree; if not, the judge is wrong.
+                got = ast.dump(ast.parse(after))
+                if got != ast.dump(want_tree):
+                    results.append(("wrong", "JUDGE BUG: expected bytes do not give the expected AST", n_expected))
+                    continue
+            results.append(("ok", "", n_expected))
+        else:
+            results.append(("wrong", diagnose(data, after, expected, want_tree, n_expected), n_expected))
+    return rel, results
+
+
+def diagnose(before, after, expected, want_tree, n_expected):
+    try:
+        got = ast.parse(after)
+    except (SyntaxError, ValueError) as e:
+        return f"does not parse after the run: {getattr(e, 'msg', e)} at line {getattr(e, 'lineno', '?')}"
+    want = want_tree if want_tree is not None else ast.parse(before)
+    if ast.dump(got) == ast.dump(want):
+        i = next((k for k in range(min(len(after), len(expected))) if after[k] != expected[k]), min(len(after), len(expected)))
+        line = expected[:i].count(b"\n") + 1
+        return f"AST right but bytes differ from the expected ones at line {line} (byte {i})"
+    have, need = count_awaits(got), count_awaits(want)
+    if have > need:
+        return f"missed: {have - need} expected await(s) still there (of {n_expected} expected)"
+    if have < need:
+        return f"removed {need - have} await(s) that must stay (expected {n_expected})"
+    return f"AST differs from the expected one (expected {n_expected} removals; same await count)"
+
+
+def py_files(root):
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for f in filenames:
+            if f.endswith((".py", ".pyi")):
+                out.append(os.path.relpath(os.path.join(dirpath, f), root))
+    return sorted(out)
+
+
+def build_index(before, files, names, pool):
+    if not names:
+        return Index({})
+    defs = re.compile(rb"\bdef[ \t]+(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+    needles = re.compile(b"|".join(re.escape(n.encode()) for n in names))
+    wanted = []
+    for rel in files:
+        p = os.path.join(before, rel)
+        data = Path(p).read_bytes()
+        if (os.path.basename(rel) == "__init__.py" and needles.search(data)) or defs.search(data):
+            wanted.append((p, names))
+    modules = {}
+    for r in pool.map(index_file, wanted, chunksize=16):
+        if r:
+            modules.setdefault(r[0], {}).update(r[1])
+    return Index(modules)
+
+
+def judge_trees(before, afters, names, methods, keep_in_raises=True, jobs=None, labels=None):
+    """{label: {"files", "wrong", "unjudged", "expected_edits", "wrong_files": [...]}}"""
+    before = os.path.abspath(before)
+    labels = labels or [os.path.basename(a.rstrip("/")) for a in afters]
+    files = py_files(before)
+    all_names = sorted(set(names) | set(methods))
+    needles = re.compile(b"|".join(re.escape(n.encode()) for n in all_names)) if all_names else re.compile(b"(?!)")
+    with Pool(jobs or os.cpu_count()) as pool:
+        index = build_index(before, files, sorted(set(names)), pool)
+    state = {
+        "before": before,
+        "afters": [os.path.abspath(a) for a in afters],
+        "rules": set(names),
+        "methods": set(methods),
+        "index": index,
+        "needles": needles,
+        "keep_in_raises": keep_in_raises,
+    }
+    report = {lab: {"files": 0, "ok": 0, "wrong": 0, "unjudged": 0, "expected_edits": 0,
+                    "files_with_edits": 0, "wrong_files": [], "unjudged_files": []} for lab in labels}
+    with Pool(jobs or os.cpu_count(), initializer=init_worker, initargs=(state,)) as pool:
+        for rel, results in pool.imap(judge_file, files, chunksize=32):
+            for lab, (verdict, why, n) in zip(labels, results):
+                r = report[lab]
+                r["files"] += 1
+                r["expected_edits"] += n
+                r["files_with_edits"] += 1 if n else 0
+                r[verdict] += 1
+                if verdict == "wrong":
+                    r["wrong_files"].append([rel, why])
+                elif verdict == "unjudged":
+                    r["unjudged_files"].append([rel, why])
+    known = set(files)
+    for a, lab in zip(afters, labels):
+        for rel in py_files(a):
+            if rel not in known:
+                report[lab]["wrong"] += 1
+                report[lab]["wrong_files"].append([rel, "file appeared after the run"])
+    return report
+
+
+# ---------------------------------------------------------------------------------
+# Self-test: the judge must flag each kind of wrong result.
+
+SELF_TEST_SRC = {
+    "pkg/__init__.py": "from .impl import fetch\n",
+    "pkg/impl.py": "async def fetch():\n    pass\n",
+    "app/__init__.py": "",
+    "app/main.py": (
+        "import asyncio\n"
+        "from helpers import get_thing as gt\n"
+        "from pkg import fetch\n"
+        "\n"
+        "\n"
+        "async def run(get_thing):\n"
+        "    await get_thing()  # a parameter: stays\n"
+        "\n"
+        "\n"
+        "async def main():\n"
+        "    a = await get_thing()\n"
+        "    b = await  (get_thing(1,\n"
+        "                         2))\n"
+        "    c = await gt()\n"
+        "    d = await asyncio.get_thing()\n"
+        "    e = await get_thing().send()  # the await belongs to send\n"
+        "    f = await fetch()  # async def in pkg.impl: stays\n"
+        "    s = 'await get_thing()'\n"
+        "    x = (await  # why\n"
+        "         get_thing())\n"
+        "    await obj.get_thing()  # not an import, not a method rule: stays\n"
+        "    await obj.sync_method()\n"
+        "    with pytest.raises(TypeError):\n"
+        "        await get_thing()\n"
+        "    await get_thing()  # unawait: ignore\n"
+        "    return [await get_thing() for get_thing in things]\n"
+    ),
+}
+SELF_TEST_AFTER = SELF_TEST_SRC["app/main.py"].replace(
+    "a = await get_thing()", "a = get_thing()").replace(
+    "b = await  (get_thing", "b = (get_thing").replace(
+    "c = await gt()", "c = gt()").replace(
+    "d = await asyncio", "d = asyncio").replace(
+    "x = (await  # why", "x = (  # why").replace(
+    "    await obj.sync_method()", "    obj.sync_method()")
+
+
+def self_test():
+    def tree(root, files):
+        for rel, text in files.items():
+            p = Path(root, rel)
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(text.encode())
+
+    good = SELF_TEST_AFTER
+    cases = {
+        "right": (good, 0),
+        "missed": (good.replace("a = get_thing()", "a = await get_thing()"), 1),
+        "extra": (good.replace("f = await fetch()", "f = fetch()"), 1),
+        "chain": (good.replace("e = await get_thing().send()", "e = get_thing().send()"), 1),
+        "string": (good.replace("'await get_thing()'", "'get_thing()'"), 1),
+        "broken": (good.replace("b = (get_thing(1,", "b = (get_thing(1,,"), 1),
+        "byte": (good.replace("# why", "#  why"), 1),
+        "spaces": (good.replace("b = (get_thing", "b = ( get_thing"), 1),
+        "crlf": (good.replace("\n", "\r\n", 1), 1),
+    }
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        before = os.path.join(tmp, "before")
+        tree(before, SELF_TEST_SRC)
+        afters = []
+        for name, (text, _) in cases.items():
+            a = os.path.join(tmp, name)
+            tree(a, {**SELF_TEST_SRC, "app/main.py": text})
+            afters.append(a)
+        vanished = os.path.join(tmp, "vanished")
+        tree(vanished, {k: v for k, v in SELF_TEST_SRC.items() if k != "pkg/impl.py"} | {"app/main.py": good})
+        afters.append(vanished)
+        cases["vanished"] = (None, 1)
+        report = judge_trees(before, afters, ["get_thing"], ["sync_method"], jobs=1, labels=list(cases))
+        for name, (_, want_wrong) in cases.items():
+            r = report[name]
+            ok = r["wrong"] == want_wrong and r["expected_edits"] == 6
+            failures += not ok
+            why = "; ".join(w for _, w in r["wrong_files"]) or "no wrong file"
+            print(f"self-test {name:9} {'pass' if ok else 'FAIL'}: wrong={r['wrong']} "
+                  f"(want {want_wrong}), expected edits={r['expected_edits']} (want 6): {why}")
+    print(f"self-test: {len(cases) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--before", help="the tree before the run")
+    ap.add_argument("--after", action="append", default=[], help="a tree after a run (repeatable)")
+    ap.add_argument("--label", action="append", default=[], help="a name for each --after")
+    ap.add_argument("-f", "--function", action="append", default=[], help="a bare function rule")
+    ap.add_argument("--method", action="append", default=[], help="a method rule")
+    ap.add_argument("--no-keep-in-raises", action="store_true")
+    ap.add_argument("-j", "--jobs", type=int)
+    ap.add_argument("--json", help="write the report here")
+    ap.add_argument("--show", type=int, default=20, help="wrong files to print per tree")
+    ap.add_argument("--self-test", action="store_true")
+    args = ap.parse_args()
+    if args.self_test:
+        sys.exit(self_test())
+    if not args.before or not args.after:
+        ap.error("--before and --after are required")
+    if any("." in n for n in args.function):
+        ap.error("qualified rules are not implemented by this judge; use bare names")
+    labels = args.label if len(args.label) == len(args.after) else None
+    report = judge_trees(args.before, args.after, args.function, args.method,
+                         not args.no_keep_in_raises, args.jobs, labels)
+    any_wrong = False
+    for lab, r in report.items():
+        for rel, why in r["wrong_files"][: args.show]:
+            print(f"WRONG {lab} {rel}: {why}")
+        if len(r["wrong_files"]) > args.show:
+            print(f"WRONG {lab} ... and {len(r['wrong_files']) - args.show} more")
+        for rel, why in r["unjudged_files"][: args.show]:
+            print(f"UNJUDGED {lab} {rel}: {why}")
+        print(f"judge {lab}: {r['files']} files, {r['expected_edits']} expected edits in "
+              f"{r['files_with_edits']} files; {r['ok']} ok, {r['wrong']} wrong, {r['unjudged']} unjudged")
+        any_wrong |= r["wrong"] > 0
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1))
+    sys.exit(1 if any_wrong else 0)
+
+
+if __name__ == "__main__":
+    main()
