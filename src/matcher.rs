@@ -246,13 +246,21 @@ impl<'a, 't> Matcher<'a, 't> {
             if !self.rules.has_last(name) {
                 return Verdict::No;
             }
-            let from_star = self.facts.star_imports.iter().find_map(|m| {
-                let q = format!("{}.{name}", self.absolute(m)?);
-                match self.verdict_for(name, Some(&q)) {
-                    Verdict::No => None,
-                    v => Some(v),
+            // Which star import binds it is not known here (the last one that defines
+            // it wins): an `async def` behind any of them keeps the await.
+            let mut from_star = None;
+            for m in &self.facts.star_imports {
+                let Some(module) = self.absolute(m) else {
+                    continue;
+                };
+                match self.verdict_for(name, Some(&format!("{module}.{name}"))) {
+                    v @ Verdict::Async(_) => return v,
+                    Verdict::No => {}
+                    v => {
+                        from_star.get_or_insert(v);
+                    }
                 }
-            });
+            }
             return from_star.unwrap_or_else(|| self.verdict_for(name, None));
         };
         Self::combine(bindings.iter().map(|b| match b {

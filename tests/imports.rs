@@ -186,6 +186,27 @@ fn replace_with_from_config_replaces_an_unused_name() {
     );
 }
 
+#[test]
+fn an_async_def_behind_any_star_import_keeps_the_await() {
+    // Python binds `get_manager` from the last star import that defines it; unawait
+    // does not decide which, so an `async def` behind either one keeps the await.
+    let dir = tree(&[
+        ("app/__init__.py", ""),
+        ("app/sync.py", "def other():\n    pass\n"),
+        ("app/aio.py", "async def get_manager():\n    pass\n"),
+        (
+            "app/use.py",
+            "from app.sync import *\nfrom app.aio import *\n\n\nasync def f():\n    return await get_manager()\n",
+        ),
+    ]);
+    let (code, out, err) = run(&dir, &["check", "-f", "get_manager"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("kept `get_manager`: name refers to an async def at app/aio.py:1"),
+        "{err}"
+    );
+}
+
 const SUGGEST_TREE: &[(&str, &str)] = &[
     ("app/__init__.py", "from .core import get_manager\n"),
     (
