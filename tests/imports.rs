@@ -3,21 +3,7 @@
 
 mod common;
 
-use common::Tree;
-
-fn tree(files: &[(&str, &str)]) -> Tree {
-    let t = Tree::new();
-    for (path, content) in files {
-        t.write(path, content);
-    }
-    t
-}
-
-/// Run unawait in `t`; returns (exit code, stdout, stderr).
-fn run(t: &Tree, args: &[&str]) -> (i32, String, String) {
-    let r = t.run(args);
-    (r.code, r.out().to_string(), r.stderr)
-}
+use common::{run_parts as run, tree, Tree};
 
 fn read(t: &Tree, path: &str) -> String {
     t.text(path)

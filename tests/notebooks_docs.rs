@@ -10,26 +10,17 @@ use std::process::Command;
 
 mod common;
 
-use common::Tree;
+use common::{run_parts as run, Tree};
+
+/// A tree of byte contents (the element type pinned for `&Vec<u8>` and `&[u8]` alike).
+fn tree(files: &[(&str, &[u8])]) -> Tree {
+    common::tree(files)
+}
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/embedded");
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(Path::new(FIXTURES).join(name)).unwrap()
-}
-
-fn tree(files: &[(&str, &[u8])]) -> Tree {
-    let t = Tree::new();
-    for (path, content) in files {
-        t.write(path, content);
-    }
-    t
-}
-
-/// Run unawait in `t`; returns (exit code, stdout, stderr).
-fn run(t: &Tree, args: &[&str]) -> (i32, String, String) {
-    let r = t.run(args);
-    (r.code, r.out().to_string(), r.stderr)
 }
 
 fn read(t: &Tree, path: &str) -> Vec<u8> {

@@ -411,3 +411,18 @@ pub fn test_tool(rel: &str) -> PathBuf {
     );
     p
 }
+
+/// A tree holding `files` (path, contents).
+pub fn tree<C: AsRef<[u8]>>(files: &[(&str, C)]) -> Tree {
+    let t = Tree::new();
+    for (path, content) in files {
+        t.write(path, content);
+    }
+    t
+}
+
+/// Run the binary in `t`; returns (exit code, stdout, stderr).
+pub fn run_parts(t: &Tree, args: &[&str]) -> (i32, String, String) {
+    let r = t.run(args);
+    (r.code, r.out().to_string(), r.stderr)
+}
