@@ -314,3 +314,29 @@ fn force_exclude_applies_excludes_to_named_files() {
     run.code(0);
     assert_eq!(run.out(), "");
 }
+
+#[test]
+fn a_notebook_on_stdin_is_fixed_as_a_notebook() {
+    let t = Tree::new();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/embedded/");
+    let nb = std::fs::read(format!("{dir}notebook.ipynb")).unwrap();
+    let fixed = std::fs::read(format!("{dir}notebook.fixed.ipynb")).unwrap();
+    let run = t.run_stdin(
+        ".",
+        &[
+            "fix",
+            "-f",
+            "get_manager",
+            "-",
+            "--stdin-filename",
+            "nb.ipynb",
+        ],
+        &nb,
+    );
+    run.code(0);
+    assert!(
+        run.stdout == fixed,
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+}
