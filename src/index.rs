@@ -13,6 +13,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::lines::LineIndex;
 use crate::modules::{absolute_import, ModulePath};
+use crate::rules::{is_ident_byte, whole_word};
 use crate::scope::Binding;
 
 /// A module-level name in the index.
@@ -104,16 +105,6 @@ impl IndexFilter {
                     || (is_init && may_reexport(source, m.start(), m.end()))
             })
     }
-}
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-}
-
-/// Is `source[start..end]` a whole identifier (no identifier byte on either side)?
-fn whole_word(source: &[u8], start: usize, end: usize) -> bool {
-    (start == 0 || !is_ident_byte(source[start - 1]))
-        && source.get(end).is_none_or(|&b| !is_ident_byte(b))
 }
 
 /// Could the name at `start..end` of an `__init__` bind it (`import NAME`, `NAME,`,

@@ -15,7 +15,7 @@
 use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
-use crate::rules::RuleSet;
+use crate::rules::{is_ident_byte, whole_word, RuleSet};
 
 pub struct Prefilter {
     await_kw: memmem::Finder<'static>,
@@ -62,15 +62,6 @@ impl Prefilter {
             .filter(|&at| whole_word(source, at, at + 5))
             .any(|at| awaits_call_of(source, at + 5, &callees))
     }
-}
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-}
-
-fn whole_word(source: &[u8], start: usize, end: usize) -> bool {
-    (start == 0 || !is_ident_byte(source[start - 1]))
-        && source.get(end).is_none_or(|&b| !is_ident_byte(b))
 }
 
 /// Skip blanks, line breaks, backslash continuations and comments from `i`, and any

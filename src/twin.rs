@@ -11,20 +11,13 @@ use std::ops::Range;
 
 use crate::edit::Edit;
 use crate::matcher::{Action, Finding};
+use crate::rules::whole_word;
 use crate::scope::{Binding, FileFacts, ImportSite};
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-}
 
 /// Whole-word occurrences of `word` in `source`.
 fn word_count(source: &[u8], word: &[u8]) -> usize {
     memchr::memmem::find_iter(source, word)
-        .filter(|&i| {
-            let before = i.checked_sub(1).map(|j| source[j]);
-            let after = source.get(i + word.len()).copied();
-            !before.is_some_and(is_ident_byte) && !after.is_some_and(is_ident_byte)
-        })
+        .filter(|&i| whole_word(source, i, i + word.len()))
         .count()
 }
 
