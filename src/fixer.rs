@@ -76,6 +76,17 @@ pub fn await_deletion(source: &[u8], keyword: Range<usize>) -> Range<usize> {
     keyword.start..end
 }
 
+/// The position in `edits` (a file's edits) of the one that removes `finding`'s
+/// `await`: a deletion starting at its keyword. `None` for any other finding.
+pub fn removal_edit(finding: &Finding, edits: &[Edit]) -> Option<usize> {
+    if finding.action != Action::RemoveAwait {
+        return None;
+    }
+    edits
+        .iter()
+        .position(|e| e.range.start == finding.keyword.start && e.replacement.is_empty())
+}
+
 /// Find and fix every matching await in `source`.
 pub fn fix_source(
     source: &[u8],

@@ -12,6 +12,7 @@ use std::io::{self, BufRead, Write};
 
 use crate::discover::{Candidate, FileKind};
 use crate::edit::{self, Edit};
+use crate::fixer::removal_edit;
 use crate::index::ProjectIndex;
 use crate::matcher::Action;
 use crate::prefilter::Prefilter;
@@ -39,21 +40,16 @@ struct Change {
 /// Split a file's edits into changes: one per removed `await`, plus one for all the
 /// async-twin edits.
 fn changes(report: &FileReport) -> Vec<Change> {
-    let mut rest: Vec<Option<&Edit>> = report.edits.iter().map(Some).collect();
+    let mut taken = vec![false; report.edits.len()];
     let mut out = Vec::new();
     let mut twins = Vec::new();
     for (i, f) in report.findings.iter().enumerate() {
         match &f.finding.action {
             Action::RemoveAwait => {
-                let found = rest.iter_mut().find(|e| {
-                    e.is_some_and(|e| {
-                        e.range.start == f.finding.keyword.start && e.replacement.is_empty()
-                    })
-                });
-                if let Some(slot) = found {
-                    let e = slot.take().expect("found a Some").clone();
+                if let Some(e) = removal_edit(&f.finding, &report.edits) {
+                    taken[e] = true;
                     out.push(Change {
-                        edits: vec![e],
+                        edits: vec![report.edits[e].clone()],
                         findings: vec![i],
                         title: format!(
                             "{}:{}:{}: remove `await` on `{}()`",
@@ -66,7 +62,13 @@ fn changes(report: &FileReport) -> Vec<Change> {
             Action::Kept(_) => {}
         }
     }
-    let rest: Vec<Edit> = rest.into_iter().flatten().cloned().collect();
+    let rest: Vec<Edit> = report
+        .edits
+        .iter()
+        .zip(&taken)
+        .filter(|(_, &taken)| !taken)
+        .map(|(e, _)| e.clone())
+        .collect();
     if !rest.is_empty() {
         let first = twins.first().map(|&i| &report.findings[i]);
         out.push(Change {
@@ -147,10 +149,10 @@ pub fn review(
             break;
         }
         let mut report = FileReport::new(candidate.path.clone(), candidate.absolute.clone());
-        let source = match std::fs::read(&candidate.path) {
+        let source = match process::read_source(&candidate.path) {
             Ok(s) => s,
-            Err(e) => {
-                report.status = Status::Skipped(format!("cannot read: {}", process::io_reason(&e)));
+            Err(why) => {
+                report.status = Status::Skipped(why);
                 out.report(report)?;
                 continue;
             }

@@ -35,11 +35,6 @@ pub fn install() -> Result<(), ctrlc::Error> {
     })
 }
 
-/// Ask the run to stop, as a signal does.
-pub fn request() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}
-
 /// Has the run been asked to stop?
 pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::discover::{Candidate, FileKind};
 use crate::edit::Edit;
+use crate::embedded::Embedded;
 use crate::fixer::{self, Located};
 use crate::index::{self, Entry, IndexFilter, ProjectIndex};
 use crate::matcher::{Action, FileContext};
@@ -143,49 +144,41 @@ pub fn first_look(
     FirstLook { wanted, entries }
 }
 
-/// What fixing one file's bytes produced, before anything is shown or written.
-#[derive(Debug)]
-pub struct FileFix {
-    pub findings: Vec<Located>,
-    /// The edits, in file byte offsets.
-    pub edits: Vec<Edit>,
-    /// The fixed bytes; equal to the input when there is nothing to change.
-    pub output: Vec<u8>,
-    /// Parts of a notebook or document left unchanged, one line each.
-    pub notes: Vec<String>,
-}
-
-/// Find and fix the matches in `source`, a file of `kind` at `absolute`. The error is
-/// the reason the file is skipped.
-pub fn fix_bytes(
+/// Find and fix the matches in `source`, a file of `kind` at `absolute` (a Python file
+/// has no notes). The error is the reason the file is skipped.
+fn fix_bytes(
     source: &[u8],
     kind: FileKind,
     absolute: &Path,
     settings: &Settings,
     prefilter: &Prefilter,
     index: &ProjectIndex,
-) -> Result<FileFix, String> {
+) -> Result<Embedded, String> {
     let module = ModulePath::for_file_in(absolute, &settings.src_roots);
     let ctx = FileContext {
         module: module.as_ref(),
         index: Some(index),
         keep_in_raises: settings.keep_in_raises,
     };
-    let (fixed, notes) = match kind {
-        FileKind::Python => (
-            fixer::fix_source(source, &settings.rules, ctx).map_err(|e| e.to_string())?,
-            Vec::new(),
-        ),
-        kind => {
-            let e = crate::embedded::fix_file(kind, source, &settings.rules, ctx, prefilter)?;
-            (e.fixed, e.notes)
+    match kind {
+        FileKind::Python => Ok(Embedded {
+            fixed: fixer::fix_source(source, &settings.rules, ctx).map_err(|e| e.to_string())?,
+            notes: Vec::new(),
+        }),
+        kind => crate::embedded::fix_file(kind, source, &settings.rules, ctx, prefilter),
+    }
+}
+
+/// A discovered file's bytes, or why they cannot be read (the reason it is skipped).
+pub fn read_source(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            "disappeared during the run".into()
+        } else if e.raw_os_error() == Some(21) {
+            "is a folder".into()
+        } else {
+            format!("cannot read: {}", io_reason(&e))
         }
-    };
-    Ok(FileFix {
-        findings: fixed.findings,
-        edits: fixed.edits,
-        output: fixed.output,
-        notes,
     })
 }
 
@@ -200,16 +193,9 @@ pub fn process(
         report.status = Status::Skipped(crate::interrupt::SKIPPED.into());
         return report;
     }
-    let source = match std::fs::read(&candidate.path) {
+    let source = match read_source(&candidate.path) {
         Ok(s) => s,
-        Err(e) => {
-            let why = if e.kind() == io::ErrorKind::NotFound {
-                "disappeared during the run".into()
-            } else if e.raw_os_error() == Some(21) {
-                "is a folder".into()
-            } else {
-                format!("cannot read: {}", io_reason(&e))
-            };
+        Err(why) => {
             report.status = Status::Skipped(why);
             return report;
         }
@@ -251,16 +237,17 @@ pub fn examine(
         return None;
     }
     report.parsed = true;
-    let fixed = match fix_bytes(source, kind, &report.absolute, settings, prefilter, index) {
-        Ok(f) => f,
-        Err(why) => {
-            report.status = Status::Skipped(why);
-            return None;
-        }
-    };
+    let Embedded { fixed, notes } =
+        match fix_bytes(source, kind, &report.absolute, settings, prefilter, index) {
+            Ok(f) => f,
+            Err(why) => {
+                report.status = Status::Skipped(why);
+                return None;
+            }
+        };
     report.findings = fixed.findings;
     report.edits = fixed.edits;
-    report.notes = fixed.notes;
+    report.notes = notes;
     if fixed.output == source {
         return None;
     }

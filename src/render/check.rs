@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::cli::OutputFormat;
 use crate::edit::Edit;
-use crate::fixer::Located;
+use crate::fixer::{removal_edit, Located};
 use crate::matcher::{Action, KeptReason};
 use crate::process::{FileReport, Status};
 use crate::summary::Summary;
@@ -57,12 +57,7 @@ fn kept_message(f: &Located, why: &KeptReason) -> String {
 /// the `await`: the keyword and the blanks after it, all ASCII on one line, so the end
 /// column is the start column plus the deleted length.
 fn deletion(f: &Located, edits: &[Edit]) -> Option<(usize, usize, usize, usize)> {
-    if f.finding.action != Action::RemoveAwait {
-        return None;
-    }
-    let e = edits
-        .iter()
-        .find(|e| e.range.start == f.finding.keyword.start && e.replacement.is_empty())?;
+    let e = &edits[removal_edit(&f.finding, edits)?];
     Some((f.line, f.col, f.line, f.col + e.range.len()))
 }
 
