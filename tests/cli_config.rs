@@ -64,13 +64,6 @@ async def use():
     return get_manager()
 ";
 
-fn checked(r: &Run) -> Vec<String> {
-    r.out()
-        .lines()
-        .map(|l| l.split(':').next().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn pyproject_in_the_current_folder_is_used() {
     let t = Tree::new();
@@ -152,14 +145,14 @@ fn unawait_toml_is_used_and_wins_over_pyproject_in_the_same_folder() {
     t.write("o.py", OTHER);
     let r = t.run(&["check"]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py"]);
+    assert_eq!(r.checked(), ["a.py"]);
     t.write(
         "pyproject.toml",
         "[tool.unawait]\nfunctions = [\"other_thing\"]\n",
     );
     let r = t.run(&["check"]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py"]);
+    assert_eq!(r.checked(), ["a.py"]);
 }
 
 #[test]
@@ -184,7 +177,7 @@ fn config_flag_overrides_the_nearest_file() {
     t.write("o.py", OTHER);
     let r = t.run(&["check", "--config", "conf/other.toml"]);
     r.code(1);
-    assert_eq!(checked(&r), ["o.py"]);
+    assert_eq!(r.checked(), ["o.py"]);
     // A pyproject.toml named with --config is read from its [tool.unawait].
     t.write(
         "conf/pyproject.toml",
@@ -192,12 +185,12 @@ fn config_flag_overrides_the_nearest_file() {
     );
     let r = t.run(&["check", "--config", "conf/pyproject.toml"]);
     r.code(1);
-    assert_eq!(checked(&r), ["o.py"]);
+    assert_eq!(r.checked(), ["o.py"]);
     // From a subfolder, --config is relative to the current folder.
     t.write("sub/o.py", OTHER);
     let r = t.run_in("sub", &["check", "--config", "../conf/other.toml"]);
     r.code(1);
-    assert_eq!(checked(&r), ["o.py"]);
+    assert_eq!(r.checked(), ["o.py"]);
 }
 
 #[test]
@@ -208,7 +201,7 @@ fn function_flag_replaces_the_configured_functions() {
     t.write("o.py", OTHER);
     let r = t.run(&["check", "-f", "other_thing"]);
     r.code(1);
-    assert_eq!(checked(&r), ["o.py"]);
+    assert_eq!(r.checked(), ["o.py"]);
     t.run(&["fix", "--function", "other_thing"]).code(0);
     assert_eq!(t.text("a.py"), SRC);
     assert_eq!(t.text("o.py"), OTHER_FIXED);

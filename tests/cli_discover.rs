@@ -10,13 +10,6 @@ use common::*;
 const F: &str = "get_manager";
 
 /// The paths `check` reports, in output order.
-fn checked(r: &Run) -> Vec<String> {
-    r.out()
-        .lines()
-        .map(|l| l.split(':').next().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn gitignored_files_are_skipped_in_a_git_repo() {
     let t = Tree::git();
@@ -30,7 +23,7 @@ fn gitignored_files_are_skipped_in_a_git_repo() {
     t.write("pkg/kept.py", SRC);
     let r = t.run(&["check", "-f", F]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py", "pkg/kept.py"]);
+    assert_eq!(r.checked(), ["a.py", "pkg/kept.py"]);
     t.run(&["fix", "-f", F]).code(0);
     assert_eq!(t.text("ignored.py"), SRC);
     assert_eq!(t.text("build/gen.py"), SRC);
@@ -46,7 +39,7 @@ fn gitignore_applies_when_run_from_a_subfolder_of_the_repo() {
     t.write("pkg/a.py", SRC);
     let r = t.run_in("pkg", &["check", "-f", F]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py"]);
+    assert_eq!(r.checked(), ["a.py"]);
 }
 
 #[test]
@@ -58,7 +51,7 @@ fn gitignore_outside_a_git_repo_does_not_apply() {
     t.write("ignored.py", SRC);
     let r = t.run(&["check", "-f", F]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py", "ignored.py"]);
+    assert_eq!(r.checked(), ["a.py", "ignored.py"]);
 }
 
 #[test]
@@ -71,7 +64,7 @@ fn dot_ignore_files_are_respected_with_or_without_git() {
         t.write("vendor/lib.py", SRC);
         let r = t.run(&["check", "-f", F]);
         r.code(1);
-        assert_eq!(checked(&r), ["a.py"], "git: {git}");
+        assert_eq!(r.checked(), ["a.py"], "git: {git}");
     }
 }
 
@@ -83,7 +76,7 @@ fn git_info_exclude_is_respected() {
     t.write("private.py", SRC);
     let r = t.run(&["check", "-f", F]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py"]);
+    assert_eq!(r.checked(), ["a.py"]);
 }
 
 #[test]
@@ -94,7 +87,7 @@ fn hidden_folders_are_skipped() {
     t.write("pkg/.cache/b.py", SRC);
     let r = t.run(&["check", "-f", F]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py"]);
+    assert_eq!(r.checked(), ["a.py"]);
 }
 
 #[test]
@@ -117,7 +110,7 @@ fn default_excludes_are_skipped() {
     }
     let r = t.run(&["check", "-f", F]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py"]);
+    assert_eq!(r.checked(), ["a.py"]);
 }
 
 #[test]
@@ -132,11 +125,11 @@ fn no_ignore_includes_ignored_and_default_excluded_files() {
     t.write("venv/y.py", SRC);
     let r = t.run(&["check", "-f", F]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py"]);
+    assert_eq!(r.checked(), ["a.py"]);
     let r = t.run(&["check", "--no-ignore", "-f", F]);
     r.code(1);
     assert_eq!(
-        checked(&r),
+        r.checked(),
         [
             "a.py",
             "dot_ignored.py",
@@ -168,11 +161,11 @@ fn exclude_globs_skip_paths_and_names() {
         "gen",
     ]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py", "pkg/keep.py"]);
+    assert_eq!(r.checked(), ["a.py", "pkg/keep.py"]);
     // --exclude adds to the default excludes.
     t.write("node_modules/x.py", SRC);
     let r = t.run(&["check", "-f", F, "--exclude", "legacy"]);
-    assert!(!checked(&r).contains(&"node_modules/x.py".to_string()));
+    assert!(!r.checked().contains(&"node_modules/x.py".to_string()));
 }
 
 #[test]
@@ -187,14 +180,14 @@ fn config_exclude_replaces_the_defaults_and_extend_exclude_adds_to_them() {
     );
     let r = t.run(&["check"]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py", "node_modules/x.py"]);
+    assert_eq!(r.checked(), ["a.py", "node_modules/x.py"]);
     t.write(
         "pyproject.toml",
         "[tool.unawait]\nfunctions = [\"get_manager\"]\nextend-exclude = [\"legacy/**\"]\n",
     );
     let r = t.run(&["check"]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py"]);
+    assert_eq!(r.checked(), ["a.py"]);
 }
 
 #[test]
@@ -209,7 +202,7 @@ fn config_exclude_is_relative_to_the_config_folder() {
     t.write("proj/src/legacy.py", SRC);
     let r = t.run_in("proj", &["check"]);
     r.code(1);
-    assert_eq!(checked(&r), ["src/legacy.py"]);
+    assert_eq!(r.checked(), ["src/legacy.py"]);
     let r = t.run_in("proj/legacy", &["check"]);
     r.code(0);
     assert_eq!(r.out(), "");
@@ -229,7 +222,7 @@ fn exclude_flag_glob_is_relative_to_the_current_folder_not_the_config_folder() {
     t.write("sub/b.py", SRC);
     let r = t.run_in("sub", &["check", "--exclude", "legacy/**"]);
     r.code(1);
-    assert_eq!(checked(&r), ["b.py"]);
+    assert_eq!(r.checked(), ["b.py"]);
 }
 
 #[test]
@@ -243,7 +236,7 @@ fn config_exclude_applies_when_its_folder_is_given_from_outside() {
     t.write("proj/a.py", SRC);
     let r = t.run(&["check", "proj"]);
     r.code(1);
-    assert_eq!(checked(&r), ["proj/a.py"]);
+    assert_eq!(r.checked(), ["proj/a.py"]);
 }
 
 #[test]
@@ -267,7 +260,7 @@ fn an_explicitly_named_ignored_file_is_still_processed() {
     ]);
     r.code(1);
     assert_eq!(
-        checked(&r),
+        r.checked(),
         [
             ".hidden/z.py",
             "ignored.py",
@@ -293,7 +286,7 @@ fn symlinked_folders_and_files_are_not_followed_during_a_walk() {
     std::os::unix::fs::symlink(t.path(), t.join("loop")).unwrap();
     let r = t.run(&["check", "-f", F]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py"]);
+    assert_eq!(r.checked(), ["a.py"]);
     t.run(&["fix", "-f", F]).code(0);
     assert_eq!(outside.text("ext.py"), SRC);
     assert_eq!(outside.text("sub/ext2.py"), SRC);
@@ -316,7 +309,7 @@ fn pyi_files_are_included_and_other_files_are_not() {
     }
     let r = t.run(&["check", "-f", F]);
     r.code(1);
-    assert_eq!(checked(&r), ["a.py", "stubs.pyi"]);
+    assert_eq!(r.checked(), ["a.py", "stubs.pyi"]);
     t.run(&["fix", "-f", F]).code(0);
     assert_eq!(t.text("stubs.pyi"), FIXED);
     for name in ["notes.txt", "ext.pyx", "script", "a.py.orig", "README.md"] {
@@ -394,7 +387,7 @@ fn output_is_sorted_by_path() {
     let r = t.run(&["check", "-f", F, "-j", "8"]);
     r.code(1);
     let mut last = String::new();
-    for p in checked(&r) {
+    for p in r.checked() {
         assert!(p >= last, "{p} after {last}");
         last = p;
     }
@@ -422,7 +415,7 @@ fn more_files_than_one_batch_stay_sorted_and_deterministic() {
     let eight = t.run(&["check", "-f", F, "-j", "8"]);
     one.code(1);
     assert!(one.stdout == eight.stdout);
-    let paths = checked(&one);
+    let paths = one.checked();
     assert_eq!(paths.len(), 1100);
     let mut sorted = paths.clone();
     sorted.sort();

@@ -111,6 +111,14 @@ impl Run {
         self
     }
 
+    /// The paths of the `check` lines on stdout, in order.
+    pub fn checked(&self) -> Vec<String> {
+        self.out()
+            .lines()
+            .map(|l| l.split(':').next().unwrap().to_string())
+            .collect()
+    }
+
     /// The summary line (the last stderr line starting with `unawait: ` and a count).
     pub fn summary(&self) -> &str {
         self.stderr
