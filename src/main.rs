@@ -23,7 +23,7 @@ fn use_mimalloc_in_tree_sitter() {
 
 fn main() -> ExitCode {
     use_mimalloc_in_tree_sitter();
-    let cli = unawait::cli::Cli::parse();
+    let cli = unawait::setup::cli::Cli::parse();
     if let Err(e) = unawait::interrupt::install() {
         // Without the handler a signal still ends the run; renames keep files whole.
         eprintln!("unawait: warning: cannot handle interrupts gracefully: {e}");

@@ -13,10 +13,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use unawait::fixer::{fix_source, Fixed};
-use unawait::matcher::{Action, FileContext};
+use unawait::fix::engine::{fix_source, Fixed};
+use unawait::fix::matcher::{Action, FileContext};
+use unawait::fix::rules::RuleSet;
 use unawait::render::diff::{file_diff, Palette};
-use unawait::rules::RuleSet;
 
 const DEFAULT_FUNCTIONS: &[&str] = &["get_websocket_manager", "make_client"];
 const DEFAULT_METHODS: &[&str] = &["fetch_sync"];

@@ -621,21 +621,23 @@ fn unusual_file_names_are_fixed() {
 fn discovered(
     t: &Tree,
 ) -> (
-    unawait::settings::Settings,
-    Vec<unawait::discover::Candidate>,
+    unawait::setup::settings::Settings,
+    Vec<unawait::files::discover::Candidate>,
 ) {
     use clap::Parser;
     let root = t.path().to_str().unwrap();
-    let cli = unawait::cli::Cli::try_parse_from(["unawait", "fix", "-q", "-f", F, root]).unwrap();
-    let settings = unawait::settings::Settings::resolve(cli.command, t.path(), false).unwrap();
-    let (files, errors) = unawait::discover::discover(&settings);
+    let cli =
+        unawait::setup::cli::Cli::try_parse_from(["unawait", "fix", "-q", "-f", F, root]).unwrap();
+    let settings =
+        unawait::setup::settings::Settings::resolve(cli.command, t.path(), false).unwrap();
+    let (files, errors) = unawait::files::discover::discover(&settings);
     assert!(errors.is_empty(), "{errors:?}");
     (settings, files)
 }
 
 #[test]
 fn files_deleted_or_replaced_between_discovery_and_reading() {
-    use unawait::process::{process, Status};
+    use unawait::run::file::{process, Status};
     let t = Tree::new();
     for name in [
         "deleted.py",
@@ -655,8 +657,8 @@ fn files_deleted_or_replaced_between_discovery_and_reading() {
     // Replaced by rename with new contents that still need the fix.
     t.write("new.tmp", SRC.replace("manager = ", "mgr = "));
     fs::rename(t.join("new.tmp"), t.join("swapped.py")).unwrap();
-    let prefilter = unawait::prefilter::Prefilter::new(&settings.rules);
-    let index = unawait::index::ProjectIndex::default();
+    let prefilter = unawait::fix::prefilter::Prefilter::new(&settings.rules);
+    let index = unawait::fix::index::ProjectIndex::default();
     let got: Vec<(String, Status)> = files
         .iter()
         .map(|c| {

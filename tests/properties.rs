@@ -13,10 +13,10 @@ use std::sync::Mutex;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use unawait::fixer::{fix_source, SourceError};
-use unawait::matcher::{Action, FileContext};
-use unawait::prefilter::Prefilter;
-use unawait::rules::RuleSet;
+use unawait::fix::engine::{fix_source, SourceError};
+use unawait::fix::matcher::{Action, FileContext};
+use unawait::fix::prefilter::Prefilter;
+use unawait::fix::rules::RuleSet;
 
 /// Statements that may appear in an `async def` body, one per entry; `@` stands for
 /// the await keyword with the spacing chosen for the case, `$` for one indent level.

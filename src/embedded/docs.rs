@@ -20,10 +20,10 @@
 //! word: examples in prose are often fragments.
 
 use super::{fix_unit, Escape, Mapped, Outcome, Piece, Unit};
-use crate::fixer::SourceError;
-use crate::matcher::FileContext;
-use crate::prefilter::Prefilter;
-use crate::rules::RuleSet;
+use crate::fix::engine::SourceError;
+use crate::fix::matcher::FileContext;
+use crate::fix::prefilter::Prefilter;
+use crate::fix::rules::RuleSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Lang {

@@ -3,7 +3,7 @@
 //!
 //! Each format finds its Python pieces and builds for each a [`Mapped`] text: the
 //! source the parser sees, with the file bytes every byte of it came from. The pure core
-//! ([`fixer::fix_source`]) runs on that text; its edits are mapped back to byte ranges
+//! ([`engine::fix_source`]) runs on that text; its edits are mapped back to byte ranges
 //! of the file and applied there, so the file changes by exactly the edited bytes and
 //! nothing is re-serialised. A deleted range must be contiguous in the file and made of
 //! raw bytes or whole escape sequences (JSON writes a tab as `\t`); an edit that does not
@@ -18,13 +18,15 @@ pub mod notebook;
 
 use std::ops::Range;
 
-use crate::discover::FileKind;
-use crate::edit::{self, Edit};
-use crate::fixer::{self, Fixed, Located, SourceError};
-use crate::lines::LineIndex;
-use crate::matcher::{Action, FileContext, Finding, KeptReason};
-use crate::prefilter::Prefilter;
-use crate::rules::RuleSet;
+use crate::files::kind::FileKind;
+use crate::fix::edit::{self, Edit};
+use crate::fix::engine::{self, Fixed, Located, SourceError};
+use crate::fix::kept::KeptReason;
+use crate::fix::matcher::{Action, FileContext, Finding};
+use crate::fix::prefilter::Prefilter;
+use crate::fix::rules::RuleSet;
+use crate::python::lines::LineIndex;
+use crate::python::parse::syntax_error_at;
 
 const SYNTHETIC: usize = usize::MAX;
 
@@ -246,16 +248,6 @@ pub fn extract(kind: FileKind, file: &[u8]) -> Result<Vec<Piece>, String> {
     }
 }
 
-/// Does `text` parse as Python without a syntax error?
-pub(crate) fn parses(text: &[u8]) -> bool {
-    crate::parse::first_error(&crate::parse::parse(&crate::parse::parse_text(text))).is_none()
-}
-
-/// The first syntax error in `text`, as a byte offset.
-pub(crate) fn syntax_error_at(text: &[u8]) -> Option<usize> {
-    crate::parse::first_error(&crate::parse::parse(&crate::parse::parse_text(text)))
-}
-
 /// Text handed to the core: one piece, or several joined (a notebook's cells).
 #[derive(Debug, Default)]
 struct Unit {
@@ -302,7 +294,7 @@ struct Outcome<'f> {
 
 impl<'f> Outcome<'f> {
     fn new(file: &'f [u8], pieces: usize) -> Self {
-        let file_text = crate::parse::parse_text(file);
+        let file_text = crate::python::parse::parse_text(file);
         let file_lines = LineIndex::new(&file_text);
         Outcome {
             file,
@@ -526,7 +518,7 @@ fn fix_unit(
     rules: &RuleSet,
     ctx: FileContext<'_>,
 ) -> Result<Fixed, (SourceError, Option<usize>)> {
-    fixer::fix_source(&unit.mapped.text, rules, ctx).map_err(|e| {
+    engine::fix_source(&unit.mapped.text, rules, ctx).map_err(|e| {
         let at = match e {
             SourceError::Syntax { .. } => syntax_error_at(&unit.mapped.text),
             SourceError::Internal(_) => None,

@@ -24,10 +24,11 @@
 //! whose kernel language is not Python is left alone.
 
 use super::json::{self, Value};
-use super::{fix_unit, parses, syntax_error_at, Escape, Mapped, Outcome, Piece, Skip, Unit};
-use crate::fixer::SourceError;
-use crate::matcher::FileContext;
-use crate::rules::RuleSet;
+use super::{fix_unit, Escape, Mapped, Outcome, Piece, Skip, Unit};
+use crate::fix::engine::SourceError;
+use crate::fix::matcher::FileContext;
+use crate::fix::rules::RuleSet;
+use crate::python::parse::{parses, syntax_error_at};
 
 /// 1-based line and column of `offset` in `file`, for messages.
 fn line_col(file: &[u8], offset: usize) -> (usize, usize) {

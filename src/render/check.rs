@@ -12,12 +12,13 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
-use crate::cli::OutputFormat;
-use crate::edit::Edit;
-use crate::fixer::{removal_edit, Located};
-use crate::matcher::{Action, KeptReason};
-use crate::process::{FileReport, Status};
-use crate::summary::Summary;
+use crate::fix::edit::Edit;
+use crate::fix::engine::{removal_edit, Located};
+use crate::fix::kept::KeptReason;
+use crate::fix::matcher::Action;
+use crate::render::summary::Summary;
+use crate::run::file::{FileReport, Status};
+use crate::setup::cli::OutputFormat;
 
 pub const CODE: &str = "UNA001";
 

@@ -12,13 +12,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tree_sitter::Node;
 
-use crate::discover::Candidate;
-use crate::index::{self, ProjectIndex};
-use crate::lines::LineIndex;
-use crate::modules::{absolute_import, ModulePath};
-use crate::parse;
-use crate::scope::{self, Binding, FileFacts};
-use crate::settings::Settings;
+use crate::files::discover::Candidate;
+use crate::fix::index::{self, ProjectIndex};
+use crate::python::facts::{self, Binding, FileFacts};
+use crate::python::lines::LineIndex;
+use crate::python::modules::{absolute_import, ModulePath};
+use crate::python::parse;
+use crate::setup::settings::Settings;
 
 /// A synchronous function definition.
 #[derive(Clone, Debug)]
@@ -180,15 +180,15 @@ fn enclosing_class<'a>(mut node: Node<'a>, text: &'a [u8]) -> Option<&'a str> {
 fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>) -> Vec<String> {
     let name_of = |n: Node<'_>| std::str::from_utf8(&text[n.byte_range()]).unwrap_or("");
     let abs = |m: &str| absolute_import(module, m);
-    let raises = crate::matcher::RaisesBlocks::new(&facts.raises_blocks);
+    let raises = crate::fix::kept::RaisesBlocks::new(&facts.raises_blocks);
     let mut out = Vec::new();
     for site in &facts.awaits {
         let at = site.node.start_byte();
         if raises.contains(at..at) {
             continue;
         }
-        let Some(operand) =
-            crate::matcher::await_operand(site.node).map(crate::matcher::unparenthesize)
+        let Some(operand) = crate::python::parse::await_operand(site.node)
+            .map(crate::python::parse::unparenthesize)
         else {
             continue;
         };
@@ -253,7 +253,7 @@ fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>
 }
 
 fn look(candidate: &Candidate, settings: &Settings) -> FileResult {
-    if candidate.kind != crate::discover::FileKind::Python {
+    if candidate.kind != crate::files::kind::FileKind::Python {
         return FileResult::default();
     }
     let Ok(source) = std::fs::read(&candidate.path) else {
@@ -263,7 +263,7 @@ fn look(candidate: &Candidate, settings: &Settings) -> FileResult {
     let has_await = memchr::memmem::find(&source, b"await").is_some();
     // Packages' `__init__` files are read for their re-exports.
     let is_init = candidate.path.file_stem().is_some_and(|s| s == "__init__");
-    if !(has_def || has_await || is_init) || memchr::memchr(0, &source).is_some() {
+    if !(has_def || has_await || is_init) || crate::files::read::is_binary(&source) {
         return FileResult::default();
     }
     let text = parse::parse_text(&source);
@@ -274,7 +274,7 @@ fn look(candidate: &Candidate, settings: &Settings) -> FileResult {
     let lines = LineIndex::new(&text);
     let module = ModulePath::for_file_in(&candidate.absolute, &settings.src_roots);
     let display = crate::paths::display(&candidate.path);
-    let facts = scope::collect(&tree, &text);
+    let facts = facts::collect(&tree, &text);
     let mut result = FileResult::default();
     if let Some(m) = &module {
         result.defs = collect_defs(tree.root_node(), &text, &m.name, &display, &lines);

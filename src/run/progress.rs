@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::settings::Settings;
+use crate::setup::settings::Settings;
 
 const DELAY: Duration = Duration::from_millis(500);
 const EVERY: Duration = Duration::from_millis(100);

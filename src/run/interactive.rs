@@ -10,16 +10,19 @@
 
 use std::io::{self, BufRead, Write};
 
-use crate::discover::{Candidate, FileKind};
-use crate::edit::{self, Edit};
-use crate::fixer::removal_edit;
-use crate::index::ProjectIndex;
-use crate::matcher::Action;
-use crate::prefilter::Prefilter;
-use crate::process::{self, FileReport, Status};
+use crate::files::discover::Candidate;
+use crate::files::kind::FileKind;
+use crate::files::write;
+use crate::fix::edit::{self, Edit};
+use crate::fix::engine::removal_edit;
+use crate::fix::index::ProjectIndex;
+use crate::fix::matcher::Action;
+use crate::fix::prefilter::Prefilter;
+use crate::python::parse;
 use crate::render::diff::{self, Palette};
-use crate::settings::{Mode, Settings};
-use crate::{parse, write, Output};
+use crate::run::file::{self, FileReport, Status};
+use crate::run::Output;
+use crate::setup::settings::{Mode, Settings};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Answer {
@@ -149,7 +152,7 @@ pub fn review(
             break;
         }
         let mut report = FileReport::new(candidate.path.clone(), candidate.absolute.clone());
-        let source = match process::read_source(&candidate.path) {
+        let source = match crate::files::read::read_source(&candidate.path) {
             Ok(s) => s,
             Err(why) => {
                 report.status = Status::Skipped(why);
@@ -157,7 +160,7 @@ pub fn review(
                 continue;
             }
         };
-        if process::examine(
+        if file::examine(
             &mut report,
             &source,
             candidate.kind,

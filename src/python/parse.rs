@@ -87,6 +87,52 @@ pub fn text_is(node: Node<'_>, text: &[u8], s: &str) -> bool {
     &text[node.byte_range()] == s.as_bytes()
 }
 
+/// Does `text` parse as Python without a syntax error?
+pub fn parses(text: &[u8]) -> bool {
+    first_error(&parse(&parse_text(text))).is_none()
+}
+
+/// The first syntax error in `text`, as a byte offset.
+pub fn syntax_error_at(text: &[u8]) -> Option<usize> {
+    first_error(&parse(&parse_text(text)))
+}
+
+/// Strip parentheses around an expression; comments inside them are skipped.
+pub fn unparenthesize(mut node: Node<'_>) -> Node<'_> {
+    while node.kind() == "parenthesized_expression" {
+        let mut c = node.walk();
+        let inner: Vec<Node<'_>> = node
+            .named_children(&mut c)
+            .filter(|n| n.kind() != "comment")
+            .collect();
+        match inner.as_slice() {
+            [only] => node = *only,
+            _ => break,
+        }
+    }
+    node
+}
+
+/// The operand of an `await` node: its last named child that is not a comment or a
+/// line continuation.
+pub fn await_operand(node: Node<'_>) -> Option<Node<'_>> {
+    let mut c = node.walk();
+    let mut operand = node
+        .named_children(&mut c)
+        .filter(|n| !matches!(n.kind(), "comment" | "line_continuation"))
+        .last()?;
+    // tree-sitter-python reads `await f() ** 2` as `await (f() ** 2)`; Python binds
+    // `await` tighter than `**`, so the operand is the power's leftmost base.
+    while operand.kind() == "binary_operator"
+        && operand
+            .child_by_field_name("operator")
+            .is_some_and(|o| o.kind() == "**")
+    {
+        operand = operand.child_by_field_name("left")?;
+    }
+    Some(operand)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,36 +6,10 @@
 //! never reads file contents.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::settings::Settings;
-
-/// What kind of file a path holds, by its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
-    Python,
-    /// A Jupyter notebook: its code cells (see `embedded::notebook`).
-    Notebook,
-    /// Markdown: fenced Python blocks, with `docs` (see `embedded::docs`).
-    Markdown,
-    /// reST: Python code directives, with `docs`.
-    Rst,
-}
-
-impl FileKind {
-    pub fn of(path: &Path, explicit: bool, docs: bool) -> Option<FileKind> {
-        match path.extension().and_then(|e| e.to_str()) {
-            Some("py" | "pyi") => Some(FileKind::Python),
-            Some("ipynb") => Some(FileKind::Notebook),
-            // Documents are walked with `docs`; one named explicitly is always read.
-            Some("md" | "markdown") if docs || explicit => Some(FileKind::Markdown),
-            Some("rst") if docs || explicit => Some(FileKind::Rst),
-            // A file named explicitly is Python whatever its name (a script, say).
-            _ if explicit => Some(FileKind::Python),
-            _ => None,
-        }
-    }
-}
+use crate::files::kind::FileKind;
+use crate::setup::settings::Settings;
 
 /// A file to process.
 #[derive(Clone, Debug)]
@@ -76,7 +50,7 @@ pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
                 errors.push(format!(
                     "{}: {}",
                     root.display(),
-                    crate::process::io_reason(&e)
+                    crate::files::read::io_reason(&e)
                 ));
                 continue;
             }
@@ -143,7 +117,7 @@ fn walk_error(e: &ignore::Error) -> String {
             Some(io) => format!(
                 "{}: {}",
                 path.display(),
-                crate::process::io_reason(innermost(io))
+                crate::files::read::io_reason(innermost(io))
             ),
             None => format!("{}: {err}", path.display()),
         },

@@ -10,47 +10,13 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::index::{Entry, ProjectIndex};
-use crate::lines::LineIndex;
-use crate::modules::{absolute_import, ModulePath};
-use crate::rules::{Rule, RuleSet};
-use crate::scope::{Binding, FileFacts, ImportSite};
-
-/// Why a matching await was left alone.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum KeptReason {
-    /// Inside `with pytest.raises(TypeError)` or `assertRaises(TypeError)`.
-    Raises,
-    /// Its line carries `# unawait: ignore`.
-    IgnoreComment,
-    /// The file carries `# unawait: skip-file`.
-    SkipFile,
-    /// The name refers to an `async def`; `location` says where (`line 12`, `pkg/m.py:3`).
-    AsyncDef { location: String },
-}
-
-impl KeptReason {
-    /// A short, stable key for summaries and JSON.
-    pub fn key(&self) -> &'static str {
-        match self {
-            KeptReason::Raises => "raises-block",
-            KeptReason::IgnoreComment => "ignore-comment",
-            KeptReason::SkipFile => "skip-file",
-            KeptReason::AsyncDef { .. } => "async-def",
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        match self {
-            KeptReason::Raises => "inside a block that expects TypeError".into(),
-            KeptReason::IgnoreComment => "line has `# unawait: ignore`".into(),
-            KeptReason::SkipFile => "file has `# unawait: skip-file`".into(),
-            KeptReason::AsyncDef { location } => {
-                format!("name refers to an async def at {location}")
-            }
-        }
-    }
-}
+use crate::fix::index::{Entry, ProjectIndex};
+use crate::fix::kept::{KeptReason, RaisesBlocks};
+use crate::fix::rules::{Rule, RuleSet};
+use crate::python::facts::{Binding, FileFacts, ImportSite};
+use crate::python::lines::LineIndex;
+use crate::python::modules::{absolute_import, ModulePath};
+use crate::python::parse::{await_operand, unparenthesize};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -103,68 +69,6 @@ struct Matcher<'a, 't> {
     ignored_lines: Vec<usize>,
     /// The `pytest.raises(TypeError)` blocks.
     raises: RaisesBlocks,
-}
-
-/// The outermost `pytest.raises(TypeError)` / `assertRaises(TypeError)` blocks of a
-/// file, sorted and disjoint, so that a lookup is a binary search.
-pub(crate) struct RaisesBlocks(Vec<Range<usize>>);
-
-impl RaisesBlocks {
-    pub(crate) fn new(blocks: &[Range<usize>]) -> Self {
-        let mut blocks = blocks.to_vec();
-        blocks.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-        let mut outer: Vec<Range<usize>> = Vec::new();
-        for b in blocks {
-            match outer.last_mut() {
-                // Syntax blocks nest or are apart; keep only the outermost.
-                Some(last) if b.start < last.end => last.end = last.end.max(b.end),
-                _ => outer.push(b),
-            }
-        }
-        RaisesBlocks(outer)
-    }
-
-    /// Whether `span` lies inside a block.
-    pub(crate) fn contains(&self, span: Range<usize>) -> bool {
-        let after = self.0.partition_point(|r| r.start <= span.start);
-        after > 0 && span.end <= self.0[after - 1].end
-    }
-}
-
-/// Strip parentheses around an expression; comments inside them are skipped.
-pub(crate) fn unparenthesize(mut node: Node<'_>) -> Node<'_> {
-    while node.kind() == "parenthesized_expression" {
-        let mut c = node.walk();
-        let inner: Vec<Node<'_>> = node
-            .named_children(&mut c)
-            .filter(|n| n.kind() != "comment")
-            .collect();
-        match inner.as_slice() {
-            [only] => node = *only,
-            _ => break,
-        }
-    }
-    node
-}
-
-/// The operand of an `await` node: its last named child that is not a comment or a
-/// line continuation.
-pub(crate) fn await_operand(node: Node<'_>) -> Option<Node<'_>> {
-    let mut c = node.walk();
-    let mut operand = node
-        .named_children(&mut c)
-        .filter(|n| !matches!(n.kind(), "comment" | "line_continuation"))
-        .last()?;
-    // tree-sitter-python reads `await f() ** 2` as `await (f() ** 2)`; Python binds
-    // `await` tighter than `**`, so the operand is the power's leftmost base.
-    while operand.kind() == "binary_operator"
-        && operand
-            .child_by_field_name("operator")
-            .is_some_and(|o| o.kind() == "**")
-    {
-        operand = operand.child_by_field_name("left")?;
-    }
-    Some(operand)
 }
 
 impl<'a, 't> Matcher<'a, 't> {
@@ -348,7 +252,7 @@ impl<'a, 't> Matcher<'a, 't> {
         }
     }
 
-    fn finding(&self, site: crate::scope::AwaitSite<'t>) -> Option<Finding> {
+    fn finding(&self, site: crate::python::facts::AwaitSite<'t>) -> Option<Finding> {
         let lines = self.lines;
         let operand = unparenthesize(await_operand(site.node)?);
         if operand.kind() != "call" {

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
 
-use crate::parse::text_is;
+use crate::python::parse::text_is;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScopeKind {
@@ -581,7 +581,7 @@ pub fn collect<'t>(tree: &'t Tree, text: &[u8]) -> FileFacts<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::parse;
+    use crate::python::parse::parse;
 
     fn with_facts(src: &str, f: impl FnOnce(&FileFacts<'_>)) {
         let tree = parse(src.as_bytes());

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::matcher::Action;
-use crate::process::{FileReport, Status};
-use crate::settings::Mode;
+use crate::fix::matcher::Action;
+use crate::run::file::{FileReport, Status};
+use crate::setup::settings::Mode;
 
 #[derive(Debug, Default)]
 pub struct Summary {

@@ -5,20 +5,20 @@
 //! with the reason; it never stops the run.
 
 use std::collections::HashMap;
-use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::discover::{Candidate, FileKind};
-use crate::edit::Edit;
 use crate::embedded::Embedded;
-use crate::fixer::{self, Located};
-use crate::index::{self, Entry, IndexFilter, ProjectIndex};
-use crate::matcher::{Action, FileContext};
-use crate::modules::ModulePath;
-use crate::prefilter::Prefilter;
+use crate::files::discover::Candidate;
+use crate::files::kind::FileKind;
+use crate::files::write;
+use crate::fix::edit::Edit;
+use crate::fix::engine::{self, Located};
+use crate::fix::index::{self, Entry, IndexFilter, ProjectIndex};
+use crate::fix::matcher::{Action, FileContext};
+use crate::fix::prefilter::Prefilter;
+use crate::python::modules::ModulePath;
 use crate::render;
-use crate::settings::{Mode, Settings};
-use crate::write;
+use crate::setup::settings::{Mode, Settings};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
@@ -74,21 +74,6 @@ impl FileReport {
     }
 }
 
-/// A short reason for an I/O error, without Rust's `(os error N)` noise.
-pub fn io_reason(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file or folder".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_lowercase(),
-                None => s,
-            }
-        }
-    }
-}
-
 /// The prefilter's verdict: Python source gets the closer look; a notebook's JSON or a
 /// document only the plain one (their blocks get the closer look one by one).
 fn worth_parsing(prefilter: &Prefilter, kind: FileKind, source: &[u8]) -> bool {
@@ -124,7 +109,7 @@ pub fn first_look(
             entries: None,
         };
     };
-    if memchr::memchr(0, &source).is_some() {
+    if crate::files::read::is_binary(&source) {
         return FirstLook {
             wanted: true,
             entries: None,
@@ -162,24 +147,11 @@ fn fix_bytes(
     };
     match kind {
         FileKind::Python => Ok(Embedded {
-            fixed: fixer::fix_source(source, &settings.rules, ctx).map_err(|e| e.to_string())?,
+            fixed: engine::fix_source(source, &settings.rules, ctx).map_err(|e| e.to_string())?,
             notes: Vec::new(),
         }),
         kind => crate::embedded::fix_file(kind, source, &settings.rules, ctx, prefilter),
     }
-}
-
-/// A discovered file's bytes, or why they cannot be read (the reason it is skipped).
-pub fn read_source(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| {
-        if e.kind() == io::ErrorKind::NotFound {
-            "disappeared during the run".into()
-        } else if e.raw_os_error() == Some(21) {
-            "is a folder".into()
-        } else {
-            format!("cannot read: {}", io_reason(&e))
-        }
-    })
 }
 
 pub fn process(
@@ -193,7 +165,7 @@ pub fn process(
         report.status = Status::Skipped(crate::interrupt::SKIPPED.into());
         return report;
     }
-    let source = match read_source(&candidate.path) {
+    let source = match crate::files::read::read_source(&candidate.path) {
         Ok(s) => s,
         Err(why) => {
             report.status = Status::Skipped(why);
@@ -229,7 +201,7 @@ pub fn examine(
     prefilter: &Prefilter,
     index: &ProjectIndex,
 ) -> Option<Vec<u8>> {
-    if memchr::memchr(0, source).is_some() {
+    if crate::files::read::is_binary(source) {
         report.status = Status::Skipped("binary file (contains NUL bytes)".into());
         return None;
     }

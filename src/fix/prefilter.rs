@@ -15,7 +15,8 @@
 use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
-use crate::rules::{is_ident_byte, whole_word, RuleSet};
+use crate::fix::rules::RuleSet;
+use crate::python::lexical::{is_ident_byte, whole_word};
 
 pub struct Prefilter {
     await_kw: memmem::Finder<'static>,

@@ -11,10 +11,10 @@ use std::path::Path;
 
 use aho_corasick::AhoCorasick;
 
-use crate::lines::LineIndex;
-use crate::modules::{absolute_import, ModulePath};
-use crate::rules::{is_ident_byte, whole_word};
-use crate::scope::Binding;
+use crate::python::facts::Binding;
+use crate::python::lexical::{is_ident_byte, whole_word};
+use crate::python::lines::LineIndex;
+use crate::python::modules::{absolute_import, ModulePath};
 
 /// A module-level name in the index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,9 +131,9 @@ fn preceded_by_def(source: &[u8], at: usize) -> bool {
 
 /// The module-level definitions and re-exports of one parsed file.
 pub fn file_entries(module: &ModulePath, display: &str, source: &[u8]) -> HashMap<String, Entry> {
-    let text = crate::parse::parse_text(source);
-    let tree = crate::parse::parse(&text);
-    let facts = crate::scope::collect(&tree, &text);
+    let text = crate::python::parse::parse_text(source);
+    let tree = crate::python::parse::parse(&text);
+    let facts = crate::python::facts::collect(&tree, &text);
     let lines = LineIndex::new(&text);
     entries_from_facts(module, display, &facts, &lines)
 }
@@ -142,7 +142,7 @@ pub fn file_entries(module: &ModulePath, display: &str, source: &[u8]) -> HashMa
 pub fn entries_from_facts(
     module: &ModulePath,
     display: &str,
-    facts: &crate::scope::FileFacts<'_>,
+    facts: &crate::python::facts::FileFacts<'_>,
     lines: &LineIndex,
 ) -> HashMap<String, Entry> {
     let mut out = HashMap::new();

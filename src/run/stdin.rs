@@ -13,12 +13,13 @@ use std::io::{self, Read, Write};
 
 use anyhow::Context;
 
-use crate::discover::FileKind;
-use crate::index::ProjectIndex;
-use crate::prefilter::Prefilter;
-use crate::process::{self, FileReport};
-use crate::settings::{Mode, Settings, StdinInput};
-use crate::{exit, Output};
+use crate::exit;
+use crate::files::kind::FileKind;
+use crate::fix::index::ProjectIndex;
+use crate::fix::prefilter::Prefilter;
+use crate::run::file::{self, FileReport};
+use crate::run::Output;
+use crate::setup::settings::{Mode, Settings, StdinInput};
 
 pub fn run(settings: &Settings, input: &StdinInput) -> anyhow::Result<u8> {
     let mut source = Vec::new();
@@ -51,7 +52,7 @@ pub fn run(settings: &Settings, input: &StdinInput) -> anyhow::Result<u8> {
     report.display = display;
     let prefilter = Prefilter::new(&settings.rules);
     let index = ProjectIndex::default();
-    let fixed = process::examine(&mut report, &source, kind, settings, &prefilter, &index);
+    let fixed = file::examine(&mut report, &source, kind, settings, &prefilter, &index);
     if fixing {
         // The whole file, fixed or not: this is what replaces the editor's buffer.
         report.stdout = fixed.unwrap_or_else(|| source.clone());
@@ -65,6 +66,6 @@ fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     out.write_all(bytes)
         .and_then(|_| out.flush())
-        .or_else(crate::ignore_broken_pipe)
+        .or_else(crate::files::sink::ignore_broken_pipe)
         .context("cannot write output")
 }

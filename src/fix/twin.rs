@@ -9,10 +9,10 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::edit::Edit;
-use crate::matcher::{Action, Finding};
-use crate::rules::whole_word;
-use crate::scope::{Binding, FileFacts, ImportSite};
+use crate::fix::edit::Edit;
+use crate::fix::matcher::{Action, Finding};
+use crate::python::facts::{Binding, FileFacts, ImportSite};
+use crate::python::lexical::whole_word;
 
 /// Whole-word occurrences of `word` in `source`.
 fn word_count(source: &[u8], word: &[u8]) -> usize {
@@ -113,9 +113,9 @@ pub fn edits(source: &[u8], facts: &FileFacts<'_>, findings: &[Finding]) -> Vec<
 
 #[cfg(test)]
 mod tests {
-    use crate::fixer::fix_source;
-    use crate::matcher::FileContext;
-    use crate::rules::RuleSet;
+    use crate::fix::engine::fix_source;
+    use crate::fix::matcher::FileContext;
+    use crate::fix::rules::RuleSet;
 
     fn twin(src: &str) -> String {
         let rules = RuleSet::new(&[], &[], &[("get".into(), "get_async".into())]).unwrap();

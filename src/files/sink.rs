@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 
-use crate::process::io_reason;
-use crate::settings::{Mode, Settings};
+use crate::files::read::io_reason;
+use crate::setup::settings::{Mode, Settings};
 
 pub enum Sink {
     Stdout(io::StdoutLock<'static>),
@@ -75,7 +75,7 @@ impl Sink {
         match self {
             Sink::Stdout(mut s) => s
                 .flush()
-                .or_else(crate::ignore_broken_pipe)
+                .or_else(crate::files::sink::ignore_broken_pipe)
                 .map_err(Into::into),
             Sink::File(f, target) => {
                 f.as_file()
@@ -90,5 +90,14 @@ impl Sink {
                 .flush()
                 .map_err(|e| anyhow!("cannot write output: {}", io_reason(&e))),
         }
+    }
+}
+
+/// A closed pipe on stdout (`unawait diff | head`) is not an error.
+pub fn ignore_broken_pipe(e: io::Error) -> io::Result<()> {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e)
     }
 }

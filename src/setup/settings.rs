@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::cli::{ColorChoice, Command, Common, OutputFormat, SuggestFormat};
-use crate::config::{self, Loaded};
-use crate::rules::RuleSet;
+use crate::fix::rules::RuleSet;
+use crate::setup::cli::{ColorChoice, Command, Common, OutputFormat, SuggestFormat};
+use crate::setup::config::{self, Loaded};
 
 /// Folders nobody wants rewritten, skipped in walks unless `exclude` replaces them.
 pub const DEFAULT_EXCLUDES: &[&str] = &[

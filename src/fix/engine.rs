@@ -6,12 +6,12 @@
 
 use std::ops::Range;
 
-use crate::edit::{self, Edit};
-use crate::lines::LineIndex;
-use crate::matcher::{self, Action, FileContext, Finding};
-use crate::parse;
-use crate::rules::RuleSet;
-use crate::scope;
+use crate::fix::edit::{self, Edit};
+use crate::fix::matcher::{self, Action, FileContext, Finding};
+use crate::fix::rules::RuleSet;
+use crate::python::facts;
+use crate::python::lines::LineIndex;
+use crate::python::parse;
 
 /// A finding with its position for people (1-based lines, character columns).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,14 +100,14 @@ pub fn fix_source(
         let (line, col) = lines.line_col(&text, at);
         return Err(SourceError::Syntax { line, col });
     }
-    let facts = scope::collect(&tree, &text);
+    let facts = facts::collect(&tree, &text);
     let findings = matcher::find(&facts, &text, rules, ctx, &lines);
     let mut edits: Vec<Edit> = findings
         .iter()
         .filter(|f| f.action == Action::RemoveAwait)
         .map(|f| Edit::delete(await_deletion(source, f.keyword.clone())))
         .collect();
-    edits.extend(crate::twin::edits(source, &facts, &findings));
+    edits.extend(crate::fix::twin::edits(source, &facts, &findings));
     edits.sort();
     let output = if edits.is_empty() {
         source.to_vec()
@@ -146,7 +146,7 @@ pub fn fix_source(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matcher::KeptReason;
+    use crate::fix::kept::KeptReason;
 
     fn rules(functions: &[&str], methods: &[&str]) -> RuleSet {
         let f: Vec<String> = functions.iter().map(|s| s.to_string()).collect();

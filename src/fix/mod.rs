@@ -1,0 +1,12 @@
+//! Which awaits to change and how: rules, the prefilter and project index that decide
+//! which files to parse, the matcher, kept awaits, async twins, edits, and the pure
+//! engine that ties them together.
+
+pub mod edit;
+pub mod engine;
+pub mod index;
+pub mod kept;
+pub mod matcher;
+pub mod prefilter;
+pub mod rules;
+pub mod twin;

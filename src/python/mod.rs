@@ -1,0 +1,8 @@
+//! Python source as unawait reads it: the parser, what a file binds and awaits, lines
+//! and columns, module names, and byte-level lexical helpers.
+
+pub mod facts;
+pub mod lexical;
+pub mod lines;
+pub mod modules;
+pub mod parse;
