@@ -222,10 +222,12 @@ def time_job(tools, root, funcs, methods, runs):
     dry["unawait check"] = timed([tools.unawait, "check", "--no-ignore", *flags, root], runs)
     dry["unawait diff"] = timed([tools.unawait, "diff", "--no-ignore", *flags, root], runs)
     if tools.ast_grep:
-        dry["ast-grep (dry run)"] = timed(ast_grep_cmd(tools.ast_grep, funcs, methods, root, False), runs)
+        dry["ast-grep (dry run)"] = timed(
+            ast_grep_cmd(tools.ast_grep, funcs, methods, root, False), runs)
     dry["grep -rlE"] = timed(["grep", "-rlE", "--include=*.py", pattern, root], runs)
     if tools.rg:
-        dry["rg -l"] = timed([tools.rg, "-l", "--no-ignore", "-g", "*.py", "-e", pattern, root], runs)
+        dry["rg -l"] = timed(
+            [tools.rg, "-l", "--no-ignore", "-g", "*.py", "-e", pattern, root], runs)
     info = parse_summary(dry["unawait check"]["stderr_tail"])
     info["files_with_name"] = count_files_with(pattern, root)
     return dry, info
@@ -237,7 +239,8 @@ def fix_commands(tools, funcs, methods):
     script = sed_script(funcs, methods)
     commands = {"unawait fix": lambda tree: [tools.unawait, "fix", "--no-ignore", *flags, tree]}
     if tools.ast_grep:
-        commands["ast-grep -U"] = lambda tree: ast_grep_cmd(tools.ast_grep, funcs, methods, tree, True)
+        commands["ast-grep -U"] = lambda tree: ast_grep_cmd(
+            tools.ast_grep, funcs, methods, tree, True)
     commands["sed -i"] = lambda tree: (f"find {sh_quote(tree)} -name '*.py' -print0 | "
                                        f"xargs -0 -P 2 -n 256 sed -i -E {sh_quote(script)}")
     return commands

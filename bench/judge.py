@@ -562,11 +562,13 @@ class TreeJudge:
                     # The byte rule and the AST rule must agree; if not, the judge is wrong.
                     got = ast.dump(ast.parse(after))
                     if got != ast.dump(want_tree):
-                        results.append(("wrong", "JUDGE BUG: expected bytes do not give the expected AST", n_expected))
+                        results.append(("wrong", "JUDGE BUG: expected bytes do not give "
+                                        "the expected AST", n_expected))
                         continue
                 results.append(("ok", "", n_expected))
             else:
-                results.append(("wrong", diagnose(data, after, expected, want_tree, n_expected), n_expected))
+                why = diagnose(data, after, expected, want_tree, n_expected)
+                results.append(("wrong", why, n_expected))
         return rel, results
 
 
