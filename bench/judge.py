@@ -54,7 +54,8 @@ import tokenize
 from multiprocessing import Pool
 from pathlib import Path
 
-from judgelib import JudgeError, expected_bytes, first_difference, without_awaits
+sys.dont_write_bytecode = True  # the test suite runs this judge: leave bench/ as it was
+from judgelib import JudgeError, expected_bytes, first_difference, without_awaits  # noqa: E402
 
 RAISES = {"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"}
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)

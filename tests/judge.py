@@ -29,6 +29,8 @@ import sys
 from pathlib import Path
 
 # The byte and tree rules come from the benchmark's judge, so the two cannot disagree.
+# No bench/__pycache__: a test run leaves the source tree as it found it.
+sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from judgelib import JudgeError, expected_bytes, first_difference, without_awaits  # noqa: E402
 
