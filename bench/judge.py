@@ -17,8 +17,7 @@ which `await`s must go (docs/contract.md), and checks each file of each after-tr
   4. no file appeared or vanished.
 
 Which awaits must go (docs/contract.md#which-calls-match, for bare-name rules): the
-operand is a
-call (parentheses are invisible in the AST) whose callee is
+operand is a call (parentheses are invisible in the AST) whose callee is
   - a name `f` bound, in the scope Python would look it up in, only by a sync `def f`
     or by `from m import f [as g]` with `f` a rule; or unbound (builtin, star import)
     with `f` a rule -- unless every way in ends at an `async def`;
