@@ -21,6 +21,7 @@ here), grep, and rg when on PATH. Standard library only.
 """
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple, Optional
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -99,6 +101,10 @@ def ensure_ast_grep(cache):
     return str(exe)
 
 
+# GNU time, for the peak RSS of a command and its children (none: RSS is not measured).
+TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def run_once(cmd, cwd=None):
     """(wall seconds, peak RSS in MB, exit code, stderr text) of one run. Peak RSS is
     GNU time's %M (the largest resident set of the process and its children), so the
@@ -116,9 +122,6 @@ def run_once(cmd, cwd=None):
         kb = mem.read().strip().splitlines()
     rss = float(kb[-1]) / 1024 if kb and kb[-1].isdigit() else float("nan")
     return wall, rss, p.returncode, text
-
-
-TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
 
 
 def timed(cmd, runs, warmup=True, prepare=None):
@@ -180,17 +183,100 @@ def sh_quote(s):
 
 
 def parse_summary(stderr_lines):
+    """The file counts of unawait's summary line, and the line itself."""
     text = " ".join(stderr_lines)
     m = re.search(r"(\d+) files? scanned \((\d+) parsed\)", text)
-    e = re.search(r"(\d+) awaits? (?:fixed|found|to fix|would be fixed)", text)
     return {"scanned": int(m.group(1)) if m else None, "parsed": int(m.group(2)) if m else None,
             "summary": text}
 
 
+def count_files_with(pattern, root):
+    """How many `.py` files under `root` contain the extended regex `pattern`."""
+    out = subprocess.run(["grep", "-rlEZ", "--include=*.py", pattern, root],
+                         capture_output=True)
+    return out.stdout.count(b"\0")
+
+
 def copy_tree(src, dst):
+    """Replace `dst` by a fresh copy of `src`; returns `dst`."""
     if os.path.exists(dst):
         shutil.rmtree(dst)
     shutil.copytree(src, dst, symlinks=True)
+    return dst
+
+
+class Tools(NamedTuple):
+    """The programs compared; ast-grep and rg are None when absent."""
+
+    unawait: str
+    ast_grep: Optional[str]
+    rg: Optional[str]
+
+
+def time_job(tools, root, funcs, methods, runs):
+    """The dry commands on the pristine corpus: {command: timing}, and what unawait's
+    summary and grep say about the job (files scanned, parsed, containing a name)."""
+    flags = rule_flags(funcs, methods)
+    pattern = "|".join(funcs + methods)
+    dry = {}
+    dry["unawait check"] = timed([tools.unawait, "check", "--no-ignore", *flags, root], runs)
+    dry["unawait diff"] = timed([tools.unawait, "diff", "--no-ignore", *flags, root], runs)
+    if tools.ast_grep:
+        dry["ast-grep (dry run)"] = timed(
+            ast_grep_cmd(tools.ast_grep, funcs, methods, root, False), runs)
+    dry["grep -rlE"] = timed(["grep", "-rlE", "--include=*.py", pattern, root], runs)
+    if tools.rg:
+        dry["rg -l"] = timed(
+            [tools.rg, "-l", "--no-ignore", "-g", "*.py", "-e", pattern, root], runs)
+    info = parse_summary(dry["unawait check"]["stderr_tail"])
+    info["files_with_name"] = count_files_with(pattern, root)
+    return dry, info
+
+
+def fix_commands(tools, funcs, methods):
+    """{tool: function(tree) -> the command that fixes `tree` in place}."""
+    flags = rule_flags(funcs, methods)
+    script = sed_script(funcs, methods)
+    commands = {"unawait fix": lambda tree: [tools.unawait, "fix", "--no-ignore", *flags, tree]}
+    if tools.ast_grep:
+        commands["ast-grep -U"] = lambda tree: ast_grep_cmd(
+            tools.ast_grep, funcs, methods, tree, True)
+    commands["sed -i"] = lambda tree: (f"find {sh_quote(tree)} -name '*.py' -print0 | "
+                                       f"xargs -0 -P 2 -n 256 sed -i -E {sh_quote(script)}")
+    return commands
+
+
+def fix_job(tools, root, work, name, funcs, methods, runs):
+    """Each fixing tool, timed on a fresh copy of the corpus per run: {tool: timing},
+    and {tool: the tree it left}."""
+    fixed, trees = {}, {}
+    for tool, command in fix_commands(tools, funcs, methods).items():
+        tree = str(work / f"{name}-{tool.split()[0]}")
+        fixed[tool] = timed(command, runs, prepare=functools.partial(copy_tree, root, tree))
+        trees[tool] = tree
+    return fixed, trees
+
+
+def judge_job(python, root, work, name, trees, funcs, methods):
+    """The independent judge on each fixed tree: {tool: verdict counts}, and its time."""
+    report_path = work / f"judge-{name}.json"
+    cmd = [python, str(HERE / "judge.py"), "--before", root, "--json", str(report_path),
+           "--show", "5"]
+    for tool, tree in trees.items():
+        cmd += ["--after", tree, "--label", tool]
+    cmd += rule_flags(funcs, methods)
+    t0 = time.perf_counter()
+    jr = subprocess.run(cmd, capture_output=True, text=True)
+    log(jr.stdout.strip())
+    if jr.returncode not in (0, 1):
+        log(jr.stderr)
+        sys.exit("compare.py: the judge failed")
+    report = json.loads(report_path.read_text())
+    verdicts = {t: {"wrong": r["wrong"], "unjudged": r["unjudged"],
+                    "expected_edits": r["expected_edits"],
+                    "files_with_edits": r["files_with_edits"],
+                    "examples": r["wrong_files"][:5]} for t, r in report.items()}
+    return verdicts, time.perf_counter() - t0
 
 
 def main():
@@ -211,8 +297,7 @@ def main():
     una = os.path.abspath(args.unawait)
     if not os.path.exists(una):
         sys.exit(f"compare.py: no binary at {una}; run `cargo build --release`")
-    sg = None if args.no_ast_grep else ensure_ast_grep(cache)
-    rg = shutil.which("rg")
+    tools = Tools(una, None if args.no_ast_grep else ensure_ast_grep(cache), shutil.which("rg"))
     py = args.python or pick_python()
     load = os.getloadavg()
     log(f"corpus {root}; judge python {py}; load {load[0]:.2f}")
@@ -222,74 +307,14 @@ def main():
                "load_before": load, "jobs": {}}
     for name, funcs, methods, about in jobs:
         log(f"== job {name}: {funcs + methods}")
-        flags = rule_flags(funcs, methods)
-        names = funcs + methods
-        pattern = "|".join(names)
-        dry = {}
-        dry["unawait check"] = timed([una, "check", "--no-ignore", *flags, root], args.runs)
-        dry["unawait diff"] = timed([una, "diff", "--no-ignore", *flags, root], args.runs)
-        if sg:
-            dry["ast-grep (dry run)"] = timed(ast_grep_cmd(sg, funcs, methods, root, False), args.runs)
-        dry["grep -rlE"] = timed(["grep", "-rlE", "--include=*.py", pattern, root], args.runs)
-        if rg:
-            dry["rg -l"] = timed([rg, "-l", "--no-ignore", "-g", "*.py", "-e", pattern, root], args.runs)
-        info = parse_summary(dry["unawait check"]["stderr_tail"])
-        info["files_with_name"] = int(subprocess.run(
-            f"grep -rlE --include='*.py' {sh_quote(pattern)} {sh_quote(root)} | wc -l",
-            shell=True, capture_output=True, text=True).stdout.strip())
-
-        fixed = {}
-        trees = {}
-        for tool in ["unawait fix", "ast-grep -U", "sed -i"]:
-            if tool.startswith("ast-grep") and not sg:
-                continue
-            dst = str(work / f"{name}-{tool.split()[0]}")
-
-            def prepare(dst=dst):
-                copy_tree(root, dst)
-                return dst
-
-            if tool == "unawait fix":
-                def cmd(d):
-                    return [una, "fix", "--no-ignore", *flags, d]
-            elif tool == "ast-grep -U":
-                def cmd(d):
-                    return ast_grep_cmd(sg, funcs, methods, d, True)
-            else:
-                script = sed_script(funcs, methods)
-
-                def cmd(d, script=script):
-                    return (f"find {sh_quote(d)} -name '*.py' -print0 | "
-                            f"xargs -0 -P 2 -n 256 sed -i -E {sh_quote(script)}")
-            fixed[tool] = timed(cmd, args.runs, prepare=prepare)
-            trees[tool] = dst
-        if "unawait fix" in fixed:
-            info.update({k: v for k, v in parse_summary(fixed["unawait fix"]["stderr_tail"]).items()
-                         if k == "summary"})
-
+        dry, info = time_job(tools, root, funcs, methods, args.runs)
+        fixed, trees = fix_job(tools, root, work, name, funcs, methods, args.runs)
+        info["summary"] = parse_summary(fixed["unawait fix"]["stderr_tail"])["summary"]
         log(f"   judging {list(trees)}")
-        report_path = work / f"judge-{name}.json"
-        jcmd = [py, str(HERE / "judge.py"), "--before", root, "--json", str(report_path), "--show", "5"]
-        for tool, tree in trees.items():
-            jcmd += ["--after", tree, "--label", tool]
-        for f in funcs:
-            jcmd += ["-f", f]
-        for m in methods:
-            jcmd += ["--method", m]
-        t0 = time.perf_counter()
-        jr = subprocess.run(jcmd, capture_output=True, text=True)
-        log(jr.stdout.strip())
-        if jr.returncode not in (0, 1):
-            log(jr.stderr)
-            sys.exit("compare.py: the judge failed")
-        report = json.loads(report_path.read_text())
-        verdicts = {t: {"wrong": r["wrong"], "unjudged": r["unjudged"],
-                        "expected_edits": r["expected_edits"],
-                        "files_with_edits": r["files_with_edits"],
-                        "examples": r["wrong_files"][:5]} for t, r in report.items()}
+        verdicts, seconds = judge_job(py, root, work, name, trees, funcs, methods)
         results["jobs"][name] = {"functions": funcs, "methods": methods, "about": about,
                                  "info": info, "dry": dry, "fix": fixed, "judge": verdicts,
-                                 "judge_seconds": time.perf_counter() - t0}
+                                 "judge_seconds": seconds}
     results["load_after"] = os.getloadavg()
     out = cache / "results"
     out.mkdir(exist_ok=True)

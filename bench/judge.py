@@ -4,18 +4,20 @@
 Given the tree before a run, one or more trees after it (one per tool), and the rules
 (`-f NAME` functions by bare name, `--method NAME` methods), it decides on its own --
 with CPython's `ast` and `tokenize` only, sharing nothing with unawait's Rust code --
-which `await`s SPEC.md says must go, and checks each file of each after-tree:
+which `await`s must go (docs/contract.md), and checks each file of each after-tree:
 
   1. it parses (CPython);
   2. its AST equals the before AST with exactly the expected `Await` nodes replaced
      by their operands;
   3. its bytes are the before bytes minus, at each expected `await` token (found with
      `tokenize`), the keyword and the spaces/tabs after it -- only the keyword when a
-     comment follows and code precedes it on its line (SPEC "What an edit is");
+     comment follows and code precedes it on its line
+     (docs/contract.md#what-an-edit-is; the byte and tree rules are in judgelib.py,
+     which tests/judge.py shares);
   4. no file appeared or vanished.
 
-Which awaits must go (SPEC "Which calls match", for bare-name rules): the operand is a
-call (parentheses are invisible in the AST) whose callee is
+Which awaits must go (docs/contract.md#which-calls-match, for bare-name rules): the
+operand is a call (parentheses are invisible in the AST) whose callee is
   - a name `f` bound, in the scope Python would look it up in, only by a sync `def f`
     or by `from m import f [as g]` with `f` a rule; or unbound (builtin, star import)
     with `f` a rule -- unless every way in ends at an `async def`;
@@ -40,6 +42,7 @@ that the judging Python cannot parse is counted as `unjudged`, never as right).
 
 import argparse
 import ast
+import functools
 import io
 import json
 import os
@@ -50,6 +53,9 @@ import tokenize
 from multiprocessing import Pool
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # the test suite runs this judge: leave bench/ as it was
+from judgelib import JudgeError, expected_bytes, first_difference, without_awaits  # noqa: E402
+
 RAISES = {"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"}
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -58,17 +64,22 @@ COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # Module names and the project index (what each module defines at top level).
 
 
-def module_name(path, _cache={}):
+@functools.lru_cache(maxsize=None)
+def is_package_dir(folder):
+    """Does `folder` hold an `__init__`? Asked once per folder: every file of a package
+    walks up through the same folders, and the before-tree never changes in a run."""
+    d = Path(folder)
+    return (d / "__init__.py").is_file() or (d / "__init__.pyi").is_file()
+
+
+def module_name(path):
     """(dotted name, is_package) of `path`, walking up while folders hold __init__."""
     path = Path(path)
     is_package = path.stem == "__init__"
     parts = [] if is_package else [path.stem]
     d = path.parent
     while True:
-        key = str(d)
-        if key not in _cache:
-            _cache[key] = (d / "__init__.py").is_file() or (d / "__init__.pyi").is_file()
-        if not _cache[key] or d == d.parent:
+        if not is_package_dir(str(d)) or d == d.parent:
             break
         parts.append(d.name)
         d = d.parent
@@ -129,18 +140,16 @@ def top_level_entries(tree, mod):
     return out
 
 
-def index_file(args):
-    path, names = args
-    data = Path(path).read_bytes()
+def index_file(path):
+    """(module name, top-level entries) of the file at `path`, or None."""
     mod = module_name(path)
     if mod is None:
         return None
     try:
-        tree = ast.parse(data)
+        tree = ast.parse(Path(path).read_bytes())
     except (SyntaxError, ValueError):
         return None
-    entries = {k: v for k, v in top_level_entries(tree, mod).items()}
-    return mod[0], entries
+    return mod[0], top_level_entries(tree, mod)
 
 
 class Index:
@@ -368,11 +377,12 @@ def combine(verdicts):
 
 
 class FileJudge:
-    def __init__(self, mod, rules, methods, index):
+    def __init__(self, mod, rules, methods, index, keep_in_raises=True):
         self.mod = mod
         self.rules = rules
         self.methods = methods
         self.index = index
+        self.keep_in_raises = keep_in_raises
 
     def verdict_for(self, last, qualified):
         if last not in self.rules:
@@ -462,15 +472,8 @@ class FileJudge:
 
 
 # ---------------------------------------------------------------------------------
-# Bytes: where each `await` token is, and what the file must look like after.
-
-
-def split_lines(data):
-    """Byte offset where each line starts (universal newlines, as CPython counts)."""
-    starts = [0]
-    for m in re.finditer(rb"\r\n|\r|\n", data):
-        starts.append(m.end())
-    return starts
+# Tokens: where each `await` keyword is, and the `# unawait:` comments. What the file
+# must look like after is judgelib's business.
 
 
 def scan_tokens(data):
@@ -493,58 +496,6 @@ def scan_tokens(data):
     return awaits, {"ignore_lines": ignore_lines, "skip_file": skip_file}
 
 
-def expected_bytes(data, nodes, token_starts):
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    starts = split_lines(data)
-    text_lines = {}
-    cuts = []
-    for node in nodes:
-        row = node.lineno
-        line_bytes = data[starts[row - 1]:starts[row] if row < len(starts) else len(data)]
-        if row not in text_lines:
-            raw = line_bytes[bom:] if row == 1 else line_bytes
-            text_lines[row] = raw.decode(encoding.replace("-sig", ""))
-        line = text_lines[row]
-        # ast columns are UTF-8 byte offsets; tokenize columns are characters.
-        char_col = len(line.encode("utf-8")[: node.col_offset].decode("utf-8"))
-        if (row, char_col) not in token_starts:
-            raise JudgeError(f"no `await` token at {row}:{char_col}")
-        enc = encoding.replace("-sig", "")
-        at = starts[row - 1] + (bom if row == 1 else 0) + len(line[:char_col].encode(enc))
-        if data[at:at + 5] != b"await":
-            raise JudgeError(f"`await` not at byte {at}")
-        end = at + 5
-        while end < len(data) and data[end] in b" \t":
-            end += 1
-        code_before = data[starts[row - 1] + (bom if row == 1 else 0):at].strip(b" \t\x0c") != b""
-        if end < len(data) and data[end:end + 1] == b"#" and code_before:
-            end = at + 5
-        cuts.append((at, end))
-    out = bytearray()
-    pos = 0
-    for a, b in sorted(cuts):
-        out += data[pos:a]
-        pos = b
-    out += data[pos:]
-    return bytes(out)
-
-
-class JudgeError(Exception):
-    pass
-
-
-class Unwrap(ast.NodeTransformer):
-    def __init__(self, ids):
-        self.ids = ids
-
-    def visit_Await(self, node):
-        self.generic_visit(node)
-        if id(node) in self.ids:
-            return node.value
-        return node
-
-
 def count_awaits(tree):
     return sum(isinstance(n, ast.Await) for n in ast.walk(tree))
 
@@ -552,60 +503,89 @@ def count_awaits(tree):
 # ---------------------------------------------------------------------------------
 # Judging one file across the after-trees.
 
-G = {}
+class TreeJudge:
+    """What judging one file of the before-tree against every after-tree needs: the
+    trees, the rules and the project index. Built once per run; a worker process gets
+    it once, through the pool's initializer (see `_start_worker`)."""
 
+    def __init__(self, before, afters, rules, methods, index, keep_in_raises):
+        self.before = before
+        self.afters = afters
+        self.rules = set(rules)
+        self.methods = set(methods)
+        self.index = index
+        self.keep_in_raises = keep_in_raises
+        names = sorted(self.rules | self.methods)
+        self.needles = (re.compile(b"|".join(re.escape(n.encode()) for n in names))
+                        if names else re.compile(b"(?!)"))
 
-def init_worker(state):
-    G.update(state)
+    def expectation(self, before_path, data):
+        """(expected bytes, expected tree or None, number of expected edits) of one
+        before file. Raises what CPython raises on a file it cannot read."""
+        if b"await" not in data or self.needles.search(data) is None:
+            return data, None, 0
+        tree = ast.parse(data)
+        token_starts, comments = scan_tokens(data)
+        judge = FileJudge(module_name(before_path), self.rules, self.methods, self.index,
+                          self.keep_in_raises)
+        positions = [(n.lineno, n.col_offset) for n in judge.expected(tree, comments)]
+        if not positions:
+            return data, None, 0
+        return (expected_bytes(data, positions, token_starts),
+                without_awaits(tree, positions), len(positions))
 
-
-def judge_file(rel):
-    """[(verdict, detail, n_expected)] per after-tree; verdict ok|wrong|unjudged."""
-    before_path = os.path.join(G["before"], rel)
-    data = Path(before_path).read_bytes()
-    afters = []
-    for a in G["afters"]:
-        p = os.path.join(a, rel)
+    def judge_file(self, rel):
+        """[(verdict, detail, n_expected)] per after-tree; verdict ok|wrong|unjudged."""
+        before_path = os.path.join(self.before, rel)
+        data = Path(before_path).read_bytes()
+        afters = []
+        for a in self.afters:
+            try:
+                afters.append(Path(a, rel).read_bytes())
+            except FileNotFoundError:
+                afters.append(None)
+        expected, want_tree, n_expected = data, None, 0
+        unjudged = None
         try:
-            afters.append(Path(p).read_bytes())
-        except FileNotFoundError:
-            afters.append(None)
-    candidate = b"await" in data and G["needles"].search(data) is not None
-    expected = data
-    n_expected = 0
-    want_tree = None
-    unjudged = None
-    if candidate:
-        try:
-            tree = ast.parse(data)
-            token_starts, comments = scan_tokens(data)
-            judge = FileJudge(module_name(before_path), G["rules"], G["methods"], G["index"])
-            judge.keep_in_raises = G["keep_in_raises"]
-            nodes = judge.expected(tree, comments)
-            n_expected = len(nodes)
-            if nodes:
-                expected = expected_bytes(data, nodes, token_starts)
-                want_tree = Unwrap({id(n) for n in nodes}).visit(tree)
+            expected, want_tree, n_expected = self.expectation(before_path, data)
         except (SyntaxError, ValueError, tokenize.TokenError, JudgeError, UnicodeError) as e:
             unjudged = f"before cannot be judged: {type(e).__name__}: {e}"
-    results = []
-    for after in afters:
-        if after is None:
-            results.append(("wrong", "file missing after the run", n_expected))
-        elif unjudged:
-            verdict = "ok" if after == data else "unjudged"
-            results.append((verdict, unjudged, n_expected))
-        elif after == expected:
-            if want_tree is not None:
-                # The byte rule and the AST rule must agree; if not, the judge is wrong.
-                got = ast.dump(ast.parse(after))
-                if got != ast.dump(want_tree):
-                    results.append(("wrong", "JUDGE BUG: expected bytes do not give the expected AST", n_expected))
-                    continue
-            results.append(("ok", "", n_expected))
-        else:
-            results.append(("wrong", diagnose(data, after, expected, want_tree, n_expected), n_expected))
-    return rel, results
+        results = []
+        for after in afters:
+            if after is None:
+                results.append(("wrong", "file missing after the run", n_expected))
+            elif unjudged:
+                verdict = "ok" if after == data else "unjudged"
+                results.append((verdict, unjudged, n_expected))
+            elif after == expected:
+                if want_tree is not None:
+                    # The byte rule and the AST rule must agree; if not, the judge is wrong.
+                    got = ast.dump(ast.parse(after))
+                    if got != ast.dump(want_tree):
+                        results.append(("wrong", "JUDGE BUG: expected bytes do not give "
+                                        "the expected AST", n_expected))
+                        continue
+                results.append(("ok", "", n_expected))
+            else:
+                why = diagnose(data, after, expected, want_tree, n_expected)
+                results.append(("wrong", why, n_expected))
+        return rel, results
+
+
+# A worker process's TreeJudge. multiprocessing hands an object to its workers either
+# with every task (pickled again for each chunk of files; the index can be large) or
+# once, through the pool's initializer, which needs this one slot per process: set once
+# when the worker starts, then only read.
+_worker_judge = None
+
+
+def _start_worker(judge):
+    global _worker_judge
+    _worker_judge = judge
+
+
+def _judge_in_worker(rel):
+    return _worker_judge.judge_file(rel)
 
 
 def diagnose(before, after, expected, want_tree, n_expected):
@@ -615,7 +595,7 @@ def diagnose(before, after, expected, want_tree, n_expected):
         return f"does not parse after the run: {getattr(e, 'msg', e)} at line {getattr(e, 'lineno', '?')}"
     want = want_tree if want_tree is not None else ast.parse(before)
     if ast.dump(got) == ast.dump(want):
-        i = next((k for k in range(min(len(after), len(expected))) if after[k] != expected[k]), min(len(after), len(expected)))
+        i = first_difference(after, expected)
         line = expected[:i].count(b"\n") + 1
         return f"AST right but bytes differ from the expected ones at line {line} (byte {i})"
     have, need = count_awaits(got), count_awaits(want)
@@ -646,7 +626,7 @@ def build_index(before, files, names, pool):
         p = os.path.join(before, rel)
         data = Path(p).read_bytes()
         if (os.path.basename(rel) == "__init__.py" and needles.search(data)) or defs.search(data):
-            wanted.append((p, names))
+            wanted.append(p)
     modules = {}
     for r in pool.map(index_file, wanted, chunksize=16):
         if r:
@@ -659,23 +639,14 @@ def judge_trees(before, afters, names, methods, keep_in_raises=True, jobs=None, 
     before = os.path.abspath(before)
     labels = labels or [os.path.basename(a.rstrip("/")) for a in afters]
     files = py_files(before)
-    all_names = sorted(set(names) | set(methods))
-    needles = re.compile(b"|".join(re.escape(n.encode()) for n in all_names)) if all_names else re.compile(b"(?!)")
     with Pool(jobs or os.cpu_count()) as pool:
         index = build_index(before, files, sorted(set(names)), pool)
-    state = {
-        "before": before,
-        "afters": [os.path.abspath(a) for a in afters],
-        "rules": set(names),
-        "methods": set(methods),
-        "index": index,
-        "needles": needles,
-        "keep_in_raises": keep_in_raises,
-    }
+    judge = TreeJudge(before, [os.path.abspath(a) for a in afters], names, methods, index,
+                      keep_in_raises)
     report = {lab: {"files": 0, "ok": 0, "wrong": 0, "unjudged": 0, "expected_edits": 0,
                     "files_with_edits": 0, "wrong_files": [], "unjudged_files": []} for lab in labels}
-    with Pool(jobs or os.cpu_count(), initializer=init_worker, initargs=(state,)) as pool:
-        for rel, results in pool.imap(judge_file, files, chunksize=32):
+    with Pool(jobs or os.cpu_count(), initializer=_start_worker, initargs=(judge,)) as pool:
+        for rel, results in pool.imap(_judge_in_worker, files, chunksize=32):
             for lab, (verdict, why, n) in zip(labels, results):
                 r = report[lab]
                 r["files"] += 1

@@ -14,119 +14,32 @@ For each entry it checks that:
   (d) the bytes of `after` are the bytes of `before` with, at each listed position,
       the keyword deleted together with the spaces and tabs after it -- except that
       when a `#` comment follows those spaces and code precedes the keyword on its
-      line, only the five keyword bytes go.
+      line, only the five keyword bytes go (docs/contract.md#what-an-edit-is).
+
+The byte and tree rules of (c) and (d) live in bench/judgelib.py, shared with the
+benchmark's judge; nothing here is shared with unawait's Rust code.
 
 Prints one line per failure and exits 1 if anything failed; otherwise prints
 `judge: N files ok` and exits 0. Standard library only (CPython 3.11).
 """
 
 import ast
-import io
 import json
 import sys
-import tokenize
+from pathlib import Path
 
-KEYWORD = b"await"
-
-
-class Failure(Exception):
-    pass
-
-
-def line_starts(data):
-    """Byte offset of each line's start, splitting as CPython does: CRLF, CR, LF."""
-    starts = [0]
-    i = 0
-    n = len(data)
-    while i < n:
-        b = data[i]
-        if b == 0x0D:
-            i += 2 if i + 1 < n and data[i + 1] == 0x0A else 1
-            starts.append(i)
-        elif b == 0x0A:
-            i += 1
-            starts.append(i)
-        else:
-            i += 1
-    return starts
-
-
-def source_encoding(data):
-    """(encoding, bom_length) of a Python source file."""
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    if encoding == "utf-8-sig":
-        return "utf-8", 3
-    return encoding, 0
-
-
-def byte_offset(data, starts, encoding, bom, lineno, col_offset):
-    """The offset in the raw bytes of (lineno, UTF-8 col_offset)."""
-    if not 1 <= lineno <= len(starts):
-        raise Failure(f"line {lineno} does not exist")
-    start = starts[lineno - 1]
-    end = starts[lineno] if lineno < len(starts) else len(data)
-    if lineno == 1:
-        start += bom
-    line = data[start:end].decode(encoding)
-    utf8 = line.encode("utf-8")
-    if col_offset > len(utf8):
-        raise Failure(f"{lineno}:{col_offset} is past the end of its line")
-    try:
-        prefix = utf8[:col_offset].decode("utf-8")
-    except UnicodeDecodeError:
-        raise Failure(f"{lineno}:{col_offset} splits a character") from None
-    return start + len(prefix.encode(encoding))
+# The byte and tree rules come from the benchmark's judge, so the two cannot disagree.
+# No bench/__pycache__: a test run leaves the source tree as it found it.
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from judgelib import JudgeError, expected_bytes, first_difference, without_awaits  # noqa: E402
 
 
 def parse(data, which):
     try:
         return ast.parse(data)
     except (SyntaxError, ValueError) as e:
-        raise Failure(f"{which} does not parse: {e}") from None
-
-
-class Unawait(ast.NodeTransformer):
-    """Replace the awaits at the given positions by their operands."""
-
-    def __init__(self, positions):
-        self.positions = set(positions)
-        self.done = set()
-
-    def visit_Await(self, node):
-        self.generic_visit(node)
-        key = (node.lineno, node.col_offset)
-        if key in self.positions:
-            self.done.add(key)
-            return node.value
-        return node
-
-
-def expected_bytes(before, removed, encoding, bom):
-    """`before` with each listed keyword deleted as SPEC "What an edit is" says."""
-    starts = line_starts(before)
-    cuts = []
-    for lineno, col in removed:
-        at = byte_offset(before, starts, encoding, bom, lineno, col)
-        if before[at : at + len(KEYWORD)] != KEYWORD:
-            raise Failure(f"{lineno}:{col} is not the keyword `await` in the bytes")
-        end = at + len(KEYWORD)
-        while end < len(before) and before[end] in b" \t":
-            end += 1
-        if end < len(before) and before[end : end + 1] == b"#":
-            line_start = starts[lineno - 1] + (bom if lineno == 1 else 0)
-            if before[line_start:at].strip(b" \t\x0c"):
-                end = at + len(KEYWORD)
-        cuts.append((at, end))
-    cuts.sort()
-    out = bytearray()
-    cursor = 0
-    for at, end in cuts:
-        if at < cursor:
-            raise Failure(f"edits overlap at byte {at}")
-        out += before[cursor:at]
-        cursor = end
-    out += before[cursor:]
-    return bytes(out)
+        raise JudgeError(f"{which} does not parse: {e}") from None
 
 
 def judge(entry):
@@ -136,7 +49,7 @@ def judge(entry):
         after = f.read()
     removed = [tuple(p) for p in entry["removed"]]
     if len(set(removed)) != len(removed):
-        raise Failure("a position is listed twice")
+        raise JudgeError("a position is listed twice")
 
     # (a) both parse.
     tree_before = parse(before, "before")
@@ -151,32 +64,23 @@ def judge(entry):
     for pos in removed:
         node = awaits.get(pos)
         if node is None:
-            raise Failure(f"{pos[0]}:{pos[1]} is not an await expression")
+            raise JudgeError(f"{pos[0]}:{pos[1]} is not an await expression")
         if not isinstance(node.value, ast.Call):
-            raise Failure(
+            raise JudgeError(
                 f"{pos[0]}:{pos[1]} awaits a {type(node.value).__name__}, not a call"
             )
 
     # (c) same tree as before without exactly those awaits.
-    transformer = Unawait(removed)
-    expected_tree = transformer.visit(parse(before, "before"))
-    if transformer.done != set(removed):
-        raise Failure("not every listed await was found by the transformer")
-    want = ast.dump(expected_tree)
+    want = ast.dump(without_awaits(parse(before, "before"), removed))
     got = ast.dump(tree_after)
     if want != got:
-        raise Failure(f"the AST differs:\n  want {want}\n  got  {got}")
+        raise JudgeError(f"the AST differs:\n  want {want}\n  got  {got}")
 
     # (d) exact bytes.
-    encoding, bom = source_encoding(before)
-    want_bytes = expected_bytes(before, removed, encoding, bom)
+    want_bytes = expected_bytes(before, removed)
     if want_bytes != after:
-        for i, (x, y) in enumerate(zip(want_bytes, after)):
-            if x != y:
-                break
-        else:
-            i = min(len(want_bytes), len(after))
-        raise Failure(
+        i = first_difference(want_bytes, after)
+        raise JudgeError(
             f"the bytes differ from byte {i}: want {want_bytes[i:i + 40]!r}, "
             f"got {after[i:i + 40]!r}"
         )
@@ -188,7 +92,7 @@ def main():
     for entry in manifest:
         try:
             judge(entry)
-        except Failure as e:
+        except JudgeError as e:
             failures += 1
             print(f"{entry['name']}: {e}")
         except (OSError, UnicodeDecodeError, LookupError) as e:
