@@ -4,15 +4,12 @@
 //! flight then finishes its rename (or drops its temporary file), so every file is left
 //! wholly old or wholly new and no temporary file is left behind. Workers look at the
 //! flag before they start a file and before they start a write; the run then drains
-//! and `run_with` returns [`EXIT`].
+//! and the run returns [`EXIT`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The exit status of an interrupted run (128 + SIGINT, as shells report it).
 pub const EXIT: u8 = 130;
-
-/// The reason given for a file that was not started because of an interrupt.
-pub const SKIPPED: &str = "not processed: interrupted";
 
 /// What an interrupted run says on stderr, once.
 pub const MESSAGE: &str = "unawait: interrupted; every file written is complete, \

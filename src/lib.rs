@@ -11,9 +11,11 @@ pub mod embedded;
 pub mod files;
 pub mod fix;
 pub mod interrupt;
+pub mod messages;
 pub mod paths;
 pub mod python;
 pub mod render;
+pub mod report;
 pub mod run;
 pub mod setup;
 

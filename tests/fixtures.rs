@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use unawait::fix::engine::{fix_source, Fixed};
-use unawait::fix::matcher::{Action, FileContext};
+use unawait::fix::matcher::{Action, FileContext, FixOptions};
 use unawait::fix::rules::RuleSet;
 use unawait::render::diff::{file_diff, Palette};
 
@@ -130,15 +130,11 @@ fn rules_for(source: &[u8]) -> RuleSet {
 }
 
 fn ctx() -> FileContext<'static> {
-    FileContext {
-        module: None,
-        keep_in_raises: true,
-        ..FileContext::default()
-    }
+    FileContext::default()
 }
 
 fn fix(name: &str, source: &[u8], rules: &RuleSet) -> Fixed {
-    fix_source(source, rules, ctx()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    fix_source(source, rules, FixOptions::default(), ctx()).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn action_text(action: &Action) -> String {
@@ -418,7 +414,7 @@ fn cpython_judge_agrees_with_every_fixture() {
     let mut unfixable = Vec::new();
     for name in FIXTURES {
         let source = read(&fixture_path(name));
-        let fixed = match fix_source(&source, &rules_for(&source), ctx()) {
+        let fixed = match fix_source(&source, &rules_for(&source), FixOptions::default(), ctx()) {
             Ok(fixed) => fixed,
             Err(e) => {
                 unfixable.push(format!("{name}: {e}"));

@@ -637,7 +637,9 @@ fn discovered(
 
 #[test]
 fn files_deleted_or_replaced_between_discovery_and_reading() {
-    use unawait::run::file::{process, Status};
+    use unawait::report::Status;
+    use unawait::run::file::{process, Wanted};
+    use unawait::run::job::Job;
     let t = Tree::new();
     for name in [
         "deleted.py",
@@ -657,32 +659,39 @@ fn files_deleted_or_replaced_between_discovery_and_reading() {
     // Replaced by rename with new contents that still need the fix.
     t.write("new.tmp", SRC.replace("manager = ", "mgr = "));
     fs::rename(t.join("new.tmp"), t.join("swapped.py")).unwrap();
-    let prefilter = unawait::fix::prefilter::Prefilter::new(&settings.rules);
+    let job = Job::new(&settings);
     let index = unawait::fix::index::ProjectIndex::default();
-    let got: Vec<(String, Status)> = files
+    let got: Vec<(String, String)> = files
         .iter()
         .map(|c| {
-            let r = process(c, &settings, &prefilter, &index);
+            let wanted = Wanted {
+                candidate: c.clone(),
+                module: None,
+                binary: false,
+            };
+            let (r, _) = process(&job, &wanted, &index);
             let name = r.path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, r.status)
+            let status = match r.status {
+                Status::Unchanged => "unchanged".to_string(),
+                Status::Changed => "changed".to_string(),
+                Status::Skipped(why) => format!("skipped: {why}"),
+                Status::Interrupted => "interrupted".to_string(),
+            };
+            (name, status)
         })
         .collect();
-    assert_eq!(
-        got,
-        [
-            (
-                "deleted.py".to_string(),
-                Status::Skipped("disappeared during the run".into())
-            ),
-            ("edited.py".to_string(), Status::Unchanged),
-            (
-                "folder.py".to_string(),
-                Status::Skipped("is a folder".into())
-            ),
-            ("kept.py".to_string(), Status::Changed),
-            ("swapped.py".to_string(), Status::Changed),
-        ]
-    );
+    let want = [
+        ("deleted.py", "skipped: disappeared during the run"),
+        ("edited.py", "unchanged"),
+        ("folder.py", "skipped: is a folder"),
+        ("kept.py", "changed"),
+        ("swapped.py", "changed"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, want);
     assert_eq!(t.text("kept.py"), FIXED);
     assert_eq!(t.text("edited.py"), CLEAN);
     assert_eq!(t.text("swapped.py"), FIXED.replace("manager = ", "mgr = "));

@@ -1,4 +1,4 @@
-//! Property tests of the pure core, `fixer::fix_source`, on generated and mutated
+//! Property tests of the pure core, `fix::engine::fix_source`, on generated and mutated
 //! Python sources: it never panics; whatever it would write parses again whenever the
 //! input parsed (checked with tree-sitter on every case and with CPython on a sample);
 //! the output is the input with only `await` keywords and the spaces or tabs after them
@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use unawait::fix::engine::{fix_source, SourceError};
-use unawait::fix::matcher::{Action, FileContext};
+use unawait::fix::matcher::{Action, FileContext, FixOptions};
 use unawait::fix::prefilter::Prefilter;
 use unawait::fix::rules::RuleSet;
 
@@ -169,11 +169,7 @@ fn rules() -> RuleSet {
 }
 
 fn ctx() -> FileContext<'static> {
-    FileContext {
-        module: None,
-        index: None,
-        keep_in_raises: true,
-    }
+    FileContext::default()
 }
 
 fn is_ident(b: u8) -> bool {
@@ -245,7 +241,7 @@ fn prefilter_check(source: &[u8]) -> Result<(), TestCaseError> {
     if Prefilter::new(&rules).wants_python(source) {
         return Ok(());
     }
-    if let Ok(fixed) = fix_source(source, &rules, ctx()) {
+    if let Ok(fixed) = fix_source(source, &rules, FixOptions::default(), ctx()) {
         prop_assert!(
             fixed.findings.is_empty(),
             "the prefilter turned away a file with findings: {:?}",
@@ -257,13 +253,13 @@ fn prefilter_check(source: &[u8]) -> Result<(), TestCaseError> {
 
 fn check(source: &[u8]) -> Result<(), TestCaseError> {
     prefilter_check(source)?;
-    let fixed = match fix_source(source, &rules(), ctx()) {
+    let fixed = match fix_source(source, &rules(), FixOptions::default(), ctx()) {
         Ok(f) => f,
         Err(SourceError::Syntax { .. }) => return Ok(()),
         // tree-sitter-python cannot read `(v :=` or `{k:` + line break + a dedented
         // line; an await removed there is refused (see `walrus_then_line_break_is_refused`).
         Err(SourceError::Internal(_)) if walrus_then_break(source) => return Ok(()),
-        Err(e @ SourceError::Internal(_)) => {
+        Err(e) => {
             return Err(TestCaseError::fail(format!(
                 "{e} on {:?}",
                 String::from_utf8_lossy(source)
@@ -279,7 +275,7 @@ fn check(source: &[u8]) -> Result<(), TestCaseError> {
     let removed = starts.len();
     only_awaits_deleted(source, &fixed.output, &starts)
         .map_err(|e| TestCaseError::fail(format!("{e}\n{:?}", String::from_utf8_lossy(source))))?;
-    let again = fix_source(&fixed.output, &rules(), ctx())
+    let again = fix_source(&fixed.output, &rules(), FixOptions::default(), ctx())
         .map_err(|e| TestCaseError::fail(format!("the output does not fix again: {e}")))?;
     prop_assert!(
         again.output == fixed.output,
@@ -385,14 +381,14 @@ fn walrus_then_break(source: &[u8]) -> bool {
 #[test]
 fn walrus_then_line_break_is_refused() {
     let src = b"async def h():\n    if (v := await\nget()):\n        pass\n";
-    let err = fix_source(src, &rules(), ctx()).unwrap_err();
+    let err = fix_source(src, &rules(), FixOptions::default(), ctx()).unwrap_err();
     assert!(matches!(err, SourceError::Internal(_)), "{err}");
     let src = b"async def h():\n    y = {k: await\nget(k) for k in ks}\n";
-    let err = fix_source(src, &rules(), ctx()).unwrap_err();
+    let err = fix_source(src, &rules(), FixOptions::default(), ctx()).unwrap_err();
     assert!(matches!(err, SourceError::Internal(_)), "{err}");
     let fixed_by_hand = b"async def h():\n    if (v := \nget()):\n        pass\n    await get()\n";
     assert!(matches!(
-        fix_source(fixed_by_hand, &rules(), ctx()),
+        fix_source(fixed_by_hand, &rules(), FixOptions::default(), ctx()),
         Err(SourceError::Syntax { line: 1, col: 1 })
     ));
 }
@@ -403,9 +399,9 @@ fn walrus_then_line_break_is_refused() {
 #[test]
 fn an_await_of_an_await_takes_two_runs() {
     let src = b"async def h():\n    return await (await get())\n";
-    let once = fix_source(src, &rules(), ctx()).unwrap().output;
+    let once = fix_source(src, &rules(), FixOptions::default(), ctx()).unwrap().output;
     assert_eq!(once, b"async def h():\n    return await (get())\n");
-    let twice = fix_source(&once, &rules(), ctx()).unwrap().output;
+    let twice = fix_source(&once, &rules(), FixOptions::default(), ctx()).unwrap().output;
     assert_eq!(twice, b"async def h():\n    return (get())\n");
 }
 

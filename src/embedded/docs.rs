@@ -22,6 +22,7 @@
 use super::{fix_unit, Escape, Mapped, Outcome, Piece, Unit};
 use crate::fix::engine::SourceError;
 use crate::fix::matcher::FileContext;
+use crate::fix::matcher::FixOptions;
 use crate::fix::prefilter::Prefilter;
 use crate::fix::rules::RuleSet;
 
@@ -262,6 +263,7 @@ pub fn rst_pieces(file: &[u8]) -> Vec<Piece> {
 pub(super) fn fix(
     pieces: &[Piece],
     rules: &RuleSet,
+    options: FixOptions,
     ctx: FileContext<'_>,
     prefilter: &Prefilter,
     out: &mut Outcome,
@@ -271,15 +273,16 @@ pub(super) fn fix(
             continue;
         }
         let unit = Unit::of(&[(i, p.mapped.clone())]);
-        match fix_unit(&unit, rules, ctx) {
+        match fix_unit(&unit, rules, options, ctx) {
             Ok(fixed) => out.take(&unit, fixed, pieces, "block"),
-            Err((SourceError::Syntax { .. }, _)) => {}
             Err((SourceError::Internal(why), _)) => out.note(
                 p,
                 &p.mapped,
                 None,
                 &format!("internal error: {why}; block left unchanged (please report this)"),
             ),
+            // A block that does not parse is an example of something else.
+            Err(_) => {}
         }
     }
 }

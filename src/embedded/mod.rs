@@ -14,200 +14,22 @@
 
 pub mod docs;
 pub mod json;
+pub mod mapped;
 pub mod notebook;
+
+pub use mapped::{Escape, Mapped};
 
 use std::ops::Range;
 
 use crate::files::kind::FileKind;
 use crate::fix::edit::{self, Edit};
 use crate::fix::engine::{self, Fixed, Located, SourceError};
-use crate::fix::kept::KeptReason;
-use crate::fix::matcher::{Action, FileContext, Finding};
+use crate::fix::kept::{DefSite, KeptReason};
+use crate::fix::matcher::{Action, FileContext, Finding, FixOptions};
 use crate::fix::prefilter::Prefilter;
 use crate::fix::rules::RuleSet;
 use crate::python::lines::LineIndex;
 use crate::python::parse::syntax_error_at;
-
-const SYNTHETIC: usize = usize::MAX;
-
-/// Text decoded or cut out of a file, with the file bytes each of its bytes came from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Mapped {
-    pub text: Vec<u8>,
-    /// For each byte of `text`, the file bytes of its encoding (a JSON escape's bytes
-    /// for every byte it decodes to); `SYNTHETIC..SYNTHETIC` for bytes the file lacks.
-    spans: Vec<Range<usize>>,
-    /// The file offset just after the last mapped byte (a string's closing quote).
-    end: Option<usize>,
-}
-
-impl Mapped {
-    pub fn len(&self) -> usize {
-        self.text.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
-    }
-
-    /// A byte copied as it is from the file offset `at`.
-    pub fn push_raw(&mut self, byte: u8, at: usize) {
-        self.text.push(byte);
-        self.spans.push(at..at + 1);
-        self.end = Some(at + 1);
-    }
-
-    /// Bytes copied as they are from the file, starting at offset `at`.
-    pub fn push_raw_slice(&mut self, bytes: &[u8], at: usize) {
-        for (i, &b) in bytes.iter().enumerate() {
-            self.push_raw(b, at + i);
-        }
-    }
-
-    /// Bytes decoded from the escape at `raw`.
-    pub fn push_decoded(&mut self, bytes: &[u8], raw: Range<usize>) {
-        for &b in bytes {
-            self.text.push(b);
-            self.spans.push(raw.clone());
-        }
-        self.end = Some(raw.end);
-    }
-
-    /// Bytes that are not in the file (a line break between two cells).
-    pub fn push_synthetic(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.text.push(b);
-            self.spans.push(SYNTHETIC..SYNTHETIC);
-        }
-        self.end = None;
-    }
-
-    /// Mark where the text ends in the file, for insertions at its end.
-    pub fn close(&mut self, at: usize) {
-        self.end = Some(at);
-    }
-
-    pub fn append(&mut self, other: &Mapped) {
-        self.text.extend_from_slice(&other.text);
-        self.spans.extend_from_slice(&other.spans);
-        self.end = other.end;
-    }
-
-    /// The file bytes that text byte `j` came from.
-    pub fn span(&self, j: usize) -> Range<usize> {
-        self.spans[j].clone()
-    }
-
-    /// Change text bytes, keeping their positions (IPython magics hidden from the
-    /// parser). Masked bytes are no longer raw: no edit maps onto them.
-    pub fn mask(&mut self, range: Range<usize>, with: &[u8]) {
-        assert_eq!(range.len(), with.len(), "a mask keeps the length");
-        self.text[range.clone()].copy_from_slice(with);
-        for s in &mut self.spans[range] {
-            if s.start != SYNTHETIC {
-                s.end = s.start;
-            }
-        }
-    }
-
-    /// The file range that encodes exactly the text bytes `r`: their encodings must be
-    /// contiguous in the file, whole (not half of a `\u00e9`), and each either a raw
-    /// byte equal to the text byte or a whole escape (a tab is `\t` in JSON). `None`
-    /// otherwise: across a cell boundary or a stripped prefix, inside an escape, or on
-    /// a masked byte.
-    pub fn file_range(&self, file: &[u8], r: Range<usize>) -> Option<Range<usize>> {
-        if r.is_empty() || r.end > self.len() {
-            return None;
-        }
-        let first = &self.spans[r.start];
-        if r.start > 0 && self.spans[r.start - 1] == *first {
-            return None; // starts inside an escape
-        }
-        if r.end < self.len() && self.spans[r.end] == self.spans[r.end - 1] {
-            return None; // ends inside an escape
-        }
-        let mut prev: Option<&Range<usize>> = None;
-        for j in r {
-            let s = &self.spans[j];
-            if s.start == SYNTHETIC || s.is_empty() {
-                return None;
-            }
-            match prev {
-                Some(p) if p == s => continue, // another byte of the same escape
-                Some(p) if p.end != s.start => return None,
-                _ => {}
-            }
-            if s.len() == 1 && file.get(s.start) != Some(&self.text[j]) {
-                return None;
-            }
-            prev = Some(s);
-        }
-        Some(first.start..prev?.end)
-    }
-
-    /// The file offset at which to insert before text byte `at`; `None` inside an
-    /// escape or where the text has no file position.
-    pub fn file_point(&self, at: usize) -> Option<usize> {
-        if at < self.len() {
-            let s = &self.spans[at];
-            if s.start == SYNTHETIC {
-                return (at > 0 && self.spans[at - 1].start != SYNTHETIC)
-                    .then(|| self.spans[at - 1].end);
-            }
-            if at > 0 && self.spans[at - 1] == *s {
-                return None; // inside one escape's bytes
-            }
-            return Some(s.start);
-        }
-        if self.spans.last().is_some_and(|s| s.start == SYNTHETIC) {
-            return None;
-        }
-        self.end
-    }
-
-    /// A file offset for showing text byte `at` to a person: where it is, or near it.
-    pub fn file_offset(&self, at: usize) -> usize {
-        if let Some(p) = self.file_point(at.min(self.len())) {
-            return p;
-        }
-        let at = at.min(self.len());
-        if let Some(s) = self.spans[..at].iter().rev().find(|s| s.start != SYNTHETIC) {
-            return s.end;
-        }
-        self.spans[at..]
-            .iter()
-            .find(|s| s.start != SYNTHETIC)
-            .map_or(self.end.unwrap_or(0), |s| s.start)
-    }
-}
-
-/// How replacement text is written into the file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Escape {
-    /// Inside a JSON string literal.
-    Json,
-    /// In a block whose lines start with `prefix` in the file (indentation, a `... `
-    /// prompt): a line break in a replacement is followed by it.
-    Lines { prefix: Vec<u8> },
-}
-
-impl Escape {
-    fn apply(&self, replacement: &[u8]) -> Vec<u8> {
-        match self {
-            Escape::Json => json::escape(replacement),
-            Escape::Lines { prefix } => {
-                let mut out = Vec::with_capacity(replacement.len());
-                for &b in replacement {
-                    out.push(b);
-                    if b == b'\n' {
-                        out.extend_from_slice(prefix);
-                    }
-                }
-                out
-            }
-        }
-    }
-}
 
 /// Why a piece is not fixed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -228,14 +50,71 @@ pub struct Piece {
     pub skip: Option<Skip>,
 }
 
-/// What fixing a notebook or document found, beyond the usual [`Fixed`].
+/// What fixing a file found and made, whatever its kind.
 #[derive(Debug)]
-pub struct Embedded {
-    /// Findings are located in the file (its lines and columns); edits are file edits.
-    pub fixed: Fixed,
+pub struct FileFix {
+    /// Located in the file (its lines and columns); each fix is made of file edits.
+    pub findings: Vec<Located>,
+    /// The fixed file; equal to the input when there is nothing to change.
+    pub output: Vec<u8>,
     /// Pieces left unchanged because of a problem (syntax error, an edit that does not
-    /// map onto the file), one line each, naming the piece.
+    /// map onto the file), one line each, naming the piece. Always empty for Python.
     pub notes: Vec<String>,
+    /// How to apply some of the findings' edits safely (interactive review).
+    pub check: Check,
+}
+
+/// The one apply-and-verify for a file's edits: Python is parsed again; a notebook or
+/// document is read again and each piece must be its fixed source.
+#[derive(Debug)]
+pub enum Check {
+    Python,
+    Pieces {
+        kind: FileKind,
+        pieces: Vec<Piece>,
+        /// For each file edit: its piece and the same edit in the piece's text.
+        local: Vec<(Edit, usize, Edit)>,
+    },
+}
+
+impl Check {
+    /// Apply `edits` (file edits of some of the findings) to `file`, then verify.
+    pub fn apply(&self, file: &[u8], edits: &[Edit]) -> Result<Vec<u8>, SourceError> {
+        let (kind, pieces, local) = match self {
+            Check::Python => return engine::apply_checked(file, edits),
+            Check::Pieces {
+                kind,
+                pieces,
+                local,
+            } => (*kind, pieces, local),
+        };
+        let internal = SourceError::Internal;
+        let output = edit::apply(file, edits).map_err(|e| internal(e.to_string()))?;
+        if output == file {
+            return Ok(output);
+        }
+        let mut by_piece: Vec<Vec<Edit>> = vec![Vec::new(); pieces.len()];
+        for e in edits {
+            let (_, i, l) = local
+                .iter()
+                .find(|(fe, _, _)| fe == e)
+                .ok_or_else(|| internal("an edit belongs to no Python piece".into()))?;
+            by_piece[*i].push(l.clone());
+        }
+        let mut expected = Vec::with_capacity(pieces.len());
+        for (piece, mut edits) in pieces.iter().zip(by_piece) {
+            expected.push(if edits.is_empty() {
+                None
+            } else {
+                edits.sort();
+                let text =
+                    edit::apply(&piece.mapped.text, &edits).map_err(|e| internal(e.to_string()))?;
+                Some(text)
+            });
+        }
+        verify(kind, pieces, &expected, &output).map_err(internal)?;
+        Ok(output)
+    }
 }
 
 /// The pieces of Python in `file`, in file order.
@@ -280,30 +159,32 @@ impl Unit {
     }
 }
 
+/// A part of a unit refused whole: where (a unit text offset, when known) and why.
+type Refusal = Option<(Option<usize>, String)>;
+
 /// Everything gathered while fixing a file's pieces.
 struct Outcome<'f> {
     file: &'f [u8],
     file_text: std::borrow::Cow<'f, [u8]>,
     file_lines: LineIndex,
-    edits: Vec<Edit>,
+    /// Located in the file, with file edits as fixes.
     findings: Vec<Located>,
     notes: Vec<String>,
-    /// The fixed text of each edited piece, for the final check.
-    expected: Vec<Option<Vec<u8>>>,
+    /// For each file edit made: its piece and the same edit in the piece's text.
+    local: Vec<(Edit, usize, Edit)>,
 }
 
 impl<'f> Outcome<'f> {
-    fn new(file: &'f [u8], pieces: usize) -> Self {
+    fn new(file: &'f [u8]) -> Self {
         let file_text = crate::python::parse::parse_text(file);
         let file_lines = LineIndex::new(&file_text);
         Outcome {
             file,
             file_text,
             file_lines,
-            edits: Vec::new(),
             findings: Vec::new(),
             notes: Vec::new(),
-            expected: vec![None; pieces],
+            local: Vec::new(),
         }
     }
 
@@ -324,72 +205,107 @@ impl<'f> Outcome<'f> {
     }
 
     /// Take the core's result for `unit`: map each part's edits onto the file, or
-    /// refuse the part whole.
+    /// refuse the part whole (with a note). A finding whose fix touches a refused part
+    /// is dropped with it, so that no change is ever made by halves.
     fn take(&mut self, unit: &Unit, fixed: Fixed, pieces: &[Piece], what: &str) {
-        let mut edits: Vec<Vec<Edit>> = vec![Vec::new(); unit.parts.len()];
-        for e in fixed.edits {
-            edits[unit.part_of(e.range.start)].push(e);
-        }
-        let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); unit.parts.len()];
-        for f in fixed.findings {
-            findings[unit.part_of(f.finding.keyword.start)].push(f.finding);
-        }
-        let unit_lines = line_starts(&unit.mapped.text);
-        for (k, ((index, range), part_edits)) in unit.parts.iter().zip(edits).enumerate() {
-            let piece = &pieces[*index];
-            let mut mapped_edits = Vec::new();
-            let mut refused = None;
-            for e in &part_edits {
-                match map_edit(&unit.mapped, self.file, e, &piece.escape) {
-                    Some(m) => mapped_edits.push(m),
-                    None => {
-                        refused = Some(e.range.start);
-                        break;
-                    }
-                }
-            }
-            if let Some(at) = refused {
-                self.note(
-                    piece,
-                    &unit.mapped,
-                    Some(at),
-                    &format!(
+        let parts = unit.parts.len();
+        // Each unit edit once, sorted, with its file edit (`None`: it does not map).
+        let edits = engine::all_edits(fixed.findings.iter().map(|l| &l.finding));
+        let part_of = |e: &Edit| unit.part_of(e.range.start);
+        let mapped: Vec<Option<Edit>> = edits
+            .iter()
+            .map(|e| {
+                let piece = &pieces[unit.parts[part_of(e)].0];
+                map_edit(&unit.mapped, self.file, e, &piece.escape)
+            })
+            .collect();
+        let mut refused: Vec<Refusal> = vec![None; parts];
+        for (e, m) in edits.iter().zip(&mapped) {
+            let k = part_of(e);
+            if m.is_none() && refused[k].is_none() {
+                refused[k] = Some((
+                    Some(e.range.start),
+                    format!(
                         "an edit does not map onto contiguous bytes of the file; {what} left unchanged"
                     ),
-                );
-                continue;
+                ));
             }
-            if !part_edits.is_empty() {
-                let local: Vec<Edit> = part_edits
+        }
+        let touches = |f: &Finding, refused: &[Refusal]| {
+            refused[unit.part_of(f.keyword.start)].is_some()
+                || f.fix.iter().any(|e| refused[part_of(e)].is_some())
+        };
+        // The piece-local edits of the findings kept, as (edit index, part, local
+        // edit). A part whose edits do not apply to its piece is refused too, which
+        // may drop more findings: repeat until nothing changes.
+        let local = loop {
+            let mut local: Vec<(usize, usize, Edit)> = Vec::new();
+            for (j, e) in edits.iter().enumerate() {
+                let used = fixed
+                    .findings
                     .iter()
-                    .map(|e| Edit {
-                        range: e.range.start - range.start..e.range.end - range.start,
-                        replacement: e.replacement.clone(),
-                    })
+                    .any(|l| !touches(&l.finding, &refused) && l.finding.fix.contains(e));
+                if !used {
+                    continue;
+                }
+                let k = part_of(e);
+                let start = unit.parts[k].1.start;
+                let local_edit = Edit {
+                    range: e.range.start - start..e.range.end - start,
+                    replacement: e.replacement.clone(),
+                };
+                local.push((j, k, local_edit));
+            }
+            let mut failed = false;
+            for (k, refusal) in refused.iter_mut().enumerate() {
+                let part_edits: Vec<Edit> = local
+                    .iter()
+                    .filter(|(_, p, _)| *p == k)
+                    .map(|(_, _, l)| l.clone())
                     .collect();
-                match edit::apply(&piece.mapped.text, &local) {
-                    Ok(text) => self.expected[*index] = Some(text),
-                    Err(e) => {
-                        self.note(
-                            piece,
-                            &unit.mapped,
-                            None,
-                            &format!("{e}; {what} left unchanged"),
-                        );
-                        continue;
-                    }
+                if part_edits.is_empty() || refusal.is_some() {
+                    continue;
+                }
+                let piece = &pieces[unit.parts[k].0];
+                if let Err(e) = edit::apply(&piece.mapped.text, &part_edits) {
+                    *refusal = Some((None, format!("{e}; {what} left unchanged")));
+                    failed = true;
                 }
             }
-            self.edits.extend(mapped_edits);
-            for f in std::mem::take(&mut findings[k]) {
-                let located = self.locate(f, &unit.mapped, &unit_lines);
-                self.findings.push(located);
+            if !failed {
+                break local;
             }
+        };
+        for (k, refusal) in refused.iter().enumerate() {
+            if let Some((at, why)) = refusal {
+                self.note(&pieces[unit.parts[k].0], &unit.mapped, *at, why);
+            }
+        }
+        for (j, k, l) in local {
+            let file_edit = mapped[j].clone().expect("edits of kept parts map");
+            self.local.push((file_edit, unit.parts[k].0, l));
+        }
+        let unit_lines = LineIndex::new(&unit.mapped.text);
+        for located in fixed.findings {
+            if touches(&located.finding, &refused) {
+                continue;
+            }
+            let mut f = located.finding;
+            f.fix = f
+                .fix
+                .iter()
+                .map(|e| {
+                    let j = edits.binary_search(e).expect("every fix edit is listed");
+                    mapped[j].clone().expect("edits of kept parts map")
+                })
+                .collect();
+            let located = self.locate(f, &unit.mapped, &unit_lines);
+            self.findings.push(located);
         }
     }
 
     /// A finding of unit text, moved to the file: ranges, line and column.
-    fn locate(&self, mut f: Finding, mapped: &Mapped, unit_lines: &[usize]) -> Located {
+    fn locate(&self, mut f: Finding, mapped: &Mapped, unit_lines: &LineIndex) -> Located {
         let to_file = |r: &Range<usize>| {
             mapped
                 .file_range(self.file, r.clone())
@@ -398,16 +314,13 @@ impl<'f> Outcome<'f> {
         f.keyword = to_file(&f.keyword);
         f.expr = to_file(&f.expr);
         f.callee_name = to_file(&f.callee_name);
-        if let Action::Kept(KeptReason::AsyncDef { location }) = &mut f.action {
-            // `line N` of the unit text becomes the file's line.
-            if let Some(n) = location
-                .strip_prefix("line ")
-                .and_then(|n| n.parse::<usize>().ok())
-            {
-                if let Some(&start) = unit_lines.get(n.wrapping_sub(1)) {
-                    let (line, _) = self.line_col(mapped.file_offset(start));
-                    *location = format!("line {line}");
-                }
+        if let Action::Kept(KeptReason::AsyncDef {
+            at: DefSite::Here { line },
+        }) = &mut f.action
+        {
+            // A line of the unit text becomes the file's line.
+            if let Some(start) = unit_lines.line_start(line.wrapping_sub(1)) {
+                (*line, _) = self.line_col(mapped.file_offset(start));
             }
         }
         let (line, col) = self.line_col(f.keyword.start);
@@ -420,12 +333,6 @@ impl<'f> Outcome<'f> {
             end_col,
         }
     }
-}
-
-fn line_starts(text: &[u8]) -> Vec<usize> {
-    let mut starts = vec![0];
-    starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
-    starts
 }
 
 /// The file edit for an edit of unit text; `None` when it does not map cleanly.
@@ -442,50 +349,59 @@ fn map_edit(mapped: &Mapped, file: &[u8], e: &Edit, escape: &Escape) -> Option<E
     })
 }
 
-/// Fix the Python inside a notebook or a document. `Err` means the file is skipped
-/// with that reason (a notebook that is not JSON); problems with single pieces are
-/// notes, and the rest of the file is still fixed.
+/// Fix a file of any kind: Python through the engine, a notebook or document piece by
+/// piece. `Err` means the file is skipped with that reason (a syntax error in Python, a
+/// notebook that is not JSON); problems with single pieces are notes, and the rest of
+/// the file is still fixed.
 pub fn fix_file(
     kind: FileKind,
     file: &[u8],
     rules: &RuleSet,
+    options: FixOptions,
     ctx: FileContext<'_>,
     prefilter: &Prefilter,
-) -> Result<Embedded, String> {
+) -> Result<FileFix, SourceError> {
+    if kind == FileKind::Python {
+        let fixed = engine::fix_source(file, rules, options, ctx)?;
+        return Ok(FileFix {
+            findings: fixed.findings,
+            output: fixed.output,
+            notes: Vec::new(),
+            check: Check::Python,
+        });
+    }
     // Notebooks and documents are not modules: no relative imports.
     let ctx = FileContext {
         module: None,
         ..ctx
     };
-    let pieces = extract(kind, file)?;
-    let mut out = Outcome::new(file, pieces.len());
+    let pieces = extract(kind, file).map_err(SourceError::Format)?;
+    let mut out = Outcome::new(file);
     match kind {
-        FileKind::Notebook => notebook::fix(&pieces, rules, ctx, &mut out),
-        _ => docs::fix(&pieces, rules, ctx, prefilter, &mut out),
+        FileKind::Notebook => notebook::fix(&pieces, rules, options, ctx, &mut out),
+        _ => docs::fix(&pieces, rules, options, ctx, prefilter, &mut out),
     }
     let Outcome {
-        mut edits,
         mut findings,
         notes,
-        expected,
+        local,
         ..
     } = out;
-    edits.sort();
-    let output = edit::apply(file, &edits)
-        .map_err(|e| format!("internal error: {e}; file left unchanged (please report this)"))?;
-    if output != file {
-        verify(kind, &pieces, &expected, &output).map_err(|why| {
-            format!("internal error: {why}; file left unchanged (please report this)")
-        })?;
-    }
     findings.sort_by_key(|f| (f.finding.keyword.start, f.finding.expr.end));
-    Ok(Embedded {
-        fixed: Fixed {
-            findings,
-            edits,
-            output,
-        },
+    let check = Check::Pieces {
+        kind,
+        pieces,
+        local,
+    };
+    let output = check.apply(
+        file,
+        &engine::all_edits(findings.iter().map(|l| &l.finding)),
+    )?;
+    Ok(FileFix {
+        findings,
+        output,
         notes,
+        check,
     })
 }
 
@@ -516,12 +432,13 @@ fn verify(
 fn fix_unit(
     unit: &Unit,
     rules: &RuleSet,
+    options: FixOptions,
     ctx: FileContext<'_>,
 ) -> Result<Fixed, (SourceError, Option<usize>)> {
-    engine::fix_source(&unit.mapped.text, rules, ctx).map_err(|e| {
+    engine::fix_source(&unit.mapped.text, rules, options, ctx).map_err(|e| {
         let at = match e {
             SourceError::Syntax { .. } => syntax_error_at(&unit.mapped.text),
-            SourceError::Internal(_) => None,
+            _ => None,
         };
         (e, at)
     })
@@ -550,36 +467,5 @@ mod tests {
         assert_eq!(unit.mapped.file_point(5), Some(9));
         assert_eq!(unit.part_of(2), 0);
         assert_eq!(unit.part_of(3), 1);
-    }
-
-    #[test]
-    fn stripped_prefixes_break_ranges() {
-        // `    a\n    b\n` dedented to `a\nb\n`.
-        let file = b"    a\n    b\n";
-        let mut m = raw(b"a\n", 4);
-        m.push_raw_slice(b"b\n", 10);
-        assert_eq!(m.text, b"a\nb\n");
-        assert_eq!(m.file_range(file, 0..2), Some(4..6));
-        assert_eq!(m.file_range(file, 1..3), None);
-        assert_eq!(m.file_point(2), Some(10), "after the prefix");
-    }
-
-    #[test]
-    fn masked_bytes_never_map() {
-        let file = b"%time x\n";
-        let mut m = raw(file, 0);
-        m.mask(0..7, b"0      ");
-        assert_eq!(m.file_range(file, 0..1), None);
-        assert_eq!(m.file_range(file, 5..6), None);
-        assert_eq!(m.file_range(file, 7..8), Some(7..8));
-    }
-
-    #[test]
-    fn line_prefix_follows_line_breaks() {
-        let e = Escape::Lines {
-            prefix: b"   ... ".to_vec(),
-        };
-        assert_eq!(e.apply(b"\n    b,"), b"\n   ...     b,");
-        assert_eq!(Escape::Json.apply(b"\n    \"b\","), b"\\n    \\\"b\\\",");
     }
 }

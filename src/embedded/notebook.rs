@@ -27,6 +27,7 @@ use super::json::{self, Value};
 use super::{fix_unit, Escape, Mapped, Outcome, Piece, Skip, Unit};
 use crate::fix::engine::SourceError;
 use crate::fix::matcher::FileContext;
+use crate::fix::matcher::FixOptions;
 use crate::fix::rules::RuleSet;
 use crate::python::parse::{parses, syntax_error_at};
 
@@ -197,11 +198,18 @@ fn describe(e: &SourceError) -> String {
     match e {
         SourceError::Syntax { .. } => "syntax error".into(),
         SourceError::Internal(why) => format!("internal error: {why} (please report this)"),
+        SourceError::Format(why) => why.clone(),
     }
 }
 
 /// Fix a notebook's code cells (see the module documentation).
-pub(super) fn fix(pieces: &[Piece], rules: &RuleSet, ctx: FileContext<'_>, out: &mut Outcome) {
+pub(super) fn fix(
+    pieces: &[Piece],
+    rules: &RuleSet,
+    options: FixOptions,
+    ctx: FileContext<'_>,
+    out: &mut Outcome,
+) {
     let mut ready: Vec<(usize, Mapped)> = Vec::new();
     for (i, p) in pieces.iter().enumerate() {
         match &p.skip {
@@ -238,14 +246,14 @@ pub(super) fn fix(pieces: &[Piece], rules: &RuleSet, ctx: FileContext<'_>, out: 
         ready = kept;
         unit = Unit::of(&ready);
     }
-    match fix_unit(&unit, rules, ctx) {
+    match fix_unit(&unit, rules, options, ctx) {
         Ok(fixed) => out.take(&unit, fixed, pieces, "cell"),
         Err(_) => {
             // The cells parse alone but not together, or the fix failed: fix each
             // cell alone, so one cell's trouble stays in that cell.
             for (i, m) in &ready {
                 let single = Unit::of(&[(*i, m.clone())]);
-                match fix_unit(&single, rules, ctx) {
+                match fix_unit(&single, rules, options, ctx) {
                     Ok(fixed) => out.take(&single, fixed, pieces, "cell"),
                     Err((e, at)) => out.note(
                         &pieces[*i],

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 
 use crate::files::read::io_reason;
-use crate::setup::settings::{Mode, Settings};
+use crate::setup::settings::Mode;
 
 pub enum Sink {
     Stdout(io::StdoutLock<'static>),
@@ -24,13 +24,15 @@ pub enum Sink {
 }
 
 impl Sink {
-    pub fn open(settings: &Settings) -> anyhow::Result<Sink> {
-        let output = match &settings.mode {
+    /// The sink for `mode`: the patch file of `patch -o FILE` (relative to `cwd`), or
+    /// stdout.
+    pub fn open(mode: &Mode, cwd: &Path) -> anyhow::Result<Sink> {
+        let output = match mode {
             Mode::Patch { output } if output.as_os_str() != "-" => output,
             _ => return Ok(Sink::Stdout(io::stdout().lock())),
         };
         let cannot = |e: io::Error| anyhow!("cannot write {}: {}", output.display(), io_reason(&e));
-        let mut target = crate::paths::absolute(&settings.cwd, output);
+        let mut target = crate::paths::absolute(cwd, output);
         let mut existing = None;
         if fs::symlink_metadata(&target).is_ok() {
             target = fs::canonicalize(&target).map_err(cannot)?;

@@ -31,7 +31,7 @@ impl std::fmt::Display for WriteError {
                 "backup {} already exists; not written (move it away and run again)",
                 p.display()
             ),
-            WriteError::Interrupted => f.write_str(crate::interrupt::SKIPPED),
+            WriteError::Interrupted => f.write_str("not written: interrupted"),
             WriteError::Io(what, e) => write!(f, "{what}: {}", crate::files::read::io_reason(e)),
         }
     }

@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use crate::fix::edit::{self, Edit};
-use crate::fix::matcher::{self, Action, FileContext, Finding};
+use crate::fix::matcher::{self, Action, FileContext, Finding, FixOptions};
 use crate::fix::rules::RuleSet;
 use crate::python::facts;
 use crate::python::lines::LineIndex;
@@ -25,10 +25,21 @@ pub struct Located {
 
 #[derive(Debug)]
 pub struct Fixed {
+    /// Every matching await, each with its fix.
     pub findings: Vec<Located>,
-    pub edits: Vec<Edit>,
     /// The fixed source; equal to the input when there is nothing to change.
     pub output: Vec<u8>,
+}
+
+/// The edits of every finding, sorted, each once: what applying them all changes.
+pub fn all_edits<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Vec<Edit> {
+    let mut edits: Vec<Edit> = findings
+        .into_iter()
+        .flat_map(|f| f.fix.iter().cloned())
+        .collect();
+    edits.sort();
+    edits.dedup();
+    edits
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +48,8 @@ pub enum SourceError {
     Syntax { line: usize, col: usize },
     /// The fix would break the file: a bug in unawait, reported, never written.
     Internal(String),
+    /// The file's format cannot be read (a notebook that is not JSON): the reason.
+    Format(String),
 }
 
 impl std::fmt::Display for SourceError {
@@ -49,6 +62,7 @@ impl std::fmt::Display for SourceError {
                 f,
                 "internal error: {why}; file left unchanged (please report this)"
             ),
+            SourceError::Format(why) => f.write_str(why),
         }
     }
 }
@@ -76,21 +90,29 @@ pub fn await_deletion(source: &[u8], keyword: Range<usize>) -> Range<usize> {
     keyword.start..end
 }
 
-/// The position in `edits` (a file's edits) of the one that removes `finding`'s
-/// `await`: a deletion starting at its keyword. `None` for any other finding.
-pub fn removal_edit(finding: &Finding, edits: &[Edit]) -> Option<usize> {
-    if finding.action != Action::RemoveAwait {
-        return None;
+/// Apply `edits` to Python `source` and parse the result again: the one way a fix of
+/// Python text is made. An edit set that overlaps, or whose result would not parse, is
+/// refused as an internal error; nothing is changed.
+pub fn apply_checked(source: &[u8], edits: &[Edit]) -> Result<Vec<u8>, SourceError> {
+    if edits.is_empty() {
+        return Ok(source.to_vec());
     }
-    edits
-        .iter()
-        .position(|e| e.range.start == finding.keyword.start && e.replacement.is_empty())
+    let out = edit::apply(source, edits).map_err(|e| SourceError::Internal(e.to_string()))?;
+    let check = parse::parse(&parse::parse_text(&out));
+    if let Some(at) = parse::first_error(&check) {
+        let (line, col) = LineIndex::new(&out).line_col(&out, at);
+        return Err(SourceError::Internal(format!(
+            "the fixed file would not parse (at {line}:{col})"
+        )));
+    }
+    Ok(out)
 }
 
 /// Find and fix every matching await in `source`.
 pub fn fix_source(
     source: &[u8],
     rules: &RuleSet,
+    options: FixOptions,
     ctx: FileContext<'_>,
 ) -> Result<Fixed, SourceError> {
     let text = parse::parse_text(source);
@@ -101,27 +123,15 @@ pub fn fix_source(
         return Err(SourceError::Syntax { line, col });
     }
     let facts = facts::collect(&tree, &text);
-    let findings = matcher::find(&facts, &text, rules, ctx, &lines);
-    let mut edits: Vec<Edit> = findings
-        .iter()
-        .filter(|f| f.action == Action::RemoveAwait)
-        .map(|f| Edit::delete(await_deletion(source, f.keyword.clone())))
-        .collect();
-    edits.extend(crate::fix::twin::edits(source, &facts, &findings));
-    edits.sort();
-    let output = if edits.is_empty() {
-        source.to_vec()
-    } else {
-        let out = edit::apply(source, &edits).map_err(|e| SourceError::Internal(e.to_string()))?;
-        let check = parse::parse(&parse::parse_text(&out));
-        if let Some(at) = parse::first_error(&check) {
-            let (line, col) = LineIndex::new(&out).line_col(&out, at);
-            return Err(SourceError::Internal(format!(
-                "the fixed file would not parse (at {line}:{col})"
-            )));
+    let mut findings = matcher::find(&facts, &text, rules, options, ctx, &lines);
+    for f in &mut findings {
+        if f.action == Action::RemoveAwait {
+            f.fix = vec![Edit::delete(await_deletion(source, f.keyword.clone()))];
         }
-        out
-    };
+    }
+    crate::fix::twin::attach_fixes(source, &facts, &mut findings);
+    let output = apply_checked(source, &all_edits(&findings))?;
+    // Positions for people are computed here, where the parser's text is at hand.
     let findings = findings
         .into_iter()
         .map(|finding| {
@@ -136,17 +146,13 @@ pub fn fix_source(
             }
         })
         .collect();
-    Ok(Fixed {
-        findings,
-        edits,
-        output,
-    })
+    Ok(Fixed { findings, output })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fix::kept::KeptReason;
+    use crate::fix::kept::{DefSite, KeptReason};
 
     fn rules(functions: &[&str], methods: &[&str]) -> RuleSet {
         let f: Vec<String> = functions.iter().map(|s| s.to_string()).collect();
@@ -155,20 +161,20 @@ mod tests {
     }
 
     fn ctx() -> FileContext<'static> {
-        FileContext {
-            module: None,
-            index: None,
-            keep_in_raises: true,
-        }
+        FileContext::default()
     }
 
+    const OPTIONS: FixOptions = FixOptions {
+        keep_in_raises: true,
+    };
+
     fn fix(src: &str, functions: &[&str]) -> String {
-        let out = fix_source(src.as_bytes(), &rules(functions, &[]), ctx()).unwrap();
+        let out = fix_source(src.as_bytes(), &rules(functions, &[]), OPTIONS, ctx()).unwrap();
         String::from_utf8(out.output).unwrap()
     }
 
     fn fix_m(src: &str, functions: &[&str], methods: &[&str]) -> String {
-        let out = fix_source(src.as_bytes(), &rules(functions, methods), ctx()).unwrap();
+        let out = fix_source(src.as_bytes(), &rules(functions, methods), OPTIONS, ctx()).unwrap();
         String::from_utf8(out.output).unwrap()
     }
 
@@ -248,12 +254,12 @@ mod tests {
     #[test]
     fn async_def_is_reported_as_kept() {
         let src = "async def get():\n    pass\nasync def a():\n    await get()\n";
-        let out = fix_source(src.as_bytes(), &rules(G, &[]), ctx()).unwrap();
+        let out = fix_source(src.as_bytes(), &rules(G, &[]), OPTIONS, ctx()).unwrap();
         assert_eq!(out.findings.len(), 1);
         assert_eq!(
             out.findings[0].finding.action,
             Action::Kept(KeptReason::AsyncDef {
-                location: "line 1".into()
+                at: DefSite::Here { line: 1 }
             })
         );
     }
@@ -277,7 +283,7 @@ mod tests {
     #[test]
     fn kept_in_raises_and_ignore() {
         let src = "async def t():\n    with pytest.raises(TypeError):\n        await get()\n    await get()  # unawait: ignore\n    await get()\n";
-        let out = fix_source(src.as_bytes(), &rules(G, &[]), ctx()).unwrap();
+        let out = fix_source(src.as_bytes(), &rules(G, &[]), OPTIONS, ctx()).unwrap();
         let actions: Vec<_> = out
             .findings
             .iter()
@@ -323,14 +329,14 @@ mod tests {
 
     #[test]
     fn syntax_error_is_refused() {
-        let err = fix_source(b"def (:\n", &rules(G, &[]), ctx()).unwrap_err();
+        let err = fix_source(b"def (:\n", &rules(G, &[]), OPTIONS, ctx()).unwrap_err();
         assert!(matches!(err, SourceError::Syntax { line: 1, .. }));
     }
 
     #[test]
     fn keeps_crlf_bom_latin1_and_missing_newline() {
         let src = b"\xef\xbb\xbf# caf\xe9\r\nasync def a():\r\n\tawait get()";
-        let out = fix_source(src, &rules(G, &[]), ctx()).unwrap();
+        let out = fix_source(src, &rules(G, &[]), OPTIONS, ctx()).unwrap();
         assert_eq!(
             out.output,
             b"\xef\xbb\xbf# caf\xe9\r\nasync def a():\r\n\tget()"

@@ -11,6 +11,7 @@ use std::path::Path;
 
 use aho_corasick::AhoCorasick;
 
+use crate::fix::kept::DefSite;
 use crate::python::facts::Binding;
 use crate::python::lexical::{is_ident_byte, whole_word};
 use crate::python::lines::LineIndex;
@@ -19,8 +20,8 @@ use crate::python::modules::{absolute_import, ModulePath};
 /// A module-level name in the index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry {
-    /// Defined here: `def` or `async def`, at `path:line`.
-    Def { is_async: bool, location: String },
+    /// Defined here: `def` or `async def`, and where.
+    Def { is_async: bool, at: DefSite },
     /// Re-exported from elsewhere: the qualified name it refers to.
     Alias(String),
 }
@@ -152,7 +153,10 @@ pub fn entries_from_facts(
         let entry = bindings.iter().rev().find_map(|b| match b {
             Binding::Def { is_async, at } => Some(Entry::Def {
                 is_async: *is_async,
-                location: format!("{display}:{}", lines.line_of(*at) + 1),
+                at: DefSite::Module {
+                    path: display.to_string(),
+                    line: lines.line_of(*at) + 1,
+                },
             }),
             Binding::From {
                 module: m,
@@ -234,7 +238,10 @@ mod tests {
             def,
             Some(&Entry::Def {
                 is_async: false,
-                location: "pkg/impl.py:1".into()
+                at: DefSite::Module {
+                    path: "pkg/impl.py".into(),
+                    line: 1
+                }
             })
         );
         let (_, def) = idx.chain("pkg.get2");

@@ -3,6 +3,24 @@
 
 use std::ops::Range;
 
+/// Where a definition is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DefSite {
+    /// In the file being fixed, at this 1-based line.
+    Here { line: usize },
+    /// In another module of the project: its path as shown, and the 1-based line.
+    Module { path: String, line: usize },
+}
+
+impl std::fmt::Display for DefSite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DefSite::Here { line } => write!(f, "line {line}"),
+            DefSite::Module { path, line } => write!(f, "{path}:{line}"),
+        }
+    }
+}
+
 /// Why a matching await was left alone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeptReason {
@@ -12,8 +30,8 @@ pub enum KeptReason {
     IgnoreComment,
     /// The file carries `# unawait: skip-file`.
     SkipFile,
-    /// The name refers to an `async def`; `location` says where (`line 12`, `pkg/m.py:3`).
-    AsyncDef { location: String },
+    /// The name refers to an `async def`, defined at `at`.
+    AsyncDef { at: DefSite },
 }
 
 impl KeptReason {
@@ -32,8 +50,8 @@ impl KeptReason {
             KeptReason::Raises => "inside a block that expects TypeError".into(),
             KeptReason::IgnoreComment => "line has `# unawait: ignore`".into(),
             KeptReason::SkipFile => "file has `# unawait: skip-file`".into(),
-            KeptReason::AsyncDef { location } => {
-                format!("name refers to an async def at {location}")
+            KeptReason::AsyncDef { at } => {
+                format!("name refers to an async def at {at}")
             }
         }
     }

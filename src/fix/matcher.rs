@@ -10,13 +10,14 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use crate::fix::edit::Edit;
 use crate::fix::index::{Entry, ProjectIndex};
-use crate::fix::kept::{KeptReason, RaisesBlocks};
+use crate::fix::kept::{DefSite, KeptReason, RaisesBlocks};
 use crate::fix::rules::{Rule, RuleSet};
 use crate::python::facts::{Binding, FileFacts, ImportSite};
 use crate::python::lines::LineIndex;
 use crate::python::modules::{absolute_import, ModulePath};
-use crate::python::parse::{await_operand, unparenthesize};
+use crate::python::parse::{await_operand, name_chain, unparenthesize};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -41,21 +42,42 @@ pub struct Finding {
     pub action: Action,
     /// For a renamed bare callee: the `from ... import` that bound it.
     pub import: Option<ImportSite>,
+    /// The edits that make this finding's change, in the coordinates of the text it
+    /// was found in; empty for a kept await. An async twin's fix holds the rename and
+    /// the import edit; findings of one file may share an identical import edit.
+    pub fix: Vec<Edit>,
 }
 
-/// What the file is, for resolving its imports.
+/// What the file being fixed is, for resolving its imports: per-file inputs.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FileContext<'a> {
+    /// Its module name, when it is importable.
     pub module: Option<&'a ModulePath>,
+    /// What the rest of the project defines and re-exports.
     pub index: Option<&'a ProjectIndex>,
+}
+
+/// How the run treats matches: the same for every file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FixOptions {
+    /// Keep awaits inside blocks that expect `TypeError`.
     pub keep_in_raises: bool,
 }
 
+impl Default for FixOptions {
+    fn default() -> Self {
+        FixOptions {
+            keep_in_raises: true,
+        }
+    }
+}
+
 /// What a callee refers to, as far as this file shows.
+#[derive(Debug, PartialEq, Eq)]
 enum Verdict<'r> {
-    Match(&'r str),
+    Match(&'r Rule),
     /// An `async def`, and where it is.
-    Async(String),
+    Async(DefSite),
     No,
 }
 
@@ -64,6 +86,7 @@ struct Matcher<'a, 't> {
     facts: &'a FileFacts<'t>,
     text: &'a [u8],
     ctx: FileContext<'a>,
+    options: FixOptions,
     lines: &'a LineIndex,
     /// Lines carrying `# unawait: ignore`, sorted.
     ignored_lines: Vec<usize>,
@@ -100,12 +123,8 @@ impl<'a, 't> Matcher<'a, 't> {
         if !relevant {
             return Verdict::No;
         }
-        if let Some(Entry::Def {
-            is_async: true,
-            location,
-        }) = def
-        {
-            return Verdict::Async(location.clone());
+        if let Some(Entry::Def { is_async: true, at }) = def {
+            return Verdict::Async(at.clone());
         }
         let qualified_match = self.rules.by_last(last).chain(
             // Through an alias the last name can differ from the rule's.
@@ -116,16 +135,16 @@ impl<'a, 't> Matcher<'a, 't> {
                 .flat_map(|l| self.rules.by_last(l)),
         );
         for rule in qualified_match.filter(|r| r.is_qualified()) {
-            let canonical = self.ctx.index.map(|i| i.canonical(&rule.name));
+            let canonical = self.ctx.index.map(|i| i.canonical(rule.name()));
             if chain
                 .iter()
-                .any(|q| *q == rule.name || Some(q) == canonical.as_ref())
+                .any(|q| q == rule.name() || Some(q) == canonical.as_ref())
             {
-                return Verdict::Match(&rule.name);
+                return Verdict::Match(rule);
             }
         }
         match self.bare_rule(last) {
-            Some(rule) => Verdict::Match(&rule.name),
+            Some(rule) => Verdict::Match(rule),
             None => Verdict::No,
         }
     }
@@ -169,7 +188,9 @@ impl<'a, 't> Matcher<'a, 't> {
         };
         Self::combine(bindings.iter().map(|b| match b {
             Binding::Def { is_async: true, at } if self.rules.has_last(name) => {
-                Verdict::Async(format!("line {}", self.lines.line_of(*at) + 1))
+                Verdict::Async(DefSite::Here {
+                    line: self.lines.line_of(*at) + 1,
+                })
             }
             Binding::Def { is_async: true, .. } => Verdict::No,
             Binding::Def {
@@ -222,29 +243,16 @@ impl<'a, 't> Matcher<'a, 't> {
             "attribute" => {
                 let last_node = callee.child_by_field_name("attribute")?;
                 let last = self.text_of(last_node);
-                // Collect the chain `root.a.b` under the attribute, if it is all names.
-                let mut parts = vec![last];
-                let mut object = callee.child_by_field_name("object")?;
-                let root = loop {
-                    match object.kind() {
-                        "identifier" => break Some(self.text_of(object)),
-                        "attribute" => {
-                            parts.push(self.text_of(object.child_by_field_name("attribute")?));
-                            object = object.child_by_field_name("object")?;
-                        }
-                        _ => break None,
-                    }
-                };
-                parts.reverse();
-                let verdict = root
+                let chain = name_chain(callee, self.text);
+                let verdict = chain
                     .filter(|_| self.rules.has_last(last))
-                    .and_then(|root| self.judge_chain(scope, root, &parts))
+                    .and_then(|(root, parts)| self.judge_chain(scope, root, &parts))
                     .unwrap_or(Verdict::No);
                 match verdict {
-                    Verdict::No if self.rules.is_method(last) => {
-                        let method = self.rules.methods.iter().find(|m| *m == last)?;
-                        Some((Verdict::Match(method), last_node))
-                    }
+                    Verdict::No => match self.rules.method(last) {
+                        Some(method) => Some((Verdict::Match(method), last_node)),
+                        None => Some((Verdict::No, last_node)),
+                    },
                     v => Some((v, last_node)),
                 }
             }
@@ -261,17 +269,18 @@ impl<'a, 't> Matcher<'a, 't> {
         let callee = operand.child_by_field_name("function")?;
         let (verdict, last_node) = self.judge_callee(site.scope, callee)?;
         let keyword = site.node.child(0)?;
-        let function = match verdict {
+        let rule = match verdict {
             Verdict::No => return None,
-            Verdict::Match(f) => f.to_string(),
-            Verdict::Async(location) => {
+            Verdict::Match(rule) => rule,
+            Verdict::Async(at) => {
                 return Some(Finding {
                     keyword: keyword.byte_range(),
                     expr: site.node.byte_range(),
                     callee_name: last_node.byte_range(),
                     function: self.text_of(last_node).to_string(),
-                    action: Action::Kept(KeptReason::AsyncDef { location }),
+                    action: Action::Kept(KeptReason::AsyncDef { at }),
                     import: None,
+                    fix: Vec::new(),
                 });
             }
         };
@@ -284,15 +293,12 @@ impl<'a, 't> Matcher<'a, 't> {
             Action::Kept(KeptReason::SkipFile)
         } else if ignored {
             Action::Kept(KeptReason::IgnoreComment)
-        } else if in_raises && self.ctx.keep_in_raises {
+        } else if in_raises && self.options.keep_in_raises {
             Action::Kept(KeptReason::Raises)
         } else {
-            match self.rules.functions.iter().find(|r| r.name == function) {
-                Some(Rule {
-                    replace_with: Some(new),
-                    ..
-                }) => Action::ReplaceWith(new.clone()),
-                _ => Action::RemoveAwait,
+            match &rule.twin {
+                Some(new) => Action::ReplaceWith(new.clone()),
+                None => Action::RemoveAwait,
             }
         };
         // A renamed bare name needs its import to bring the new name too.
@@ -312,9 +318,10 @@ impl<'a, 't> Matcher<'a, 't> {
             keyword: keyword.byte_range(),
             expr: site.node.byte_range(),
             callee_name: last_node.byte_range(),
-            function,
+            function: rule.name().to_string(),
             action,
             import,
+            fix: Vec::new(),
         })
     }
 }
@@ -324,6 +331,7 @@ pub fn find(
     facts: &FileFacts<'_>,
     text: &[u8],
     rules: &RuleSet,
+    options: FixOptions,
     ctx: FileContext<'_>,
     lines: &LineIndex,
 ) -> Vec<Finding> {
@@ -339,6 +347,7 @@ pub fn find(
         facts,
         text,
         ctx,
+        options,
         lines,
         ignored_lines,
         raises,

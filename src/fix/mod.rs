@@ -9,4 +9,5 @@ pub mod kept;
 pub mod matcher;
 pub mod prefilter;
 pub mod rules;
+pub mod suggest;
 pub mod twin;

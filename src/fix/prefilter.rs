@@ -33,7 +33,7 @@ impl Prefilter {
             await_kw: memmem::Finder::new(b"await"),
             names: AhoCorasick::new(&needles).expect("rule names are short identifiers"),
             needles: needles.into_iter().map(String::into_bytes).collect(),
-            loose_only: !rules.methods.is_empty(),
+            loose_only: rules.has_methods(),
         }
     }
 

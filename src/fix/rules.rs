@@ -5,43 +5,60 @@
 //! (`pkg.mod.get_websocket_manager`). Names are checked here, once, so that the matcher
 //! can trust them; an invalid name is a configuration error, never a silent no-op.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use anyhow::{bail, Result};
 
-/// One synchronous function to look for.
+/// What a rule names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    /// A function, by bare name (`get`) or qualified name (`pkg.mod.get`), matched
+    /// through the file's imports.
+    Function(String),
+    /// A method name, matched on any receiver (`obj.name(...)`).
+    Method(String),
+}
+
+/// One synchronous callable to look for, and what to do about an `await` on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
-    /// As written: `name` or `pkg.mod.name`.
-    pub name: String,
-    /// An async twin: keep the await and rename the callee to this.
-    pub replace_with: Option<String>,
+    pub kind: RuleKind,
+    /// An async twin: keep the await and call this instead.
+    pub twin: Option<String>,
 }
 
 impl Rule {
+    /// The name as written: `name`, `pkg.mod.name`, or the method's name.
+    pub fn name(&self) -> &str {
+        match &self.kind {
+            RuleKind::Function(name) | RuleKind::Method(name) => name,
+        }
+    }
+
     /// The last dotted component: the identifier that appears at call sites.
     pub fn last(&self) -> &str {
-        self.name.rsplit('.').next().unwrap_or(&self.name)
+        let name = self.name();
+        name.rsplit('.').next().unwrap_or(name)
     }
 
     pub fn is_qualified(&self) -> bool {
-        self.name.contains('.')
+        matches!(&self.kind, RuleKind::Function(name) if name.contains('.'))
     }
 }
 
 /// All rules of a run, indexed for the matcher.
 #[derive(Clone, Debug, Default)]
 pub struct RuleSet {
-    pub functions: Vec<Rule>,
-    /// Method names matched on any receiver (`obj.name(...)`).
-    pub methods: Vec<String>,
+    rules: Vec<Rule>,
+    /// Function rules by their last component.
     by_last: HashMap<String, Vec<usize>>,
-    method_set: HashSet<String>,
+    /// Method rules by name.
+    methods: HashMap<String, usize>,
 }
 
 impl RuleSet {
-    /// Build and validate a rule set. `replace_with` maps a rule's name (as written, or
-    /// its last component) to the async twin's name.
+    /// Build and validate a rule set. `replace_with` maps a function rule's name (as
+    /// written, or its last component) to the async twin's name.
     pub fn new(
         functions: &[String],
         methods: &[String],
@@ -51,12 +68,12 @@ impl RuleSet {
         for name in functions {
             check_dotted(name)
                 .map_err(|why| anyhow::anyhow!("invalid function name `{name}`: {why}"))?;
-            if rules.iter().any(|r| &r.name == name) {
+            if rules.iter().any(|r| r.name() == name) {
                 continue;
             }
             rules.push(Rule {
-                name: name.clone(),
-                replace_with: None,
+                kind: RuleKind::Function(name.clone()),
+                twin: None,
             });
         }
         for (old, new) in replace_with {
@@ -65,61 +82,97 @@ impl RuleSet {
             check_identifier(new).map_err(|why| {
                 anyhow::anyhow!("invalid replace-with value `{new}` for `{old}`: {why}")
             })?;
-            match rules.iter_mut().find(|r| &r.name == old) {
-                Some(rule) => rule.replace_with = Some(new.clone()),
+            match rules.iter_mut().find(|r| r.name() == old) {
+                Some(rule) => rule.twin = Some(new.clone()),
                 None => rules.push(Rule {
-                    name: old.clone(),
-                    replace_with: Some(new.clone()),
+                    kind: RuleKind::Function(old.clone()),
+                    twin: Some(new.clone()),
                 }),
             }
         }
-        let mut method_list = Vec::new();
         for m in methods {
             check_identifier(m)
                 .map_err(|why| anyhow::anyhow!("invalid method name `{m}`: {why}"))?;
-            if !method_list.contains(m) {
-                method_list.push(m.clone());
+            let known = rules
+                .iter()
+                .any(|r| matches!(&r.kind, RuleKind::Method(x) if x == m));
+            if !known {
+                // A twin configured for the function of the same name applies to the
+                // method too (`replace-with = {get = "get_async"}` with `--method get`).
+                let twin = rules
+                    .iter()
+                    .find(|r| r.name() == m)
+                    .and_then(|r| r.twin.clone());
+                rules.push(Rule {
+                    kind: RuleKind::Method(m.clone()),
+                    twin,
+                });
             }
         }
-        if rules.is_empty() && method_list.is_empty() {
+        if rules.is_empty() {
             bail!(
                 "no functions to look for: pass -f NAME (or --method NAME), or set `functions` in [tool.unawait]"
             );
         }
         let mut by_last: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut method_index = HashMap::new();
         for (i, rule) in rules.iter().enumerate() {
-            by_last.entry(rule.last().to_string()).or_default().push(i);
+            match &rule.kind {
+                RuleKind::Function(_) => {
+                    by_last.entry(rule.last().to_string()).or_default().push(i)
+                }
+                RuleKind::Method(name) => {
+                    method_index.insert(name.clone(), i);
+                }
+            }
         }
-        let method_set = method_list.iter().cloned().collect();
         Ok(RuleSet {
-            functions: rules,
-            methods: method_list,
+            rules,
             by_last,
-            method_set,
+            methods: method_index,
         })
     }
 
-    /// Rules whose last component is `name`.
+    /// Every rule, in the order given.
+    pub fn iter(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Function rules whose last component is `name`.
     pub fn by_last(&self, name: &str) -> impl Iterator<Item = &Rule> {
         self.by_last
             .get(name)
             .into_iter()
             .flatten()
-            .map(|&i| &self.functions[i])
+            .map(|&i| &self.rules[i])
     }
 
     pub fn has_last(&self, name: &str) -> bool {
         self.by_last.contains_key(name)
     }
 
-    pub fn is_method(&self, name: &str) -> bool {
-        self.method_set.contains(name)
+    /// The function rule written exactly `name`.
+    pub fn function(&self, name: &str) -> Option<&Rule> {
+        self.by_last(name.rsplit('.').next().unwrap_or(name))
+            .find(|r| r.name() == name)
+    }
+
+    /// The method rule for `name`.
+    pub fn method(&self, name: &str) -> Option<&Rule> {
+        self.methods.get(name).map(|&i| &self.rules[i])
+    }
+
+    pub fn has_methods(&self) -> bool {
+        !self.methods.is_empty()
     }
 
     /// Every identifier whose presence makes a file worth parsing.
     pub fn needles(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.by_last.keys().cloned().collect();
-        out.extend(self.methods.iter().cloned());
+        let mut out: Vec<String> = self.rules.iter().map(|r| r.last().to_string()).collect();
         out.sort();
         out.dedup();
         out
@@ -196,9 +249,13 @@ mod tests {
     fn replace_with_attaches_to_rule() {
         let rs =
             RuleSet::new(&s(&["m.get"]), &[], &[("m.get".into(), "get_async".into())]).unwrap();
-        assert_eq!(rs.functions.len(), 1);
-        assert_eq!(rs.functions[0].replace_with.as_deref(), Some("get_async"));
+        assert_eq!(rs.iter().count(), 1);
+        assert_eq!(
+            rs.function("m.get").unwrap().twin.as_deref(),
+            Some("get_async")
+        );
         let rs = RuleSet::new(&[], &[], &[("other".into(), "other_async".into())]).unwrap();
-        assert_eq!(rs.functions[0].name, "other");
+        assert_eq!(rs.function("other").unwrap().name(), "other");
+        assert!(rs.method("other").is_none());
     }
 }

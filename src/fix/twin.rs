@@ -6,13 +6,11 @@
 //! kept only when nothing else in the file mentions it. Untouched code is never
 //! reformatted.
 
-use std::collections::BTreeMap;
-use std::ops::Range;
-
 use crate::fix::edit::Edit;
 use crate::fix::matcher::{Action, Finding};
 use crate::python::facts::{Binding, FileFacts, ImportSite};
 use crate::python::lexical::whole_word;
+use std::collections::BTreeMap;
 
 /// Whole-word occurrences of `word` in `source`.
 fn word_count(source: &[u8], word: &[u8]) -> usize {
@@ -65,66 +63,71 @@ fn extend_import(source: &[u8], site: &ImportSite, new: &str) -> Edit {
     Edit::insert(end, format!(", {new}"))
 }
 
-/// An import item to update: its site, the twin's name, the renamed calls that used it.
-type ItemUse = (ImportSite, String, Vec<Range<usize>>);
+/// An import item to update: its site, the twin's name, and the findings (indexes)
+/// whose renamed calls used it.
+type ItemUse = (ImportSite, String, Vec<usize>);
 
-/// The edits for every `replace-with` finding of a file.
-pub fn edits(source: &[u8], facts: &FileFacts<'_>, findings: &[Finding]) -> Vec<Edit> {
-    let mut out = Vec::new();
-    // Import items to update, with the renamed call sites that used them.
+/// Give every `replace-with` finding of a file its fix: the rename of its callee and,
+/// for a bare name, the edit of the import that brought it (the same edit for every
+/// finding that used that import, so that applying any of them brings the twin in).
+pub fn attach_fixes(source: &[u8], facts: &FileFacts<'_>, findings: &mut [Finding]) {
+    // Import items to update, with the renamed findings that used them.
     let mut by_item: BTreeMap<(usize, usize), ItemUse> = BTreeMap::new();
-    for f in findings {
+    for (i, f) in findings.iter_mut().enumerate() {
         let Action::ReplaceWith(new) = &f.action else {
             continue;
         };
-        out.push(Edit::replace(f.callee_name.clone(), new.as_bytes()));
+        f.fix = vec![Edit::replace(f.callee_name.clone(), new.as_bytes())];
         if let Some(site) = &f.import {
             by_item
                 .entry((site.item.start, site.item.end))
                 .or_insert_with(|| (site.clone(), new.clone(), Vec::new()))
                 .2
-                .push(f.callee_name.clone());
+                .push(i);
         }
     }
     let module_binds = |name: &str| facts.scopes[0].bindings.contains_key(name);
-    for (site, new, calls) in by_item.into_values() {
+    for (site, new, users) in by_item.into_values() {
         if module_binds(&new) || word_count(&source[site.stmt.clone()], new.as_bytes()) > 0 {
             continue; // the file already has the twin
         }
         // The name the import binds (`alias` in `name as alias`).
-        let bound = calls
+        let bound = users
             .first()
-            .map(|r| &source[r.clone()])
+            .map(|&i| &source[findings[i].callee_name.clone()])
             .unwrap_or_default();
         let in_item = word_count(&source[site.item.clone()], bound);
-        let elsewhere = word_count(source, bound) - in_item - calls.len();
+        let elsewhere = word_count(source, bound) - in_item - users.len();
         let bound_elsewhere = facts.scopes[0]
             .bindings
             .get(std::str::from_utf8(bound).unwrap_or(""))
             .is_some_and(|b| b.iter().any(|x| !matches!(x, Binding::From { .. })));
-        if elsewhere == 0 && !bound_elsewhere {
-            out.push(Edit::replace(site.item.clone(), new.as_bytes()));
+        let import_edit = if elsewhere == 0 && !bound_elsewhere {
+            Edit::replace(site.item.clone(), new.as_bytes())
         } else {
-            out.push(extend_import(source, &site, &new));
+            extend_import(source, &site, &new)
+        };
+        for i in users {
+            findings[i].fix.push(import_edit.clone());
         }
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use crate::fix::engine::fix_source;
-    use crate::fix::matcher::FileContext;
+    use crate::fix::matcher::{FileContext, FixOptions};
     use crate::fix::rules::RuleSet;
 
     fn twin(src: &str) -> String {
         let rules = RuleSet::new(&[], &[], &[("get".into(), "get_async".into())]).unwrap();
-        let ctx = FileContext {
-            module: None,
-            index: None,
-            keep_in_raises: true,
-        };
-        String::from_utf8(fix_source(src.as_bytes(), &rules, ctx).unwrap().output).unwrap()
+        let fixed = fix_source(
+            src.as_bytes(),
+            &rules,
+            FixOptions::default(),
+            FileContext::default(),
+        );
+        String::from_utf8(fixed.unwrap().output).unwrap()
     }
 
     #[test]

@@ -25,6 +25,11 @@ impl LineIndex {
         }
     }
 
+    /// Where the 0-based line `n` starts, if the text has it.
+    pub fn line_start(&self, n: usize) -> Option<usize> {
+        self.starts.get(n).copied()
+    }
+
     /// 0-based line of `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
         match self.starts.binary_search(&offset) {

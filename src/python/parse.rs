@@ -133,6 +133,27 @@ pub fn await_operand(node: Node<'_>) -> Option<Node<'_>> {
     Some(operand)
 }
 
+/// A callee written as plain names joined by dots (`root.a.b`): the root and the names
+/// after it, in order. `None` when some part is anything else (a call, a subscript).
+pub fn name_chain<'t>(callee: Node<'_>, text: &'t [u8]) -> Option<(&'t str, Vec<&'t str>)> {
+    let name_of = |n: Node<'_>| std::str::from_utf8(&text[n.byte_range()]).unwrap_or("");
+    let mut parts = Vec::new();
+    let mut node = callee;
+    loop {
+        match node.kind() {
+            "identifier" => {
+                parts.reverse();
+                return Some((name_of(node), parts));
+            }
+            "attribute" => {
+                parts.push(name_of(node.child_by_field_name("attribute")?));
+                node = node.child_by_field_name("object")?;
+            }
+            _ => return None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

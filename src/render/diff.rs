@@ -5,8 +5,27 @@
 //! output must apply with `git apply` and `patch -p1` from the diff base.
 
 use std::ops::Range;
+use std::path::PathBuf;
+
+use super::{FileView, Format};
 
 const CONTEXT: usize = 3;
+
+/// `diff` and `patch`: a file's diff, with names relative to `base`.
+pub struct Diff {
+    pub base: PathBuf,
+    pub palette: Palette,
+}
+
+impl Format for Diff {
+    fn file(&self, file: &FileView<'_>) -> Vec<u8> {
+        let Some(fixed) = file.fixed else {
+            return Vec::new();
+        };
+        let name = crate::paths::relative_bytes(&self.base, &file.report.absolute);
+        file_diff(&name, file.source, fixed, &self.palette)
+    }
+}
 
 /// Colours for a terminal; all empty when colour is off.
 #[derive(Clone, Copy, Debug, Default)]

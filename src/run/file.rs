@@ -1,236 +1,234 @@
-//! One file, from bytes on disk to a report: read, prefilter, fix, then render or write.
+//! One file's pipeline, from bytes on disk to a report: read, prefilter, fix, then
+//! write or render. Batch runs, stdin, interactive review and `suggest` all go through
+//! here.
 //!
-//! Runs on worker threads; returns a [`FileReport`] and prints nothing, so the caller
-//! can print reports in path order. A file that cannot be processed becomes a report
-//! with the reason; it never stops the run.
+//! Runs on worker threads and prints nothing: it returns the [`FileReport`] and the
+//! bytes the file shows on stdout, so the caller can print them in path order. A file
+//! that cannot be processed becomes a report with the reason; it never stops the run.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
-use crate::embedded::Embedded;
+use super::job::Job;
+use crate::embedded::{self, Check, FileFix};
 use crate::files::discover::Candidate;
 use crate::files::kind::FileKind;
-use crate::files::write;
-use crate::fix::edit::Edit;
-use crate::fix::engine::{self, Located};
-use crate::fix::index::{self, Entry, IndexFilter, ProjectIndex};
-use crate::fix::matcher::{Action, FileContext};
-use crate::fix::prefilter::Prefilter;
+use crate::files::read::{is_binary, read_source};
+use crate::files::write::{self, WriteError};
+use crate::fix::index::{self, Entry, ProjectIndex};
+use crate::fix::matcher::FileContext;
+use crate::fix::suggest::{self, Survey};
 use crate::python::modules::ModulePath;
-use crate::render;
-use crate::setup::settings::{Mode, Settings};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
-    /// Nothing to change (possibly never parsed).
-    Unchanged,
-    /// Written (`fix`) or would be (`diff`, `patch`, `check`).
-    Changed,
-    /// Not processed, with the reason; makes the exit status 2.
-    Skipped(String),
-}
-
-#[derive(Debug)]
-pub struct FileReport {
-    pub path: PathBuf,
-    pub absolute: PathBuf,
-    pub display: String,
-    pub status: Status,
-    pub parsed: bool,
-    pub findings: Vec<Located>,
-    /// The edits found, in file byte offsets (whether or not they were written).
-    pub edits: Vec<Edit>,
-    /// What goes to stdout for this file (a diff, or check lines).
-    pub stdout: Vec<u8>,
-    /// Parts of a notebook or document left unchanged because of a problem (a cell
-    /// with a syntax error), one line each; they make the exit status 2.
-    pub notes: Vec<String>,
-}
-
-impl FileReport {
-    /// A report with nothing found yet, for the file at `path` (as found or given).
-    pub fn new(path: PathBuf, absolute: PathBuf) -> FileReport {
-        FileReport {
-            display: crate::paths::display(&path),
-            path,
-            absolute,
-            status: Status::Unchanged,
-            parsed: false,
-            findings: Vec::new(),
-            edits: Vec::new(),
-            stdout: Vec::new(),
-            notes: Vec::new(),
-        }
-    }
-
-    pub fn edits(&self) -> usize {
-        if self.status != Status::Changed {
-            return 0;
-        }
-        self.findings
-            .iter()
-            .filter(|f| !matches!(f.finding.action, Action::Kept(_)))
-            .count()
-    }
-}
-
-/// The prefilter's verdict: Python source gets the closer look; a notebook's JSON or a
-/// document only the plain one (their blocks get the closer look one by one).
-fn worth_parsing(prefilter: &Prefilter, kind: FileKind, source: &[u8]) -> bool {
-    match kind {
-        FileKind::Python => prefilter.wants_python(source),
-        _ => prefilter.wants(source),
-    }
-}
+use crate::render::FileView;
+use crate::report::{FileReport, SkipReason, Status};
 
 /// What the first pass learned of a file.
 #[derive(Debug, Default)]
 pub struct FirstLook {
-    /// Worth a full look in the second pass (or it failed to read: report it then).
+    /// Worth a full look in the second pass (or it must be reported then: it failed to
+    /// read, or it is binary).
     pub wanted: bool,
+    pub binary: bool,
+    /// Its module name, when it is wanted or indexed and importable.
+    pub module: Option<ModulePath>,
     /// Its module-level definitions, when it was indexed.
-    pub entries: Option<(String, HashMap<String, Entry>)>,
+    pub entries: Option<HashMap<String, Entry>>,
+}
+
+/// A file for the second pass, with what the first pass learned of it.
+#[derive(Clone, Debug)]
+pub struct Wanted {
+    pub candidate: Candidate,
+    pub module: Option<ModulePath>,
+    pub binary: bool,
+}
+
+/// The prefilter's verdict: Python source gets the closer look; a notebook's JSON or a
+/// document only the plain one (their blocks get the closer look one by one).
+fn worth_parsing(job: &Job<'_>, kind: FileKind, source: &[u8]) -> bool {
+    match kind {
+        FileKind::Python => job.prefilter.wants_python(source),
+        _ => job.prefilter.wants(source),
+    }
 }
 
 /// First pass over one file: decide whether it needs the second pass, and index it
 /// when it may define or re-export a rule's function.
-pub fn first_look(
-    candidate: &Candidate,
-    settings: &Settings,
-    prefilter: &Prefilter,
-    filter: &IndexFilter,
-) -> FirstLook {
+pub fn first_look(candidate: &Candidate, job: &Job<'_>) -> FirstLook {
     if crate::interrupt::interrupted() {
         return FirstLook::default();
     }
-    let Ok(source) = std::fs::read(&candidate.path) else {
+    let Ok(source) = read_source(&candidate.path) else {
         return FirstLook {
             wanted: true,
-            entries: None,
+            ..FirstLook::default()
         };
     };
-    if crate::files::read::is_binary(&source) {
+    if is_binary(&source) {
         return FirstLook {
             wanted: true,
-            entries: None,
+            binary: true,
+            ..FirstLook::default()
         };
     }
-    let wanted = worth_parsing(prefilter, candidate.kind, &source);
-    let is_python = candidate.kind == FileKind::Python;
-    let entries = if is_python && filter.wants(&candidate.path, &source) {
-        ModulePath::for_file_in(&candidate.absolute, &settings.src_roots).map(|m| {
-            let display = crate::paths::display(&candidate.path);
-            let entries = index::file_entries(&m, &display, &source);
-            (m.name, entries)
-        })
+    let wanted = worth_parsing(job, candidate.kind, &source);
+    let indexed =
+        candidate.kind == FileKind::Python && job.index_filter.wants(&candidate.path, &source);
+    // Probing the folders for `__init__.py` is done once, here, for both passes.
+    let module = if wanted || indexed {
+        job.module_of(&candidate.absolute)
     } else {
         None
     };
-    FirstLook { wanted, entries }
-}
-
-/// Find and fix the matches in `source`, a file of `kind` at `absolute` (a Python file
-/// has no notes). The error is the reason the file is skipped.
-fn fix_bytes(
-    source: &[u8],
-    kind: FileKind,
-    absolute: &Path,
-    settings: &Settings,
-    prefilter: &Prefilter,
-    index: &ProjectIndex,
-) -> Result<Embedded, String> {
-    let module = ModulePath::for_file_in(absolute, &settings.src_roots);
-    let ctx = FileContext {
-        module: module.as_ref(),
-        index: Some(index),
-        keep_in_raises: settings.keep_in_raises,
-    };
-    match kind {
-        FileKind::Python => Ok(Embedded {
-            fixed: engine::fix_source(source, &settings.rules, ctx).map_err(|e| e.to_string())?,
-            notes: Vec::new(),
-        }),
-        kind => crate::embedded::fix_file(kind, source, &settings.rules, ctx, prefilter),
-    }
-}
-
-pub fn process(
-    candidate: &Candidate,
-    settings: &Settings,
-    prefilter: &Prefilter,
-    index: &ProjectIndex,
-) -> FileReport {
-    let mut report = FileReport::new(candidate.path.clone(), candidate.absolute.clone());
-    if crate::interrupt::interrupted() {
-        report.status = Status::Skipped(crate::interrupt::SKIPPED.into());
-        return report;
-    }
-    let source = match crate::files::read::read_source(&candidate.path) {
-        Ok(s) => s,
-        Err(why) => {
-            report.status = Status::Skipped(why);
-            return report;
+    let entries = match (&module, indexed) {
+        (Some(m), true) => {
+            let display = crate::paths::display(&candidate.path);
+            Some(index::file_entries(m, &display, &source))
         }
+        _ => None,
     };
-    let output = examine(
-        &mut report,
-        &source,
-        candidate.kind,
-        settings,
-        prefilter,
-        index,
-    );
-    if let (Some(output), Mode::Fix { backup, .. }) = (output, &settings.mode) {
-        if let Err(e) =
-            write::write_atomically(&candidate.path, &source, &output, backup.as_deref())
-        {
-            report.status = Status::Skipped(e.to_string());
-        }
+    FirstLook {
+        wanted,
+        binary: false,
+        module,
+        entries,
     }
-    report
 }
 
-/// Fill `report` for `source`: findings, edits, notes, status, and the diff for `diff`
-/// and `patch`. Returns the fixed bytes when they differ from `source`; writing them is
-/// the caller's business.
+/// A file examined: its report, and what the fix would make of it.
+#[derive(Debug)]
+pub struct Examined {
+    pub report: FileReport,
+    /// The fixed bytes, when they differ from the source.
+    pub fixed: Option<Vec<u8>>,
+    /// How to apply some of the findings' edits (for interactive review).
+    pub check: Option<Check>,
+}
+
+/// Find and fix the matches in `source`, a file of `kind` whose module is `module`;
+/// fills `report` with findings, notes and status. Writing is the caller's business.
 pub fn examine(
-    report: &mut FileReport,
+    job: &Job<'_>,
+    mut report: FileReport,
     source: &[u8],
     kind: FileKind,
-    settings: &Settings,
-    prefilter: &Prefilter,
+    module: Option<&ModulePath>,
     index: &ProjectIndex,
-) -> Option<Vec<u8>> {
-    if crate::files::read::is_binary(source) {
-        report.status = Status::Skipped("binary file (contains NUL bytes)".into());
-        return None;
+) -> Examined {
+    let examined = |report: FileReport| Examined {
+        report,
+        fixed: None,
+        check: None,
+    };
+    if is_binary(source) {
+        report.status = Status::Skipped(SkipReason::Binary);
+        return examined(report);
     }
-    if !worth_parsing(prefilter, kind, source) {
-        return None;
+    if !worth_parsing(job, kind, source) {
+        return examined(report);
     }
     report.parsed = true;
-    let Embedded { fixed, notes } =
-        match fix_bytes(source, kind, &report.absolute, settings, prefilter, index) {
-            Ok(f) => f,
-            Err(why) => {
-                report.status = Status::Skipped(why);
-                return None;
-            }
-        };
-    report.findings = fixed.findings;
-    report.edits = fixed.edits;
+    let ctx = FileContext {
+        module,
+        index: Some(index),
+    };
+    let fix = embedded::fix_file(kind, source, job.rules, job.options, ctx, &job.prefilter);
+    let FileFix {
+        findings,
+        output,
+        notes,
+        check,
+    } = match fix {
+        Ok(f) => f,
+        Err(e) => {
+            report.status = Status::Skipped(SkipReason::Source(e));
+            return examined(report);
+        }
+    };
+    report.findings = findings;
     report.notes = notes;
-    if fixed.output == source {
-        return None;
+    let fixed = (output != source).then_some(output);
+    if fixed.is_some() {
+        report.status = Status::Changed;
     }
-    report.status = Status::Changed;
-    if let Mode::Diff { .. } | Mode::Patch { .. } = settings.mode {
-        let name = crate::paths::relative_bytes(&settings.diff_base, &report.absolute);
-        let palette = match settings.mode {
-            Mode::Diff { .. } if settings.color => render::diff::Palette::ansi(),
-            _ => render::diff::Palette::plain(),
-        };
-        report.stdout = render::diff::file_diff(&name, source, &fixed.output, &palette);
+    Examined {
+        report,
+        fixed,
+        check: Some(check),
     }
-    Some(fixed.output)
+}
+
+/// What a file shows on stdout in this job's format.
+pub fn render(job: &Job<'_>, report: &FileReport, source: &[u8], fixed: Option<&[u8]>) -> Vec<u8> {
+    match &job.format {
+        Some(format) => format.file(&FileView {
+            report,
+            source,
+            fixed,
+        }),
+        None => Vec::new(),
+    }
+}
+
+/// The status of a file whose write failed.
+pub fn write_failed(e: WriteError) -> Status {
+    match e {
+        WriteError::Interrupted => Status::Interrupted,
+        e => Status::Skipped(SkipReason::Write(e)),
+    }
+}
+
+/// The whole pipeline for one file of a batch run: the report, and its stdout bytes.
+pub fn process(job: &Job<'_>, wanted: &Wanted, index: &ProjectIndex) -> (FileReport, Vec<u8>) {
+    let candidate = &wanted.candidate;
+    let mut report = FileReport::new(candidate.path.clone(), candidate.absolute.clone());
+    if crate::interrupt::interrupted() {
+        report.status = Status::Interrupted;
+        return (report, Vec::new());
+    }
+    if wanted.binary {
+        report.status = Status::Skipped(SkipReason::Binary);
+        return (report, Vec::new());
+    }
+    let source = match read_source(&candidate.path) {
+        Ok(s) => s,
+        Err(e) => {
+            report.status = Status::Skipped(SkipReason::Read(e));
+            return (report, Vec::new());
+        }
+    };
+    let Examined {
+        mut report, fixed, ..
+    } = examine(
+        job,
+        report,
+        &source,
+        candidate.kind,
+        wanted.module.as_ref(),
+        index,
+    );
+    if let (Some(fixed), Some(policy)) = (&fixed, &job.write) {
+        let backup = policy.backup.as_deref();
+        if let Err(e) = write::write_atomically(&candidate.path, &source, fixed, backup) {
+            report.status = write_failed(e);
+        }
+    }
+    let rendered = render(job, &report, &source, fixed.as_deref());
+    (report, rendered)
+}
+
+/// `suggest`'s look at one file: read it, and survey it when it may say something.
+pub fn survey(candidate: &Candidate, job: &Job<'_>) -> Survey {
+    if candidate.kind != FileKind::Python {
+        return Survey::default();
+    }
+    let Ok(source) = read_source(&candidate.path) else {
+        return Survey::default();
+    };
+    let is_init = candidate.path.file_stem().is_some_and(|s| s == "__init__");
+    if !suggest::worth_surveying(&source, is_init) || is_binary(&source) {
+        return Survey::default();
+    }
+    let module = job.module_of(&candidate.absolute);
+    let display = crate::paths::display(&candidate.path);
+    suggest::survey(&source, module.as_ref(), &display)
 }

@@ -10,19 +10,20 @@
 
 use std::io::{self, BufRead, Write};
 
-use crate::files::discover::Candidate;
-use crate::files::kind::FileKind;
+use super::file::{self, Examined, Wanted};
+use super::job::Job;
+use super::reporter::Reporter;
+use crate::embedded::Check;
+use crate::files::read::read_source;
 use crate::files::write;
 use crate::fix::edit::{self, Edit};
-use crate::fix::engine::removal_edit;
+use crate::fix::engine::all_edits;
 use crate::fix::index::ProjectIndex;
 use crate::fix::matcher::Action;
-use crate::fix::prefilter::Prefilter;
-use crate::python::parse;
+use crate::messages;
 use crate::render::diff::{self, Palette};
-use crate::run::file::{self, FileReport, Status};
-use crate::run::Output;
-use crate::setup::settings::{Mode, Settings};
+use crate::report::{FileReport, SkipReason, Status};
+use crate::setup::settings::Settings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Answer {
@@ -40,52 +41,37 @@ struct Change {
     title: String,
 }
 
-/// Split a file's edits into changes: one per removed `await`, plus one for all the
-/// async-twin edits.
+/// Split a file's findings into changes: one per removed `await`, plus one for all
+/// the async twins (a twin's import edit may serve several renames, so they go
+/// together).
 fn changes(report: &FileReport) -> Vec<Change> {
-    let mut taken = vec![false; report.edits.len()];
     let mut out = Vec::new();
     let mut twins = Vec::new();
     for (i, f) in report.findings.iter().enumerate() {
         match &f.finding.action {
-            Action::RemoveAwait => {
-                if let Some(e) = removal_edit(&f.finding, &report.edits) {
-                    taken[e] = true;
-                    out.push(Change {
-                        edits: vec![report.edits[e].clone()],
-                        findings: vec![i],
-                        title: format!(
-                            "{}:{}:{}: remove `await` on `{}()`",
-                            report.display, f.line, f.col, f.finding.function
-                        ),
-                    });
-                }
-            }
+            Action::RemoveAwait => out.push(Change {
+                edits: f.finding.fix.clone(),
+                findings: vec![i],
+                title: format!(
+                    "{}:{}:{}: remove `await` on `{}()`",
+                    report.display, f.line, f.col, f.finding.function
+                ),
+            }),
             Action::ReplaceWith(_) => twins.push(i),
             Action::Kept(_) => {}
         }
     }
-    let rest: Vec<Edit> = report
-        .edits
-        .iter()
-        .zip(&taken)
-        .filter(|(_, &taken)| !taken)
-        .map(|(e, _)| e.clone())
-        .collect();
-    if !rest.is_empty() {
-        let first = twins.first().map(|&i| &report.findings[i]);
+    if let Some(&first) = twins.first() {
+        let f = &report.findings[first];
         out.push(Change {
-            edits: rest,
-            title: match first {
-                Some(f) => format!(
-                    "{}:{}:{}: call the async twins ({} awaits) and import them",
-                    report.display,
-                    f.line,
-                    f.col,
-                    twins.len()
-                ),
-                None => format!("{}: remaining edits", report.display),
-            },
+            edits: all_edits(twins.iter().map(|&i| &report.findings[i].finding)),
+            title: format!(
+                "{}:{}:{}: call the async twins ({} awaits) and import them",
+                report.display,
+                f.line,
+                f.col,
+                twins.len()
+            ),
             findings: twins,
         });
     }
@@ -126,53 +112,54 @@ impl<R: BufRead> Prompter<R> {
 
 /// Review the changes of `wanted` files one by one; reports go to `out`.
 pub fn review(
-    wanted: &[Candidate],
+    wanted: &[Wanted],
+    job: &Job<'_>,
     settings: &Settings,
-    prefilter: &Prefilter,
     index: &ProjectIndex,
-    out: &mut Output<'_>,
+    out: &mut Reporter<'_>,
 ) -> anyhow::Result<()> {
     let stdin = io::stdin();
     let mut prompter = Prompter {
         input: stdin.lock(),
         all: false,
     };
-    let backup = match &settings.mode {
-        Mode::Fix { backup, .. } => backup.clone(),
-        _ => None,
-    };
+    let backup = job.write.as_ref().and_then(|w| w.backup.clone());
     let palette = if settings.color {
         Palette::ansi()
     } else {
         Palette::plain()
     };
     let mut declined = 0;
-    for candidate in wanted {
+    for w in wanted {
         if crate::interrupt::interrupted() {
             break;
         }
+        let candidate = &w.candidate;
         let mut report = FileReport::new(candidate.path.clone(), candidate.absolute.clone());
-        let source = match crate::files::read::read_source(&candidate.path) {
+        let source = match read_source(&candidate.path) {
             Ok(s) => s,
-            Err(why) => {
-                report.status = Status::Skipped(why);
-                out.report(report)?;
+            Err(e) => {
+                report.status = Status::Skipped(SkipReason::Read(e));
+                out.report(&report, &[])?;
                 continue;
             }
         };
-        if file::examine(
-            &mut report,
+        let Examined {
+            mut report,
+            fixed,
+            check,
+        } = file::examine(
+            job,
+            report,
             &source,
             candidate.kind,
-            settings,
-            prefilter,
+            w.module.as_ref(),
             index,
-        )
-        .is_none()
-        {
-            out.report(report)?;
+        );
+        let (Some(_), Some(check)) = (fixed, check) else {
+            out.report(&report, &[])?;
             continue;
-        }
+        };
         let name = crate::paths::relative_bytes(&settings.diff_base, &candidate.absolute);
         let mut accepted: Vec<Edit> = Vec::new();
         let mut fixed: Vec<usize> = Vec::new();
@@ -212,42 +199,49 @@ pub fn review(
         report.status = Status::Unchanged;
         if !accepted.is_empty() {
             accepted.sort();
-            report.status = match write_accepted(candidate, &source, &accepted, backup.as_deref()) {
+            accepted.dedup();
+            report.status = match write_accepted(
+                &check,
+                &candidate.path,
+                &source,
+                &accepted,
+                backup.as_deref(),
+            ) {
                 Ok(()) => Status::Changed,
-                Err(why) => Status::Skipped(why),
+                Err(status) => status,
             };
         }
-        out.report(report)?;
+        if matches!(report.status, Status::Interrupted) {
+            break;
+        }
+        out.report(&report, &[])?;
         if quit {
             break;
         }
     }
     if declined > 0 && !settings.quiet {
-        eprintln!(
-            "unawait: {declined} change{} declined",
+        messages::info(format_args!(
+            "{declined} change{} declined",
             if declined == 1 { "" } else { "s" }
-        );
+        ));
     }
     Ok(())
 }
 
+/// Make the accepted changes through the file's own apply-and-verify (the same check
+/// `fix` makes: a re-parse for Python, a read-back of every piece for a notebook or a
+/// document), then write atomically. The error is the file's status.
 fn write_accepted(
-    candidate: &Candidate,
+    check: &Check,
+    path: &std::path::Path,
     source: &[u8],
     accepted: &[Edit],
     backup: Option<&str>,
-) -> Result<(), String> {
-    let new = edit::apply(source, accepted).map_err(|e| format!("internal error: {e}"))?;
-    if candidate.kind == FileKind::Python {
-        let tree = parse::parse(&parse::parse_text(&new));
-        if parse::first_error(&tree).is_some() {
-            return Err(
-                "internal error: the accepted changes would not parse; file left unchanged (please report this)"
-                    .into(),
-            );
-        }
-    }
-    write::write_atomically(&candidate.path, source, &new, backup).map_err(|e| e.to_string())
+) -> Result<(), Status> {
+    let new = check
+        .apply(source, accepted)
+        .map_err(|e| Status::Skipped(SkipReason::Source(e)))?;
+    write::write_atomically(path, source, &new, backup).map_err(file::write_failed)
 }
 
 #[cfg(test)]

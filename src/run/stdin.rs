@@ -13,12 +13,15 @@ use std::io::{self, Read, Write};
 
 use anyhow::Context;
 
+use super::file;
+use super::job::Job;
+use super::reporter::Reporter;
 use crate::exit;
 use crate::files::kind::FileKind;
 use crate::fix::index::ProjectIndex;
-use crate::fix::prefilter::Prefilter;
-use crate::run::file::{self, FileReport};
-use crate::run::Output;
+use crate::messages;
+use crate::render::buffer::Buffer;
+use crate::report::FileReport;
 use crate::setup::settings::{Mode, Settings, StdinInput};
 
 pub fn run(settings: &Settings, input: &StdinInput) -> anyhow::Result<u8> {
@@ -39,7 +42,9 @@ pub fn run(settings: &Settings, input: &StdinInput) -> anyhow::Result<u8> {
 
     if input.absolute.is_some() && settings.excludes.covers(&absolute) {
         if !settings.quiet {
-            eprintln!("unawait: {display}: excluded by the configuration; left unchanged");
+            messages::info(format_args!(
+                "{display}: excluded by the configuration; left unchanged"
+            ));
         }
         if fixing {
             write_stdout(&source)?;
@@ -48,17 +53,20 @@ pub fn run(settings: &Settings, input: &StdinInput) -> anyhow::Result<u8> {
     }
 
     let kind = FileKind::of(&absolute, true, true).unwrap_or(FileKind::Python);
-    let mut report = FileReport::new(absolute.clone(), absolute);
-    report.display = display;
-    let prefilter = Prefilter::new(&settings.rules);
-    let index = ProjectIndex::default();
-    let fixed = file::examine(&mut report, &source, kind, settings, &prefilter, &index);
+    let mut job = Job::new(settings);
     if fixing {
         // The whole file, fixed or not: this is what replaces the editor's buffer.
-        report.stdout = fixed.unwrap_or_else(|| source.clone());
+        job.format = Some(Box::new(Buffer));
     }
-    let mut out = Output::open(settings)?;
-    out.report(report)?;
+    let mut report = FileReport::new(absolute.clone(), absolute);
+    report.display = display;
+    let module = job.module_of(&report.absolute);
+    let index = ProjectIndex::default();
+    let examined = file::examine(&job, report, &source, kind, module.as_ref(), &index);
+    let report = examined.report;
+    let rendered = file::render(&job, &report, &source, examined.fixed.as_deref());
+    let mut out = Reporter::open(settings, job.format.as_deref())?;
+    out.report(&report, &rendered)?;
     out.finish()
 }
 

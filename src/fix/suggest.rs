@@ -1,4 +1,4 @@
-//! `unawait suggest`: which synchronous functions of this tree are awaited somewhere.
+//! What `unawait suggest` finds: which synchronous functions of the tree are awaited.
 //!
 //! Reads the tree once: every file with a `def` or an `await` is parsed, its
 //! module-level and class-level `def`s recorded, and every awaited call resolved to a
@@ -8,17 +8,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rayon::prelude::*;
 use serde::Serialize;
 use tree_sitter::Node;
 
-use crate::files::discover::Candidate;
 use crate::fix::index::{self, ProjectIndex};
 use crate::python::facts::{self, Binding, FileFacts};
 use crate::python::lines::LineIndex;
 use crate::python::modules::{absolute_import, ModulePath};
-use crate::python::parse;
-use crate::setup::settings::Settings;
+use crate::python::parse::{self, name_chain};
 
 /// A synchronous function definition.
 #[derive(Clone, Debug)]
@@ -29,12 +26,23 @@ struct Def {
     returns_call: bool,
 }
 
-#[derive(Default)]
-struct FileResult {
-    defs: Vec<(String, Def)>,
-    entries: Option<(String, HashMap<String, index::Entry>)>,
-    /// Qualified names of awaited callees.
-    awaited: Vec<String>,
+/// How sure `suggest` is that a function is synchronous and awaited by mistake.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// A plain `def` that returns no call: ready to paste into the configuration.
+    High,
+    /// Decorated, a method, or returning a call: check it by hand.
+    Review,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Review => "review",
+        }
+    }
 }
 
 /// One suggestion, as printed in JSON.
@@ -44,7 +52,7 @@ pub struct Suggestion {
     pub defined_at: String,
     pub awaits: usize,
     pub files: usize,
-    pub confidence: &'static str,
+    pub confidence: Confidence,
     /// Why the confidence is `review` (empty for `high`).
     pub reasons: Vec<&'static str>,
 }
@@ -178,7 +186,6 @@ fn enclosing_class<'a>(mut node: Node<'a>, text: &'a [u8]) -> Option<&'a str> {
 }
 
 fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>) -> Vec<String> {
-    let name_of = |n: Node<'_>| std::str::from_utf8(&text[n.byte_range()]).unwrap_or("");
     let abs = |m: &str| absolute_import(module, m);
     let raises = crate::fix::kept::RaisesBlocks::new(&facts.raises_blocks);
     let mut out = Vec::new();
@@ -198,27 +205,9 @@ fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>
         let Some(callee) = operand.child_by_field_name("function") else {
             continue;
         };
-        // Dotted chain of plain names: root.a.b
-        let mut parts = Vec::new();
-        let mut node = callee;
-        let root = loop {
-            match node.kind() {
-                "identifier" => break Some(name_of(node)),
-                "attribute" => {
-                    let (Some(a), Some(o)) = (
-                        node.child_by_field_name("attribute"),
-                        node.child_by_field_name("object"),
-                    ) else {
-                        break None;
-                    };
-                    parts.push(name_of(a));
-                    node = o;
-                }
-                _ => break None,
-            }
+        let Some((root, parts)) = name_chain(callee, text) else {
+            continue;
         };
-        let Some(root) = root else { continue };
-        parts.reverse();
         let rest = |base: String| {
             if parts.is_empty() {
                 base
@@ -252,57 +241,51 @@ fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>
     out
 }
 
-fn look(candidate: &Candidate, settings: &Settings) -> FileResult {
-    if candidate.kind != crate::files::kind::FileKind::Python {
-        return FileResult::default();
-    }
-    let Ok(source) = std::fs::read(&candidate.path) else {
-        return FileResult::default();
-    };
-    let has_def = memchr::memmem::find(&source, b"def").is_some();
-    let has_await = memchr::memmem::find(&source, b"await").is_some();
-    // Packages' `__init__` files are read for their re-exports.
-    let is_init = candidate.path.file_stem().is_some_and(|s| s == "__init__");
-    if !(has_def || has_await || is_init) || crate::files::read::is_binary(&source) {
-        return FileResult::default();
-    }
-    let text = parse::parse_text(&source);
+/// What one file contributes to the suggestions. `None` fields: nothing to say.
+#[derive(Debug, Default)]
+pub struct Survey {
+    defs: Vec<(String, Def)>,
+    entries: Option<(String, HashMap<String, index::Entry>)>,
+    /// Qualified names of awaited callees.
+    awaited: Vec<String>,
+}
+
+/// Is `source` worth a survey: a `def` or an `await` in it, or a package's
+/// `__init__` (read for its re-exports)?
+pub fn worth_surveying(source: &[u8], is_init: bool) -> bool {
+    is_init
+        || memchr::memmem::find(source, b"def").is_some()
+        || memchr::memmem::find(source, b"await").is_some()
+}
+
+/// Survey one Python file: its synchronous `def`s, its index entries and the
+/// qualified names it awaits. A file that does not parse says nothing.
+pub fn survey(source: &[u8], module: Option<&ModulePath>, display: &str) -> Survey {
+    let text = parse::parse_text(source);
     let tree = parse::parse(&text);
     if parse::first_error(&tree).is_some() {
-        return FileResult::default();
+        return Survey::default();
     }
     let lines = LineIndex::new(&text);
-    let module = ModulePath::for_file_in(&candidate.absolute, &settings.src_roots);
-    let display = crate::paths::display(&candidate.path);
     let facts = facts::collect(&tree, &text);
-    let mut result = FileResult::default();
-    if let Some(m) = &module {
-        result.defs = collect_defs(tree.root_node(), &text, &m.name, &display, &lines);
+    let mut result = Survey::default();
+    if let Some(m) = module {
+        result.defs = collect_defs(tree.root_node(), &text, &m.name, display, &lines);
         result.entries = Some((
             m.name.clone(),
-            index::entries_from_facts(m, &display, &facts, &lines),
+            index::entries_from_facts(m, display, &facts, &lines),
         ));
     }
-    result.awaited = awaited_names(&facts, &text, module.as_ref());
+    result.awaited = awaited_names(&facts, &text, module);
     result
 }
 
-/// Suggestions for the files, most-awaited first.
-pub fn suggest(
-    files: &[Candidate],
-    settings: &Settings,
-    pool: &rayon::ThreadPool,
-) -> Vec<Suggestion> {
-    let results: Vec<(usize, FileResult)> = pool.install(|| {
-        files
-            .par_iter()
-            .enumerate()
-            .map(|(i, c)| (i, look(c, settings)))
-            .collect()
-    });
+/// Suggestions from the surveys of the files (numbered, to count files), most-awaited
+/// first.
+pub fn suggestions(results: &[(usize, Survey)]) -> Vec<Suggestion> {
     let mut index = ProjectIndex::default();
     let mut defs: HashMap<String, Def> = HashMap::new();
-    for (_, r) in &results {
+    for (_, r) in results {
         if let Some((m, e)) = &r.entries {
             index.merge(m.clone(), e.clone());
         }
@@ -311,7 +294,7 @@ pub fn suggest(
         }
     }
     let mut counts: BTreeMap<String, (usize, BTreeSet<usize>)> = BTreeMap::new();
-    for (file, r) in &results {
+    for (file, r) in results {
         for q in &r.awaited {
             let canonical = index.canonical(q);
             if defs.contains_key(&canonical) {
@@ -337,7 +320,11 @@ pub fn suggest(
             }
             Suggestion {
                 defined_at: d.defined_at.clone(),
-                confidence: if reasons.is_empty() { "high" } else { "review" },
+                confidence: if reasons.is_empty() {
+                    Confidence::High
+                } else {
+                    Confidence::Review
+                },
                 function,
                 awaits,
                 files: files.len(),
@@ -351,44 +338,4 @@ pub fn suggest(
             .then_with(|| a.function.cmp(&b.function))
     });
     out
-}
-
-/// Text output: a table, then a `[tool.unawait]` snippet of the `high` ones.
-pub fn render_text(suggestions: &[Suggestion]) -> String {
-    let mut s = String::new();
-    if suggestions.is_empty() {
-        return s;
-    }
-    s.push_str("awaits  files  confidence  function  (defined at)\n");
-    for x in suggestions {
-        let why = if x.reasons.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", x.reasons.join(", "))
-        };
-        s.push_str(&format!(
-            "{:>6}  {:>5}  {:<10}  {}  ({}){why}\n",
-            x.awaits, x.files, x.confidence, x.function, x.defined_at
-        ));
-    }
-    let high: Vec<&Suggestion> = suggestions
-        .iter()
-        .filter(|x| x.confidence == "high")
-        .collect();
-    s.push_str(
-        "\n# Paste into pyproject.toml (high confidence only; check `review` ones by hand):\n",
-    );
-    s.push_str("[tool.unawait]\nfunctions = [\n");
-    for x in high {
-        s.push_str(&format!("    \"{}\",\n", x.function));
-    }
-    s.push_str("]\n");
-    s
-}
-
-/// JSON output: a list of suggestion objects.
-pub fn render_json(suggestions: &[Suggestion]) -> String {
-    let mut s = serde_json::to_string_pretty(suggestions).expect("suggestions serialise");
-    s.push('\n');
-    s
 }

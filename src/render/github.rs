@@ -1,0 +1,76 @@
+//! `check --output-format github`: GitHub Actions workflow commands, one `::error`
+//! per await to fix and per file problem, with GitHub's escaping.
+
+use std::path::PathBuf;
+
+use super::finding::{message, CODE};
+use super::{FileView, Format};
+use crate::report::Status;
+
+/// Names are relative to `base` (the repository's top level).
+pub struct Github {
+    pub base: PathBuf,
+}
+
+/// Escaping for the message part of a workflow command.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping for a property value of a workflow command.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+impl Format for Github {
+    fn file(&self, file: &FileView<'_>) -> Vec<u8> {
+        let report = file.report;
+        let name = crate::paths::relative_bytes(&self.base, &report.absolute);
+        let name = String::from_utf8_lossy(&name).into_owned();
+        let file = property(&name);
+        let mut out = Vec::new();
+        for f in &report.findings {
+            if let Some(msg) = message(f) {
+                out.extend_from_slice(
+                    format!(
+                        "::error file={file},line={},col={},endLine={},endColumn={},title={}::{}\n",
+                        f.line,
+                        f.col,
+                        f.end_line,
+                        f.end_col,
+                        property(&format!("unawait ({CODE})")),
+                        data(&msg)
+                    )
+                    .as_bytes(),
+                );
+            }
+        }
+        let mut problems: Vec<String> = report.notes.clone();
+        if let Status::Skipped(why) = &report.status {
+            problems.push(why.to_string());
+        }
+        for why in problems {
+            out.extend_from_slice(
+                format!(
+                    "::error file={file},title=unawait::{}\n",
+                    data(&format!("{name}: {why}"))
+                )
+                .as_bytes(),
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(property("a,b:c%"), "a%2Cb%3Ac%25");
+    }
+}

@@ -1,0 +1,90 @@
+//! What every worker needs to process a file, built once from the settings (as
+//! ripgrep's `HiArgs` builds its workers): workers see a [`Job`], never `Settings`.
+
+use std::path::{Path, PathBuf};
+
+use crate::fix::index::IndexFilter;
+use crate::fix::matcher::FixOptions;
+use crate::fix::prefilter::Prefilter;
+use crate::fix::rules::RuleSet;
+use crate::python::modules::ModulePath;
+use crate::render::diff::{Diff, Palette};
+use crate::render::github::Github;
+use crate::render::json::Json;
+use crate::render::sarif::Sarif;
+use crate::render::text::Text;
+use crate::render::Format;
+use crate::setup::cli::OutputFormat;
+use crate::setup::settings::{Mode, Settings};
+
+/// How `fix` writes a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WritePolicy {
+    /// Keep the original beside it, with this suffix.
+    pub backup: Option<String>,
+}
+
+pub struct Job<'s> {
+    pub rules: &'s RuleSet,
+    pub options: FixOptions,
+    pub prefilter: Prefilter,
+    /// Which files the first pass indexes.
+    pub index_filter: IndexFilter,
+    src_roots: &'s [PathBuf],
+    /// `Some` in `fix`: write fixed files.
+    pub write: Option<WritePolicy>,
+    /// What each file shows on stdout; `None` when nothing does (`fix`).
+    pub format: Option<Box<dyn Format>>,
+}
+
+impl<'s> Job<'s> {
+    pub fn new(settings: &'s Settings) -> Job<'s> {
+        Job {
+            rules: &settings.rules,
+            options: FixOptions {
+                keep_in_raises: settings.keep_in_raises,
+            },
+            prefilter: Prefilter::new(&settings.rules),
+            index_filter: IndexFilter::new(&settings.rules.needles()),
+            src_roots: &settings.src_roots,
+            write: match &settings.mode {
+                Mode::Fix { backup, .. } => Some(WritePolicy {
+                    backup: backup.clone(),
+                }),
+                _ => None,
+            },
+            format: Self::format(settings),
+        }
+    }
+
+    /// The output format of the mode: one file per format in `render/`.
+    fn format(settings: &Settings) -> Option<Box<dyn Format>> {
+        let base = settings.diff_base.clone();
+        Some(match settings.mode {
+            Mode::Diff { .. } => Box::new(Diff {
+                base,
+                palette: if settings.color {
+                    Palette::ansi()
+                } else {
+                    Palette::plain()
+                },
+            }),
+            Mode::Patch { .. } => Box::new(Diff {
+                base,
+                palette: Palette::plain(),
+            }),
+            Mode::Check { format } => match format {
+                OutputFormat::Text => Box::new(Text),
+                OutputFormat::Json => Box::new(Json),
+                OutputFormat::Github => Box::new(Github { base }),
+                OutputFormat::Sarif => Box::new(Sarif { base }),
+            },
+            Mode::Fix { .. } | Mode::Suggest { .. } => return None,
+        })
+    }
+
+    /// The module name of the file at `absolute`, for its relative imports.
+    pub fn module_of(&self, absolute: &Path) -> Option<ModulePath> {
+        ModulePath::for_file_in(absolute, self.src_roots)
+    }
+}

@@ -1,0 +1,146 @@
+//! Where reports go, in path order: problems and kept awaits to stderr (through
+//! `messages`), each file's rendered part to the sink, counts to the summary; and the
+//! exit status at the end.
+
+use std::io;
+
+use crate::files::sink::Sink;
+use crate::fix::matcher::Action;
+use crate::render::summary::Summary;
+use crate::render::Format;
+use crate::report::{FileReport, Status};
+use crate::setup::settings::{Mode, Settings};
+use crate::{exit, interrupt, messages};
+
+/// When the run exits with status 1 rather than 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FoundWhen {
+    /// `check`: an await to fix was found.
+    Findings,
+    /// `diff --exit-code`: a file would change.
+    Changes,
+    Never,
+}
+
+pub struct Reporter<'f> {
+    sink: Sink,
+    format: Option<&'f dyn Format>,
+    summary: Summary,
+    quiet: bool,
+    fixing: bool,
+    found_when: FoundWhen,
+    /// A file part was written: the next needs the format's separator.
+    wrote_part: bool,
+    /// stdout was closed by the reader (`| head`): write nothing more.
+    stdout_closed: bool,
+}
+
+impl<'f> Reporter<'f> {
+    /// Open the output and write the format's opening.
+    pub fn open(settings: &Settings, format: Option<&'f dyn Format>) -> anyhow::Result<Self> {
+        let mut out = Reporter {
+            sink: Sink::open(&settings.mode, &settings.cwd)?,
+            format,
+            summary: Summary::default(),
+            quiet: settings.quiet,
+            fixing: matches!(settings.mode, Mode::Fix { .. }),
+            found_when: match settings.mode {
+                Mode::Check { .. } => FoundWhen::Findings,
+                Mode::Diff { exit_code: true } => FoundWhen::Changes,
+                _ => FoundWhen::Never,
+            },
+            wrote_part: false,
+            stdout_closed: false,
+        };
+        if let Some(format) = out.format {
+            out.write(&format.begin())?;
+        }
+        Ok(out)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        if bytes.is_empty() || self.stdout_closed {
+            return Ok(());
+        }
+        match self.sink.write(bytes) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.stdout_closed = true;
+                Ok(())
+            }
+            Err(e) => Err(anyhow::anyhow!(
+                "cannot write output: {}",
+                crate::files::read::io_reason(&e)
+            )),
+        }
+    }
+
+    /// Count files that were read but could not hold a match.
+    pub fn passed_over(&mut self, files: usize) {
+        self.summary.add_passed_over(files);
+    }
+
+    /// Print what one file's report says, with its rendered part, and count it.
+    pub fn report(&mut self, report: &FileReport, rendered: &[u8]) -> anyhow::Result<()> {
+        self.summary.add(report);
+        if let Status::Skipped(why) = &report.status {
+            messages::error(format_args!("{}: {why}", report.display));
+        }
+        for note in &report.notes {
+            messages::error(format_args!("{}: {note}", report.display));
+        }
+        if !self.quiet {
+            for f in &report.findings {
+                if let Action::Kept(why) = &f.finding.action {
+                    messages::line(format_args!(
+                        "{}:{}:{}: kept `{}`: {}",
+                        report.display,
+                        f.line,
+                        f.col,
+                        f.finding.function,
+                        why.describe()
+                    ));
+                }
+            }
+        }
+        if rendered.is_empty() {
+            return Ok(());
+        }
+        if self.wrote_part {
+            let separator = self.format.map_or(&b""[..], |f| f.separator());
+            self.write(separator)?;
+        }
+        self.wrote_part = true;
+        self.write(rendered)
+    }
+
+    /// Close the output, print the summary, and return the exit status.
+    pub fn finish(mut self) -> anyhow::Result<u8> {
+        if interrupt::interrupted() {
+            // Dropping the sink removes a half-written patch file.
+            drop(self.sink);
+            messages::line(interrupt::MESSAGE);
+            return Ok(interrupt::EXIT);
+        }
+        if let Some(format) = self.format {
+            let closing = format.finish(&self.summary);
+            self.write(&closing)?;
+        }
+        self.sink.finish()?;
+        if !self.quiet {
+            messages::line(self.summary.render(self.fixing));
+        }
+        let found = match self.found_when {
+            FoundWhen::Findings => self.summary.findings > 0,
+            FoundWhen::Changes => self.summary.changed > 0,
+            FoundWhen::Never => false,
+        };
+        Ok(if messages::errored() {
+            exit::ERROR
+        } else if found {
+            exit::FOUND
+        } else {
+            exit::OK
+        })
+    }
+}
