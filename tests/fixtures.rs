@@ -134,7 +134,8 @@ fn ctx() -> FileContext<'static> {
 }
 
 fn fix(name: &str, source: &[u8], rules: &RuleSet) -> Fixed {
-    fix_source(source, rules, FixOptions::default(), ctx()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    fix_source(source, rules, FixOptions::default(), ctx())
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn action_text(action: &Action) -> String {

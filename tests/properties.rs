@@ -399,9 +399,13 @@ fn walrus_then_line_break_is_refused() {
 #[test]
 fn an_await_of_an_await_takes_two_runs() {
     let src = b"async def h():\n    return await (await get())\n";
-    let once = fix_source(src, &rules(), FixOptions::default(), ctx()).unwrap().output;
+    let once = fix_source(src, &rules(), FixOptions::default(), ctx())
+        .unwrap()
+        .output;
     assert_eq!(once, b"async def h():\n    return await (get())\n");
-    let twice = fix_source(&once, &rules(), FixOptions::default(), ctx()).unwrap().output;
+    let twice = fix_source(&once, &rules(), FixOptions::default(), ctx())
+        .unwrap()
+        .output;
     assert_eq!(twice, b"async def h():\n    return (get())\n");
 }
 

@@ -247,6 +247,7 @@ fn write_accepted(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fix::engine::SourceError;
 
     #[test]
     fn answers() {
@@ -266,5 +267,85 @@ mod tests {
             all: false,
         };
         assert_eq!(q.ask(&mut sink).unwrap(), Answer::Quit);
+    }
+
+    use crate::embedded::fix_file;
+    use crate::files::kind::FileKind;
+    use crate::fix::matcher::{FileContext, FixOptions};
+    use crate::fix::prefilter::Prefilter;
+    use crate::fix::rules::RuleSet;
+
+    const NOTEBOOK: &str = r#"{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [],
+ "source": ["x = await get()\n"]}],
+ "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+"#;
+    const MARKDOWN: &str = "# Use\n\n```python\nx = await get()\n```\n";
+
+    /// The file's fix, and a file at `dir` holding `file`.
+    fn fixed(
+        kind: FileKind,
+        file: &str,
+        dir: &tempfile::TempDir,
+    ) -> (crate::embedded::FileFix, std::path::PathBuf) {
+        let rules = RuleSet::new(&["get".into()], &[], &[]).unwrap();
+        let fix = fix_file(
+            kind,
+            file.as_bytes(),
+            &rules,
+            FixOptions::default(),
+            FileContext::default(),
+            &Prefilter::new(&rules),
+        )
+        .unwrap();
+        let path = dir.path().join("f");
+        std::fs::write(&path, file).unwrap();
+        (fix, path)
+    }
+
+    /// Accepted changes go through the file's own check: the whole fix is written as
+    /// `fix` writes it, and a file edit that does not do what its piece's edit says (an
+    /// edit one byte short) is refused by the read-back, leaving the file alone. Before
+    /// the check was shared, interactive review re-parsed plain Python only and would
+    /// have written the broken notebook or document.
+    fn accepted_changes_are_read_back(kind: FileKind, file: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let (fix, path) = fixed(kind, file, &dir);
+        let edits = all_edits(fix.findings.iter().map(|l| &l.finding));
+        assert_eq!(edits.len(), 1, "{:?}", fix.findings);
+        write_accepted(&fix.check, &path, file.as_bytes(), &edits, None).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), fix.output);
+
+        std::fs::write(&path, file).unwrap();
+        let Check::Pieces {
+            kind,
+            pieces,
+            mut local,
+        } = fix.check
+        else {
+            panic!("{kind:?} is checked piece by piece");
+        };
+        let short = Edit::delete(edits[0].range.start..edits[0].range.end - 1);
+        local[0].0 = short.clone();
+        let check = Check::Pieces {
+            kind,
+            pieces,
+            local,
+        };
+        let err = write_accepted(&check, &path, file.as_bytes(), &[short], None).unwrap_err();
+        assert!(
+            matches!(&err, Status::Skipped(SkipReason::Source(SourceError::Internal(why))) if why.contains("does not read back")),
+            "{err:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), file);
+    }
+
+    #[test]
+    fn accepted_changes_in_a_notebook_are_read_back() {
+        accepted_changes_are_read_back(FileKind::Notebook, NOTEBOOK);
+    }
+
+    #[test]
+    fn accepted_changes_in_markdown_are_read_back() {
+        accepted_changes_are_read_back(FileKind::Markdown, MARKDOWN);
     }
 }
