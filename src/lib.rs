@@ -27,3 +27,6 @@ pub mod exit {
     pub const FOUND: u8 = 1;
     pub const ERROR: u8 = 2;
 }
+
+#[cfg(test)]
+mod layout;

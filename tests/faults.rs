@@ -1,6 +1,6 @@
 //! Faults while writing: a full disk, signals in the middle of a large `fix`, and two
 //! runs at once. Whatever happens, every file is wholly old or wholly new, and no
-//! temporary file is left behind (SPEC "Writing").
+//! temporary file is left behind (`docs/contract.md`, "Writing").
 
 mod common;
 

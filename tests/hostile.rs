@@ -1,5 +1,6 @@
 //! Hostile input and hostile file systems: unawait must never damage or lose a file,
-//! never crash, and always say what it skipped and why (SPEC "Files").
+//! never crash, and always say what it skipped and why (`docs/contract.md`,
+//! "Files that cannot be processed").
 //!
 //! Every case runs the real binary and checks the bytes left on disk, the exit status
 //! and the message. Faults while writing, signals and concurrent runs are in

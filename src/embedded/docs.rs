@@ -19,12 +19,14 @@
 //! Each block is parsed alone. A block that does not parse is left alone without a
 //! word: examples in prose are often fragments.
 
-use super::{fix_unit, Escape, Mapped, Outcome, Piece, Unit};
+use super::mapped::Mapped;
+use super::piece::{fix_unit, Escape, Outcome, Piece, Unit};
 use crate::fix::engine::SourceError;
 use crate::fix::matcher::FileContext;
 use crate::fix::matcher::FixOptions;
 use crate::fix::prefilter::Prefilter;
 use crate::fix::rules::RuleSet;
+use crate::python::lines::{lines, Line};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Lang {
@@ -41,31 +43,6 @@ impl Lang {
             _ => Lang::Other,
         }
     }
-}
-
-/// One line of a file: where it starts, where its text ends (before `\r\n` or `\n`),
-/// and where the next line starts.
-#[derive(Clone, Copy, Debug)]
-struct Line {
-    start: usize,
-    end: usize,
-    next: usize,
-}
-
-fn file_lines(file: &[u8]) -> Vec<Line> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < file.len() {
-        let nl = memchr::memchr(b'\n', &file[start..]).map(|i| start + i);
-        let next = nl.map_or(file.len(), |i| i + 1);
-        let mut end = nl.unwrap_or(file.len());
-        if end > start && file[end - 1] == b'\r' {
-            end -= 1;
-        }
-        out.push(Line { start, end, next });
-        start = next;
-    }
-    out
 }
 
 fn leading(text: &[u8], tabs: bool) -> usize {
@@ -161,7 +138,7 @@ fn closes(line: &[u8], ch: u8, len: usize) -> bool {
 
 /// The Python blocks of a Markdown file.
 pub fn markdown_pieces(file: &[u8]) -> Vec<Piece> {
-    let lines = file_lines(file);
+    let lines = lines(file).collect::<Vec<Line>>();
     let text = |l: &Line| &file[l.start..l.end];
     let mut out = Vec::new();
     let mut i = 0;
@@ -210,7 +187,7 @@ fn directive(line: &[u8]) -> Option<(usize, Lang)> {
 
 /// The Python blocks of a reST file.
 pub fn rst_pieces(file: &[u8]) -> Vec<Piece> {
-    let lines = file_lines(file);
+    let lines = lines(file).collect::<Vec<Line>>();
     let text = |l: &Line| &file[l.start..l.end];
     let indent = |l: &Line| leading(text(l), true);
     let blank = |l: &Line| is_blank(text(l));

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::Mapped;
+use super::mapped::Mapped;
 
 /// Deeper nesting than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 512;

@@ -1,9 +1,6 @@
-//! Text decoded or cut out of a file, with the file bytes every byte came from, and
-//! how replacement text is written back.
+//! Text decoded or cut out of a file, with the file bytes every byte came from.
 
 use std::ops::Range;
-
-use super::json;
 
 const SYNTHETIC: usize = usize::MAX;
 
@@ -158,34 +155,6 @@ impl Mapped {
     }
 }
 
-/// How replacement text is written into the file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Escape {
-    /// Inside a JSON string literal.
-    Json,
-    /// In a block whose lines start with `prefix` in the file (indentation, a `... `
-    /// prompt): a line break in a replacement is followed by it.
-    Lines { prefix: Vec<u8> },
-}
-
-impl Escape {
-    pub fn apply(&self, replacement: &[u8]) -> Vec<u8> {
-        match self {
-            Escape::Json => json::escape(replacement),
-            Escape::Lines { prefix } => {
-                let mut out = Vec::with_capacity(replacement.len());
-                for &b in replacement {
-                    out.push(b);
-                    if b == b'\n' {
-                        out.extend_from_slice(prefix);
-                    }
-                }
-                out
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,14 +185,5 @@ mod tests {
         assert_eq!(m.file_range(file, 0..1), None);
         assert_eq!(m.file_range(file, 5..6), None);
         assert_eq!(m.file_range(file, 7..8), Some(7..8));
-    }
-
-    #[test]
-    fn line_prefix_follows_line_breaks() {
-        let e = Escape::Lines {
-            prefix: b"   ... ".to_vec(),
-        };
-        assert_eq!(e.apply(b"\n    b,"), b"\n   ...     b,");
-        assert_eq!(Escape::Json.apply(b"\n    \"b\","), b"\\n    \\\"b\\\",");
     }
 }

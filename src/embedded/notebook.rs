@@ -24,20 +24,18 @@
 //! whose kernel language is not Python is left alone.
 
 use super::json::{self, Value};
-use super::{fix_unit, Escape, Mapped, Outcome, Piece, Skip, Unit};
+use super::mapped::Mapped;
+use super::piece::{fix_unit, Escape, Outcome, Piece, Skip, Unit};
 use crate::fix::engine::SourceError;
 use crate::fix::matcher::FileContext;
 use crate::fix::matcher::FixOptions;
 use crate::fix::rules::RuleSet;
+use crate::python::lines::{lines, LineIndex};
 use crate::python::parse::{parses, syntax_error_at};
 
 /// 1-based line and column of `offset` in `file`, for messages.
 fn line_col(file: &[u8], offset: usize) -> (usize, usize) {
-    let before = &file[..offset.min(file.len())];
-    let line = memchr::memchr_iter(b'\n', before).count() + 1;
-    let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
-    (line, col)
+    LineIndex::new(file).line_col(file, offset)
 }
 
 /// The notebook's kernel language, when it says.
@@ -126,24 +124,6 @@ fn decode_into(file: &[u8], span: std::ops::Range<usize>, into: &mut Mapped) -> 
     }
 }
 
-/// Lines of `text`: (start, end of content before any `\r\n`/`\n`).
-fn lines(text: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        if start >= text.len() {
-            return None;
-        }
-        let nl = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |i| start + i);
-        let mut end = nl;
-        if end > start && text[end - 1] == b'\r' {
-            end -= 1;
-        }
-        let line = (start, end);
-        start = nl + 1;
-        Some(line)
-    })
-}
-
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80
 }
@@ -179,12 +159,13 @@ fn magic_start(line: &[u8]) -> Option<usize> {
 
 /// Does the text have a line that looks like IPython syntax?
 fn has_magic(text: &[u8]) -> bool {
-    lines(text).any(|(s, e)| magic_start(&text[s..e]).is_some())
+    lines(text).any(|l| magic_start(&text[l.start..l.end]).is_some())
 }
 
 /// Hide IPython lines from the parser: `0` and spaces, same length.
 fn mask_magics(m: &mut Mapped) {
     let found: Vec<(usize, usize)> = lines(&m.text)
+        .map(|l| (l.start, l.end))
         .filter_map(|(s, e)| magic_start(&m.text[s..e]).map(|at| (s + at, e)))
         .collect();
     for (s, e) in found {

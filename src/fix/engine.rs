@@ -9,9 +9,9 @@ use std::ops::Range;
 use crate::fix::edit::{self, Edit};
 use crate::fix::matcher::{self, Action, FileContext, Finding, FixOptions};
 use crate::fix::rules::RuleSet;
-use crate::python::facts;
 use crate::python::lines::LineIndex;
 use crate::python::parse;
+use crate::python::walk;
 
 /// A finding with its position for people (1-based lines, character columns).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,7 +122,7 @@ pub fn fix_source(
         let (line, col) = lines.line_col(&text, at);
         return Err(SourceError::Syntax { line, col });
     }
-    let facts = facts::collect(&tree, &text);
+    let facts = walk::collect(&tree, &text);
     let mut findings = matcher::find(&facts, &text, rules, options, ctx, &lines);
     for f in &mut findings {
         if f.action == Action::RemoveAwait {
@@ -341,5 +341,81 @@ mod tests {
             out.output,
             b"\xef\xbb\xbf# caf\xe9\r\nasync def a():\r\n\tget()"
         );
+    }
+
+    // Async twins (`replace-with`): the rename and the import edit of `fix::twin`.
+
+    fn twin(src: &str) -> String {
+        let rules = RuleSet::new(&[], &[], &[("get".into(), "get_async".into())]).unwrap();
+        let fixed = fix_source(
+            src.as_bytes(),
+            &rules,
+            FixOptions::default(),
+            FileContext::default(),
+        );
+        String::from_utf8(fixed.unwrap().output).unwrap()
+    }
+
+    #[test]
+    fn replaces_unused_old_name() {
+        assert_eq!(
+            twin("from m import get\nasync def a():\n    return await get()\n"),
+            "from m import get_async\nasync def a():\n    return await get_async()\n"
+        );
+    }
+
+    #[test]
+    fn keeps_old_name_still_used() {
+        assert_eq!(
+            twin("from m import get, other\nx = get()\nasync def a():\n    return await get()\n"),
+            "from m import get, other, get_async\nx = get()\nasync def a():\n    return await get_async()\n"
+        );
+    }
+
+    #[test]
+    fn multi_line_parenthesised_with_trailing_comma_and_comment() {
+        let src = "from m import (\n    get,\n    other,  # note\n)\nget()\nasync def a():\n    await get()\n";
+        let want = "from m import (\n    get,\n    other,  # note\n    get_async,\n)\nget()\nasync def a():\n    await get_async()\n";
+        assert_eq!(twin(src), want);
+    }
+
+    #[test]
+    fn one_line_parenthesised() {
+        assert_eq!(
+            twin("from m import (get, x,)\nget\nasync def a():\n    await get()\n"),
+            "from m import (get, x, get_async,)\nget\nasync def a():\n    await get_async()\n"
+        );
+        assert_eq!(
+            twin("from m import (get, x)\nget\nasync def a():\n    await get()\n"),
+            "from m import (get, x, get_async)\nget\nasync def a():\n    await get_async()\n"
+        );
+    }
+
+    #[test]
+    fn alias_and_module_attribute() {
+        assert_eq!(
+            twin("from m import get as g\nasync def a():\n    await g()\n"),
+            "from m import get_async\nasync def a():\n    await get_async()\n"
+        );
+        assert_eq!(
+            twin("import m\nasync def a():\n    await m.get()\n"),
+            "import m\nasync def a():\n    await m.get_async()\n"
+        );
+    }
+
+    #[test]
+    fn twin_already_imported() {
+        assert_eq!(
+            twin("from m import get, get_async\nget\nasync def a():\n    await get()\n"),
+            "from m import get, get_async\nget\nasync def a():\n    await get_async()\n"
+        );
+    }
+
+    #[test]
+    fn crlf_multi_line() {
+        let src =
+            "from m import (\r\n    get,\r\n)\r\nget\r\nasync def a():\r\n    await get()\r\n";
+        let want = "from m import (\r\n    get,\r\n    get_async,\r\n)\r\nget\r\nasync def a():\r\n    await get_async()\r\n";
+        assert_eq!(twin(src), want);
     }
 }

@@ -134,7 +134,7 @@ fn preceded_by_def(source: &[u8], at: usize) -> bool {
 pub fn file_entries(module: &ModulePath, display: &str, source: &[u8]) -> HashMap<String, Entry> {
     let text = crate::python::parse::parse_text(source);
     let tree = crate::python::parse::parse(&text);
-    let facts = crate::python::facts::collect(&tree, &text);
+    let facts = crate::python::walk::collect(&tree, &text);
     let lines = LineIndex::new(&text);
     entries_from_facts(module, display, &facts, &lines)
 }

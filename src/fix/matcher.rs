@@ -1,8 +1,8 @@
 //! Which `await`s to change, and how.
 //!
 //! An `await` matches when its operand, without enclosing parentheses, is a call whose
-//! callee refers to a rule's function through this file's names (see SPEC "Which calls
-//! match"). This module only reads the syntax tree and the facts of the file; it never
+//! callee refers to a rule's function through this file's names (see
+//! `docs/contract.md`, "Which calls match"). This module only reads the syntax tree and the facts of the file; it never
 //! edits. It must never match an await whose operand is anything but that call
 //! (`await f().send()`), and never a name that the file binds to something else.
 
@@ -355,4 +355,176 @@ pub fn find(
     let mut out: Vec<Finding> = facts.awaits.iter().filter_map(|s| m.finding(*s)).collect();
     out.sort_by_key(|f| f.keyword.start);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::python::parse::parse;
+    use crate::python::walk::collect;
+
+    fn rules(functions: &[&str]) -> RuleSet {
+        let f: Vec<String> = functions.iter().map(|s| s.to_string()).collect();
+        RuleSet::new(&f, &[], &[]).unwrap()
+    }
+
+    /// The index of a project where `pkg/__init__.py` re-exports `get` and `fetch`
+    /// from `pkg.mod`, which defines `get` and `fetch` (sync) and `aget` (async);
+    /// `pkg.aget` re-exports `pkg.mod.aget`.
+    fn index() -> ProjectIndex {
+        let def = |is_async| Entry::Def {
+            is_async,
+            at: DefSite::Module {
+                path: "pkg/mod.py".into(),
+                line: 1,
+            },
+        };
+        let mut index = ProjectIndex::default();
+        index.merge(
+            "pkg".into(),
+            HashMap::from([
+                ("get".into(), Entry::Alias("pkg.mod.get".into())),
+                ("fetch".into(), Entry::Alias("pkg.mod.get".into())),
+                ("aget".into(), Entry::Alias("pkg.mod.aget".into())),
+            ]),
+        );
+        index.merge(
+            "pkg.mod".into(),
+            HashMap::from([("get".into(), def(false)), ("aget".into(), def(true))]),
+        );
+        index
+    }
+
+    /// Run `f` with a matcher over an empty file, for `rules` and `index`.
+    fn with_matcher(
+        rules: &RuleSet,
+        index: Option<&ProjectIndex>,
+        f: impl FnOnce(&Matcher<'_, '_>),
+    ) {
+        let tree = parse(b"");
+        let facts = collect(&tree, b"");
+        let lines = LineIndex::new(b"");
+        let m = Matcher {
+            rules,
+            facts: &facts,
+            text: b"",
+            ctx: FileContext {
+                module: None,
+                index,
+            },
+            options: FixOptions::default(),
+            lines: &lines,
+            ignored_lines: Vec::new(),
+            raises: RaisesBlocks::new(&[]),
+        };
+        f(&m);
+    }
+
+    fn name(v: &Verdict<'_>) -> String {
+        match v {
+            Verdict::Match(r) => format!("match {}", r.name()),
+            Verdict::Async(at) => format!("async {at}"),
+            Verdict::No => "no".into(),
+        }
+    }
+
+    #[test]
+    fn combine_async_beats_everything_and_no_beats_match() {
+        let rs = rules(&["a", "b"]);
+        let (a, b) = (rs.function("a").unwrap(), rs.function("b").unwrap());
+        let here = |line| Verdict::Async(DefSite::Here { line });
+        let cases: Vec<(Vec<Verdict<'_>>, &str)> = vec![
+            (vec![], "no"),
+            (vec![Verdict::Match(a)], "match a"),
+            (vec![Verdict::Match(a), Verdict::Match(b)], "match a"),
+            (vec![Verdict::Match(a), Verdict::No], "no"),
+            (vec![Verdict::No, Verdict::Match(a)], "no"),
+            (
+                vec![Verdict::No, here(3), Verdict::Match(a)],
+                "async line 3",
+            ),
+            (vec![Verdict::Match(a), here(3), here(7)], "async line 3"),
+            (vec![here(7), Verdict::No], "async line 7"),
+        ];
+        for (verdicts, want) in cases {
+            let shown: Vec<String> = verdicts.iter().map(name).collect();
+            assert_eq!(
+                name(&Matcher::combine(verdicts.into_iter())),
+                want,
+                "{shown:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn verdict_for_bare_and_qualified_rules() {
+        let index = index();
+        let cases: &[(&[&str], &str, Option<&str>, &str)] = &[
+            // A name no rule ends with.
+            (&["get"], "other", Some("m.other"), "no"),
+            // A bare rule matches whatever the name resolves to.
+            (&["get"], "get", None, "match get"),
+            (&["get"], "get", Some("elsewhere.get"), "match get"),
+            // A qualified rule needs the qualified name, directly or by re-export.
+            (
+                &["pkg.mod.get"],
+                "get",
+                Some("pkg.mod.get"),
+                "match pkg.mod.get",
+            ),
+            (&["pkg.mod.get"], "get", Some("elsewhere.get"), "no"),
+            (&["pkg.mod.get"], "get", None, "no"),
+            (
+                &["pkg.mod.get"],
+                "get",
+                Some("pkg.get"),
+                "match pkg.mod.get",
+            ),
+            // Through a renamed re-export the call's name differs from the rule's.
+            (
+                &["pkg.mod.get"],
+                "fetch",
+                Some("pkg.fetch"),
+                "match pkg.mod.get",
+            ),
+            // A rule written with the re-export's path matches the definition.
+            (&["pkg.get"], "get", Some("pkg.mod.get"), "match pkg.get"),
+            // The qualified rule wins over a bare one of the same name.
+            (
+                &["get", "pkg.mod.get"],
+                "get",
+                Some("pkg.get"),
+                "match pkg.mod.get",
+            ),
+            // A chain that ends at an `async def` is never a match.
+            (&["aget"], "aget", Some("pkg.aget"), "async pkg/mod.py:1"),
+            (
+                &["pkg.mod.aget"],
+                "aget",
+                Some("pkg.mod.aget"),
+                "async pkg/mod.py:1",
+            ),
+        ];
+        for (functions, last, qualified, want) in cases {
+            let rs = rules(functions);
+            with_matcher(&rs, Some(&index), |m| {
+                let got = name(&m.verdict_for(last, *qualified));
+                assert_eq!(got, *want, "rules {functions:?}, `{last}` as {qualified:?}");
+            });
+        }
+    }
+
+    #[test]
+    fn verdict_for_without_an_index_takes_the_name_as_it_is() {
+        let rs = rules(&["pkg.mod.get"]);
+        with_matcher(&rs, None, |m| {
+            assert_eq!(
+                name(&m.verdict_for("get", Some("pkg.mod.get"))),
+                "match pkg.mod.get"
+            );
+            assert_eq!(name(&m.verdict_for("get", Some("pkg.get"))), "no");
+        });
+    }
 }

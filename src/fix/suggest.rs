@@ -12,10 +12,11 @@ use serde::Serialize;
 use tree_sitter::Node;
 
 use crate::fix::index::{self, ProjectIndex};
-use crate::python::facts::{self, Binding, FileFacts};
+use crate::python::facts::{Binding, FileFacts};
 use crate::python::lines::LineIndex;
 use crate::python::modules::{absolute_import, ModulePath};
 use crate::python::parse::{self, name_chain};
+use crate::python::walk;
 
 /// A synchronous function definition.
 #[derive(Clone, Debug)]
@@ -267,7 +268,7 @@ pub fn survey(source: &[u8], module: Option<&ModulePath>, display: &str) -> Surv
         return Survey::default();
     }
     let lines = LineIndex::new(&text);
-    let facts = facts::collect(&tree, &text);
+    let facts = walk::collect(&tree, &text);
     let mut result = Survey::default();
     if let Some(m) = module {
         result.defs = collect_defs(tree.root_node(), &text, &m.name, display, &lines);

@@ -1,9 +1,40 @@
-//! Line and column numbers, computed only when something is shown to a person.
+//! Lines, and line and column numbers, computed only when something is shown to a
+//! person.
 //!
-//! The core works in byte offsets; this index turns them into 1-based lines and
-//! 1-based columns counted in characters, as ruff and editors show them.
+//! The core works in byte offsets; [`LineIndex`] turns them into 1-based lines and
+//! 1-based columns counted in characters, as ruff and editors show them. [`lines`]
+//! splits a text into lines for the code that works line by line.
 
 use std::cell::Cell;
+
+/// One line of a text: where it starts, where its content ends (before `\r\n` or
+/// `\n`), and where the next line starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub start: usize,
+    pub end: usize,
+    pub next: usize,
+}
+
+/// The lines of `text`, each ended by `\n` (or by the end of the text, for a last line
+/// without one). The only line splitter: diffs, documents and notebooks use it too.
+pub fn lines(text: &[u8]) -> impl Iterator<Item = Line> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let nl = memchr::memchr(b'\n', &text[start..]).map(|i| start + i);
+        let next = nl.map_or(text.len(), |i| i + 1);
+        let mut end = nl.unwrap_or(text.len());
+        if end > start && text[end - 1] == b'\r' {
+            end -= 1;
+        }
+        let line = Line { start, end, next };
+        start = next;
+        Some(line)
+    })
+}
 
 /// Where each line starts in the text the parser saw (lone CRs already turned to LFs).
 #[derive(Debug, Clone)]
@@ -66,6 +97,16 @@ fn lossy_chars(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_end_before_line_breaks_and_keep_a_last_line_without_one() {
+        let text = b"a\r\nbc\n\nd";
+        let got: Vec<(usize, usize, usize)> =
+            lines(text).map(|l| (l.start, l.end, l.next)).collect();
+        assert_eq!(got, [(0, 1, 3), (3, 5, 6), (6, 6, 7), (7, 8, 8)]);
+        assert_eq!(lines(b"").count(), 0);
+        assert_eq!(lines(b"x\n").count(), 1);
+    }
 
     #[test]
     fn lines_and_character_columns() {

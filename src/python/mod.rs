@@ -6,3 +6,5 @@ pub mod lexical;
 pub mod lines;
 pub mod modules;
 pub mod parse;
+pub mod raises;
+pub mod walk;

@@ -8,6 +8,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use super::{FileView, Format};
+use crate::python::lines::lines;
 
 const CONTEXT: usize = 3;
 
@@ -55,16 +56,7 @@ impl Palette {
 
 /// Split after each `\n`, keeping it (and any `\r` before it) inside the line.
 pub fn split_lines(text: &[u8]) -> Vec<&[u8]> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    for i in memchr::memchr_iter(b'\n', text) {
-        lines.push(&text[start..=i]);
-        start = i + 1;
-    }
-    if start < text.len() {
-        lines.push(&text[start..]);
-    }
-    lines
+    lines(text).map(|l| &text[l.start..l.next]).collect()
 }
 
 /// A run of changed lines: `old` lines were replaced by `new` lines.
