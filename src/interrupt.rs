@@ -26,7 +26,7 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 pub fn install() -> Result<(), ctrlc::Error> {
     ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            eprintln!("unawait: interrupted twice; stopping now");
+            crate::messages::info("interrupted twice; stopping now");
             std::process::exit(i32::from(EXIT));
         }
     })

@@ -26,7 +26,7 @@ fn main() -> ExitCode {
     let cli = unawait::setup::cli::Cli::parse();
     if let Err(e) = unawait::interrupt::install() {
         // Without the handler a signal still ends the run; renames keep files whole.
-        eprintln!("unawait: warning: cannot handle interrupts gracefully: {e}");
+        unawait::messages::warning(format_args!("cannot handle interrupts gracefully: {e}"));
     }
     ExitCode::from(unawait::run(cli))
 }
