@@ -50,7 +50,8 @@ pub enum Check {
     Pieces {
         kind: FileKind,
         pieces: Vec<Piece>,
-        /// For each file edit: its piece and the same edit in the piece's text.
+        /// For each file edit: its piece and the same edit in the piece's text; sorted
+        /// by file edit.
         local: Vec<(Edit, usize, Edit)>,
     },
 }
@@ -74,9 +75,9 @@ impl Check {
         let mut by_piece: Vec<Vec<Edit>> = vec![Vec::new(); pieces.len()];
         for e in edits {
             let (_, i, l) = local
-                .iter()
-                .find(|(fe, _, _)| fe == e)
-                .ok_or_else(|| internal("an edit belongs to no Python piece".into()))?;
+                .binary_search_by(|(fe, _, _)| fe.cmp(e))
+                .map(|at| &local[at])
+                .map_err(|_| internal("an edit belongs to no Python piece".into()))?;
             by_piece[*i].push(l.clone());
         }
         let mut expected = Vec::with_capacity(pieces.len());
@@ -140,9 +141,10 @@ pub fn fix_file(
     let Outcome {
         mut findings,
         notes,
-        local,
+        mut local,
         ..
     } = out;
+    local.sort_by(|a, b| a.0.cmp(&b.0));
     findings.sort_by_key(|f| (f.finding.keyword.start, f.finding.expr.end));
     let check = Check::Pieces {
         kind,

@@ -172,13 +172,17 @@ impl<'f> Outcome<'f> {
         // edit). A part whose edits do not apply to its piece is refused too, which
         // may drop more findings: repeat until nothing changes.
         let local = loop {
+            let mut used = vec![false; edits.len()];
+            for l in &fixed.findings {
+                if !touches(&l.finding, &refused) {
+                    for e in &l.finding.fix {
+                        used[edits.binary_search(e).expect("every fix edit is listed")] = true;
+                    }
+                }
+            }
             let mut local: Vec<(usize, usize, Edit)> = Vec::new();
             for (j, e) in edits.iter().enumerate() {
-                let used = fixed
-                    .findings
-                    .iter()
-                    .any(|l| !touches(&l.finding, &refused) && l.finding.fix.contains(e));
-                if !used {
+                if !used[j] {
                     continue;
                 }
                 let k = part_of(e);
@@ -190,12 +194,11 @@ impl<'f> Outcome<'f> {
                 local.push((j, k, local_edit));
             }
             let mut failed = false;
-            for (k, refusal) in refused.iter_mut().enumerate() {
-                let part_edits: Vec<Edit> = local
-                    .iter()
-                    .filter(|(_, p, _)| *p == k)
-                    .map(|(_, _, l)| l.clone())
-                    .collect();
+            let mut by_part: Vec<Vec<Edit>> = vec![Vec::new(); parts];
+            for (_, k, l) in &local {
+                by_part[*k].push(l.clone());
+            }
+            for ((k, refusal), part_edits) in refused.iter_mut().enumerate().zip(by_part) {
                 if part_edits.is_empty() || refusal.is_some() {
                     continue;
                 }
