@@ -15,6 +15,9 @@
 //! in it (`BuildLock`). Everything the tools write (pre-commit's cache, virtual
 //! environments, copies) goes under target/packaging and is removed after the test.
 
+// The helpers of the command-line tests; this file needs only a few of them.
+#[allow(dead_code)]
+#[path = "cli/common.rs"]
 mod common;
 
 use std::collections::BTreeMap;

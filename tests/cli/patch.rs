@@ -1,13 +1,11 @@
 //! `unawait diff` and `unawait patch`: headers, paths, patches that apply, colour, and a
 //! reader that goes away.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use common::*;
+use crate::common::*;
 
 const F: &str = "get_manager";
 

@@ -1,10 +1,8 @@
 //! `unawait fix`: exact bytes, permissions, backups, idempotence, no litter.
 
-mod common;
-
 use std::fs;
 
-use common::*;
+use crate::common::*;
 
 const F: &str = "get_manager";
 

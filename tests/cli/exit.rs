@@ -1,8 +1,6 @@
 //! Exit statuses, what goes to stdout and what to stderr, and the `check` text format.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const F: &str = "get_manager";
 
@@ -203,61 +201,6 @@ fn zero_threads_is_a_usage_error() {
     let r = t.run(&["check", "-f", F, "-j", "0"]);
     r.code(2);
     assert_eq!(r.out(), "");
-}
-
-#[test]
-fn unknown_config_key_is_an_error_naming_the_key() {
-    let t = Tree::new();
-    t.write(
-        "pyproject.toml",
-        "[project]\nname = \"x\"\n\n[tool.unawait]\nfunctions = [\"get_manager\"]\nfunctionz = [\"oops\"]\n",
-    );
-    t.write("a.py", SRC);
-    for cmd in ["check", "fix", "diff"] {
-        let r = t.run(&[cmd]);
-        r.code(2);
-        assert_eq!(r.out(), "");
-        assert!(r.stderr.contains("functionz"), "{}", r.stderr);
-        assert!(r.stderr.contains("pyproject.toml"), "{}", r.stderr);
-    }
-    assert_eq!(t.text("a.py"), SRC);
-}
-
-#[test]
-fn unknown_key_in_unawait_toml_is_an_error() {
-    let t = Tree::new();
-    t.write(
-        "unawait.toml",
-        "functions = [\"get_manager\"]\nkeep_in_raises = false\n",
-    );
-    t.write("a.py", SRC);
-    let r = t.run(&["check"]);
-    r.code(2);
-    assert!(r.stderr.contains("keep_in_raises"), "{}", r.stderr);
-}
-
-#[test]
-fn wrong_type_and_invalid_toml_are_config_errors() {
-    let t = Tree::new();
-    t.write("a.py", SRC);
-    t.write("unawait.toml", "functions = \"get_manager\"\n");
-    let r = t.run(&["check"]);
-    r.code(2);
-    assert!(r.stderr.contains("unawait.toml"), "{}", r.stderr);
-    t.write("unawait.toml", "functions = [\n");
-    let r = t.run(&["check"]);
-    r.code(2);
-    assert!(r.stderr.contains("unawait.toml"), "{}", r.stderr);
-    assert!(r.stderr.contains("TOML"), "{}", r.stderr);
-}
-
-#[test]
-fn missing_config_file_is_an_error() {
-    let t = Tree::new();
-    t.write("a.py", SRC);
-    let r = t.run(&["check", "--config", "nope.toml"]);
-    r.code(2);
-    assert!(r.stderr.contains("nope.toml"), "{}", r.stderr);
 }
 
 #[test]

@@ -5,12 +5,10 @@
 //! `scripts/install-test-deps.sh`. The fixes both formats carry are applied here and
 //! must give exactly what `unawait fix` writes.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// A tree with a fix, a kept await, a non-ASCII line, a name that needs escaping,

@@ -2,12 +2,10 @@
 //! runs at once. Whatever happens, every file is wholly old or wholly new, and no
 //! temporary file is left behind (SPEC "Writing").
 
-mod common;
-
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 const F: &str = "get_manager";
 

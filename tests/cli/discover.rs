@@ -1,15 +1,12 @@
 //! Which files a run looks at: ignore files, hidden folders, excludes, explicit paths,
 //! symbolic links, extensions; and output that is the same whatever the thread count.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const F: &str = "get_manager";
 
-/// The paths `check` reports, in output order.
 #[test]
 fn gitignored_files_are_skipped_in_a_git_repo() {
     let t = Tree::git();
@@ -430,4 +427,32 @@ fn fix_with_one_thread_and_eight_gives_the_same_files() {
     a.run(&["fix", "-f", F, "-j", "1"]).code(0);
     b.run(&["fix", "-f", F, "-j", "8"]).code(0);
     assert_eq!(a.files(), b.files());
+}
+
+#[test]
+fn force_exclude_applies_excludes_to_named_files() {
+    let t = Tree::new();
+    t.write(
+        "pyproject.toml",
+        "[tool.unawait]\nfunctions = [\"get_manager\"]\nextend-exclude = [\"legacy\"]\n",
+    );
+    t.write("legacy/old.py", SRC);
+    t.write("app/new.py", SRC);
+    // As pre-commit calls it: every file named.
+    let run = t.run(&["check", "legacy/old.py", "app/new.py"]);
+    run.code(1);
+    assert_eq!(
+        run.out(),
+        format!(
+            "{}{}",
+            src_check_line("app/new.py"),
+            src_check_line("legacy/old.py")
+        )
+    );
+    let run = t.run(&["check", "--force-exclude", "legacy/old.py", "app/new.py"]);
+    run.code(1);
+    assert_eq!(run.out(), src_check_line("app/new.py"));
+    let run = t.run(&["check", "--force-exclude", "legacy"]);
+    run.code(0);
+    assert_eq!(run.out(), "");
 }

@@ -5,8 +5,6 @@
 //! system git configuration, so the machine's own settings (a global gitignore, say)
 //! cannot change what a test sees.
 
-#![allow(dead_code)]
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

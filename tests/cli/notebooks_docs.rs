@@ -8,13 +8,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod common;
-
-use common::{run_parts as run, Tree};
+use crate::common::{run_parts as run, Tree};
 
 /// A tree of byte contents (the element type pinned for `&Vec<u8>` and `&[u8]` alike).
 fn tree(files: &[(&str, &[u8])]) -> Tree {
-    common::tree(files)
+    crate::common::tree(files)
 }
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/embedded");
@@ -63,7 +61,7 @@ fn only_awaits_deleted(before: &[u8], after: &[u8]) -> usize {
 
 /// A Python with nbformat (installed by scripts/install-test-deps.sh when missing).
 fn python_with_nbformat() -> PathBuf {
-    common::test_tool("test-venv/bin/python")
+    crate::common::test_tool("test-venv/bin/python")
 }
 
 /// nbformat reads and validates `fixed`; as JSON it equals `expected`, and it differs

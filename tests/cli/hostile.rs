@@ -5,13 +5,11 @@
 //! and the message. Faults while writing, signals and concurrent runs are in
 //! `faults.rs`.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 const F: &str = "get_manager";
 
