@@ -67,18 +67,23 @@ pub const CLEAN: &str = "async def handler(m):
 /// The result of one run of the binary.
 #[derive(Debug)]
 pub struct Run {
+    /// The command line, for failure messages.
+    pub args: Vec<String>,
     pub code: i32,
     pub stdout: Vec<u8>,
     pub stderr: String,
 }
 
 impl Run {
-    fn from_output(args: &[&str], out: Output) -> Run {
+    /// The run of `unawait args` that gave `out`; panics when it was killed by a signal
+    /// or panicked.
+    pub fn from_output(args: &[&str], out: Output) -> Run {
         let code = match out.status.code() {
             Some(c) => c,
             None => panic!("unawait {args:?} was killed by a signal: {:?}", out.status),
         };
         let run = Run {
+            args: args.iter().map(|a| a.to_string()).collect(),
             code,
             stdout: out.stdout,
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -89,6 +94,31 @@ impl Run {
             run.stderr
         );
         run
+    }
+
+    /// Panic unless the run exited with `code`, printed exactly `stdout`, and printed
+    /// exactly the lines `stderr` (each ending in a newline); the message shows all
+    /// three, wanted and got.
+    #[track_caller]
+    pub fn expect(&self, code: i32, stdout: &str, stderr: &[&str]) -> &Self {
+        let want_stderr: String = stderr.iter().map(|l| format!("{l}\n")).collect();
+        if self.code == code && self.stdout == stdout.as_bytes() && self.stderr == want_stderr {
+            return self;
+        }
+        let mark = |same: bool| if same { "" } else { "  <-- differs" };
+        panic!(
+            "unawait {:?} did not give what was expected\n\
+             exit status: want {code}, got {}{}\n\
+             --- stdout, want{} ---\n{stdout}\n--- stdout, got ---\n{}\n\
+             --- stderr, want{} ---\n{want_stderr}\n--- stderr, got ---\n{}",
+            self.args,
+            self.code,
+            mark(self.code == code),
+            mark(self.stdout == stdout.as_bytes()),
+            String::from_utf8_lossy(&self.stdout),
+            mark(self.stderr == want_stderr),
+            self.stderr,
+        );
     }
 
     /// stdout as text (panics when it is not UTF-8).
@@ -102,7 +132,8 @@ impl Run {
         assert_eq!(
             self.code,
             code,
-            "unexpected exit status\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            "unawait {:?}: unexpected exit status\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.args,
             String::from_utf8_lossy(&self.stdout),
             self.stderr
         );

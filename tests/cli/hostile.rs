@@ -438,14 +438,7 @@ fn run_as_nobody(t: &Tree, args: &[&str]) -> Option<Run> {
         Ok(o) if o.status.code() != Some(127) => o,
         _ => return None,
     };
-    let code = out.status.code().expect("not killed by a signal");
-    let run = Run {
-        code,
-        stdout: out.stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    Some(run)
+    Some(Run::from_output(args, out))
 }
 
 #[cfg(unix)]
