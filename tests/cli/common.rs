@@ -59,6 +59,11 @@ pub fn src_check_line(path: &str) -> String {
     )
 }
 
+/// The `check` lines for `SRC` at each of `paths`, in that order.
+pub fn src_check_lines(paths: &[&str]) -> String {
+    paths.iter().map(|p| src_check_line(p)).collect()
+}
+
 /// A file with no await that any rule matches.
 pub const CLEAN: &str = "async def handler(m):
     await m.send(\"get_manager\")  # get_manager() is only named in a string
