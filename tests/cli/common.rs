@@ -64,6 +64,26 @@ pub fn src_check_lines(paths: &[&str]) -> String {
     paths.iter().map(|p| src_check_line(p)).collect()
 }
 
+/// The summary of `diff`, `patch` or `check` over `n` files like `SRC`.
+pub fn summary_to_fix(n: usize) -> String {
+    match n {
+        1 => "unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix".to_string(),
+        n => format!(
+            "unawait: {n} files scanned ({n} parsed); {n} files to change, {n} awaits to fix"
+        ),
+    }
+}
+
+/// The summary of `fix` over `n` files like `SRC`.
+pub fn summary_fixed(n: usize) -> String {
+    match n {
+        1 => "unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed".to_string(),
+        n => {
+            format!("unawait: {n} files scanned ({n} parsed); {n} files changed, {n} awaits fixed")
+        }
+    }
+}
+
 /// A file with no await that any rule matches.
 pub const CLEAN: &str = "async def handler(m):
     await m.send(\"get_manager\")  # get_manager() is only named in a string
@@ -105,21 +125,23 @@ impl Run {
     /// exactly the lines `stderr` (each ending in a newline); the message shows all
     /// three, wanted and got.
     #[track_caller]
-    pub fn expect(&self, code: i32, stdout: &str, stderr: &[&str]) -> &Self {
+    pub fn expect(&self, code: i32, stdout: impl AsRef<[u8]>, stderr: &[&str]) -> &Self {
+        let stdout = stdout.as_ref();
         let want_stderr: String = stderr.iter().map(|l| format!("{l}\n")).collect();
-        if self.code == code && self.stdout == stdout.as_bytes() && self.stderr == want_stderr {
+        if self.code == code && self.stdout == stdout && self.stderr == want_stderr {
             return self;
         }
         let mark = |same: bool| if same { "" } else { "  <-- differs" };
         panic!(
             "unawait {:?} did not give what was expected\n\
              exit status: want {code}, got {}{}\n\
-             --- stdout, want{} ---\n{stdout}\n--- stdout, got ---\n{}\n\
+             --- stdout, want{} ---\n{}\n--- stdout, got ---\n{}\n\
              --- stderr, want{} ---\n{want_stderr}\n--- stderr, got ---\n{}",
             self.args,
             self.code,
             mark(self.code == code),
-            mark(self.stdout == stdout.as_bytes()),
+            mark(self.stdout == stdout),
+            String::from_utf8_lossy(stdout),
             String::from_utf8_lossy(&self.stdout),
             mark(self.stderr == want_stderr),
             self.stderr,

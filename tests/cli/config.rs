@@ -87,7 +87,7 @@ const KEPT_IN_RAISES: &str = "t.py:7:9: kept `get_manager`: inside a block that 
 fn pyproject_in_the_current_folder_is_used() {
     let t = tree(&[("pyproject.toml", PYPROJECT), ("a.py", SRC)]);
     t.run(&["check"])
-        .expect(1, &src_check_line("a.py"), &[&one_to_fix(1, 1)]);
+        .expect(1, src_check_line("a.py"), &[&one_to_fix(1, 1)]);
     t.run(&["fix"]).expect(
         0,
         "",
@@ -100,7 +100,7 @@ fn pyproject_in_the_current_folder_is_used() {
 fn pyproject_is_found_upward_from_a_subfolder() {
     tree(&[("pyproject.toml", PYPROJECT), ("pkg/sub/a.py", SRC)])
         .run_in("pkg/sub", &["check"])
-        .expect(1, &src_check_line("a.py"), &[&one_to_fix(1, 1)]);
+        .expect(1, src_check_line("a.py"), &[&one_to_fix(1, 1)]);
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn a_nearer_pyproject_without_the_section_is_passed_over() {
         ("pkg/a.py", SRC),
     ])
     .run_in("pkg", &["check"])
-    .expect(1, &src_check_line("a.py"), &[&one_to_fix(1, 1)]);
+    .expect(1, src_check_line("a.py"), &[&one_to_fix(1, 1)]);
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn the_nearest_pyproject_with_the_section_wins() {
         ("pkg/o.py", OTHER),
     ])
     .run_in("pkg", &["check"])
-    .expect(1, &src_check_line("a.py"), &[&one_to_fix(2, 1)]);
+    .expect(1, src_check_line("a.py"), &[&one_to_fix(2, 1)]);
 }
 
 #[test]
@@ -141,13 +141,13 @@ fn config_is_found_from_the_single_folder_given() {
         ("proj/o.py", OTHER),
     ]);
     t.run(&["check", "proj"])
-        .expect(1, &src_check_line("proj/a.py"), &[&one_to_fix(2, 1)]);
+        .expect(1, src_check_line("proj/a.py"), &[&one_to_fix(2, 1)]);
     // Without a root config, from a folder that has none.
     let u = tree(&[("proj/pyproject.toml", PYPROJECT), ("proj/a.py", SRC)]);
     u.run(&["check", "proj"])
-        .expect(1, &src_check_line("proj/a.py"), &[&one_to_fix(1, 1)]);
+        .expect(1, src_check_line("proj/a.py"), &[&one_to_fix(1, 1)]);
     u.run(&["check", "proj/a.py"])
-        .expect(1, &src_check_line("proj/a.py"), &[&one_to_fix(1, 1)]);
+        .expect(1, src_check_line("proj/a.py"), &[&one_to_fix(1, 1)]);
 }
 
 #[test]
@@ -158,13 +158,13 @@ fn unawait_toml_is_used_and_wins_over_pyproject_in_the_same_folder() {
         ("o.py", OTHER),
     ]);
     t.run(&["check"])
-        .expect(1, &src_check_line("a.py"), &[&one_to_fix(2, 1)]);
+        .expect(1, src_check_line("a.py"), &[&one_to_fix(2, 1)]);
     t.write(
         "pyproject.toml",
         "[tool.unawait]\nfunctions = [\"other_thing\"]\n",
     );
     t.run(&["check"])
-        .expect(1, &src_check_line("a.py"), &[&one_to_fix(2, 1)]);
+        .expect(1, src_check_line("a.py"), &[&one_to_fix(2, 1)]);
 }
 
 #[test]
@@ -177,7 +177,7 @@ fn unawait_toml_may_use_the_tool_section() {
         ("a.py", SRC),
     ])
     .run(&["check"])
-    .expect(1, &src_check_line("a.py"), &[&one_to_fix(1, 1)]);
+    .expect(1, src_check_line("a.py"), &[&one_to_fix(1, 1)]);
 }
 
 #[test]
@@ -190,7 +190,7 @@ fn config_flag_overrides_the_nearest_file() {
     ]);
     t.run(&["check", "--config", "conf/other.toml"]).expect(
         1,
-        &other_check_line("o.py"),
+        other_check_line("o.py"),
         &[&one_to_fix(2, 1)],
     );
     // A pyproject.toml named with --config is read from its [tool.unawait].
@@ -200,13 +200,13 @@ fn config_flag_overrides_the_nearest_file() {
     );
     t.run(&["check", "--config", "conf/pyproject.toml"]).expect(
         1,
-        &other_check_line("o.py"),
+        other_check_line("o.py"),
         &[&one_to_fix(2, 1)],
     );
     // From a subfolder, --config is relative to the current folder.
     t.write("sub/o.py", OTHER);
     t.run_in("sub", &["check", "--config", "../conf/other.toml"])
-        .expect(1, &other_check_line("o.py"), &[&one_to_fix(1, 1)]);
+        .expect(1, other_check_line("o.py"), &[&one_to_fix(1, 1)]);
 }
 
 #[test]
@@ -218,7 +218,7 @@ fn function_flag_replaces_the_configured_functions() {
     ]);
     t.run(&["check", "-f", "other_thing"]).expect(
         1,
-        &other_check_line("o.py"),
+        other_check_line("o.py"),
         &[&one_to_fix(2, 1)],
     );
     t.run(&["fix", "--function", "other_thing"]).expect(
@@ -280,7 +280,7 @@ fn keep_in_raises_false_in_config_changes_awaits_in_raises_blocks() {
     };
     t.run(&["check"]).expect(
         1,
-        &format!("{}{}", line("7:9"), line("11:12")),
+        format!("{}{}", line("7:9"), line("11:12")),
         &["unawait: 1 file scanned (1 parsed); 1 file to change, 2 awaits to fix"],
     );
     t.run(&["fix"]).expect(
@@ -399,7 +399,7 @@ src = [\"src\"]
         ("a.py", SRC),
     ])
     .run(&["check"])
-    .expect(1, &src_check_line("a.py"), &[&one_to_fix(1, 1)]);
+    .expect(1, src_check_line("a.py"), &[&one_to_fix(1, 1)]);
 }
 
 /// The error line for the configuration file `rel` of `t`: `unawait: error: PATH: why`.

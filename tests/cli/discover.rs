@@ -7,32 +7,12 @@ use crate::common::*;
 
 const F: &str = "get_manager";
 
-/// The summary of a `check` of `n` copies of `SRC` (and nothing else).
-fn checked_src(n: usize) -> String {
-    match n {
-        1 => "unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix".to_string(),
-        n => format!(
-            "unawait: {n} files scanned ({n} parsed); {n} files to change, {n} awaits to fix"
-        ),
-    }
-}
-
-/// The summary of a `fix` of `n` copies of `SRC` (and nothing else).
-fn fixed_src(n: usize) -> String {
-    match n {
-        1 => "unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed".to_string(),
-        n => {
-            format!("unawait: {n} files scanned ({n} parsed); {n} files changed, {n} awaits fixed")
-        }
-    }
-}
-
 /// `check` in `sub` of `t` sees exactly the copies of `SRC` at `paths` (as shown
 /// there), in that order.
 #[track_caller]
 fn check_sees(t: &Tree, sub: &str, args: &[&str], paths: &[&str]) {
     t.run_in(sub, args)
-        .expect(1, &src_check_lines(paths), &[&checked_src(paths.len())]);
+        .expect(1, src_check_lines(paths), &[&summary_to_fix(paths.len())]);
 }
 
 #[test]
@@ -47,7 +27,7 @@ fn gitignored_files_are_skipped_in_a_git_repo() {
     t.write("pkg/local_x.py", SRC);
     t.write("pkg/kept.py", SRC);
     check_sees(&t, ".", &["check", "-f", F], &["a.py", "pkg/kept.py"]);
-    t.run(&["fix", "-f", F]).expect(0, "", &[&fixed_src(2)]);
+    t.run(&["fix", "-f", F]).expect(0, "", &[&summary_fixed(2)]);
     assert_eq!(t.text("ignored.py"), SRC);
     assert_eq!(t.text("build/gen.py"), SRC);
     assert_eq!(t.text("pkg/local_x.py"), SRC);
@@ -283,7 +263,7 @@ fn an_explicitly_named_ignored_file_is_still_processed() {
         ],
     );
     t.run(&["fix", "-f", F, "ignored.py"])
-        .expect(0, "", &[&fixed_src(1)]);
+        .expect(0, "", &[&summary_fixed(1)]);
     assert_eq!(t.text("ignored.py"), FIXED);
 }
 
@@ -327,7 +307,7 @@ fn symlinked_folders_and_files_are_not_followed_during_a_walk() {
     // A loop must not hang the walk.
     std::os::unix::fs::symlink(t.path(), t.join("loop")).unwrap();
     check_sees(&t, ".", &["check", "-f", F], &["a.py"]);
-    t.run(&["fix", "-f", F]).expect(0, "", &[&fixed_src(1)]);
+    t.run(&["fix", "-f", F]).expect(0, "", &[&summary_fixed(1)]);
     assert_eq!(outside.text("ext.py"), SRC);
     assert_eq!(outside.text("sub/ext2.py"), SRC);
     assert_eq!(t.text("a.py"), FIXED);
@@ -348,7 +328,7 @@ fn pyi_files_are_included_and_other_files_are_not() {
         t.write(name, SRC);
     }
     check_sees(&t, ".", &["check", "-f", F], &["a.py", "stubs.pyi"]);
-    t.run(&["fix", "-f", F]).expect(0, "", &[&fixed_src(2)]);
+    t.run(&["fix", "-f", F]).expect(0, "", &[&summary_fixed(2)]);
     assert_eq!(t.text("stubs.pyi"), FIXED);
     for name in ["notes.txt", "ext.pyx", "script", "a.py.orig", "README.md"] {
         assert_eq!(t.text(name), SRC, "{name}");
@@ -359,7 +339,7 @@ fn pyi_files_are_included_and_other_files_are_not() {
 fn an_explicitly_named_script_without_extension_is_processed() {
     let t = tree(&[("bin/tool", format!("#!/usr/bin/env python3\n{SRC}"))]);
     t.run(&["fix", "-f", F, "bin/tool"])
-        .expect(0, "", &[&fixed_src(1)]);
+        .expect(0, "", &[&summary_fixed(1)]);
     assert_eq!(
         t.text("bin/tool"),
         format!("#!/usr/bin/env python3\n{FIXED}")

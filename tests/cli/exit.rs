@@ -35,7 +35,7 @@ fn check_exits_1_and_prints_exact_lines_sorted_by_path() {
     ]);
     t.run(&["check", "-f", F]).expect(
         1,
-        &format!(
+        format!(
             "{}{}{}",
             src_check_line("a.py"),
             src_check_line("pkg/b.py"),
@@ -50,11 +50,11 @@ fn check_lines_use_the_path_as_given() {
     let t = tree(&[("pkg/b.py", SRC)]);
     let one = ["unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix"];
     t.run(&["check", "-f", F, "pkg/b.py"])
-        .expect(1, &src_check_line("pkg/b.py"), &one);
+        .expect(1, src_check_line("pkg/b.py"), &one);
     t.run(&["check", "-f", F, "./pkg"])
-        .expect(1, &src_check_line("pkg/b.py"), &one);
+        .expect(1, src_check_line("pkg/b.py"), &one);
     t.run_in("pkg", &["check", "-f", F])
-        .expect(1, &src_check_line("b.py"), &one);
+        .expect(1, src_check_line("b.py"), &one);
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn check_output_is_sorted_across_several_roots() {
     let t = tree(&[("a.py", SRC), ("b.py", SRC)]);
     t.run(&["check", "-f", F, "b.py", "a.py"]).expect(
         1,
-        &format!("{}{}", src_check_line("a.py"), src_check_line("b.py")),
+        format!("{}{}", src_check_line("a.py"), src_check_line("b.py")),
         &["unawait: 2 files scanned (2 parsed); 2 files to change, 2 awaits to fix"],
     );
 }
@@ -74,7 +74,7 @@ fn output_is_sorted_by_displayed_path_whatever_the_spelling_of_the_roots() {
     let t = tree(&[("a.py", SRC), ("b.py", SRC)]);
     t.run(&["check", "-f", F, "./b.py", "a.py"]).expect(
         1,
-        &format!("{}{}", src_check_line("a.py"), src_check_line("b.py")),
+        format!("{}{}", src_check_line("a.py"), src_check_line("b.py")),
         &["unawait: 2 files scanned (2 parsed); 2 files to change, 2 awaits to fix"],
     );
 }
@@ -97,7 +97,7 @@ fn the_same_file_named_twice_is_reported_once() {
         .run(&["check", "-f", F, "a.py", "./a.py", "."])
         .expect(
             1,
-            &src_check_line("a.py"),
+            src_check_line("a.py"),
             &["unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix"],
         );
 }
@@ -212,7 +212,7 @@ fn syntax_error_exits_2_and_other_files_are_still_checked() {
     let t = tree(&[("a.py", SRC), ("bad.py", SYNTAX_ERROR), ("c.py", SRC)]);
     t.run(&["check", "-f", F]).expect(
         2,
-        &format!("{}{}", src_check_line("a.py"), src_check_line("c.py")),
+        format!("{}{}", src_check_line("a.py"), src_check_line("c.py")),
         &[
             BAD_PY,
             "unawait: 3 files scanned (3 parsed); 2 files to change, 2 awaits to fix; 1 file skipped with errors",
@@ -241,7 +241,7 @@ fn syntax_error_exits_2_and_other_files_are_still_diffed() {
     let t = tree(&[("a.py", SRC), ("bad.py", SYNTAX_ERROR)]);
     t.run(&["diff", "-f", F]).expect(
         2,
-        &src_diff("a.py"),
+        src_diff("a.py"),
         &[
             BAD_PY,
             "unawait: 2 files scanned (2 parsed); 1 file to change, 1 await to fix; 1 file skipped with errors",
@@ -299,7 +299,7 @@ fn missing_path_exits_2_and_other_paths_are_still_checked() {
         .run(&["check", "-f", F, "nope.py", "a.py"])
         .expect(
             2,
-            &src_check_line("a.py"),
+            src_check_line("a.py"),
             &[
                 "unawait: nope.py: no such file or folder",
                 "unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix",
@@ -333,9 +333,9 @@ fn diff_exit_code_is_1_with_changes_and_0_without() {
     let t = tree(&[("a.py", SRC)]);
     let one = ["unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix"];
     t.run(&["diff", "--exit-code", "-f", F])
-        .expect(1, &src_diff("a.py"), &one);
+        .expect(1, src_diff("a.py"), &one);
     // Without --exit-code a diff with changes is still a success.
-    t.run(&["diff", "-f", F]).expect(0, &src_diff("a.py"), &one);
+    t.run(&["diff", "-f", F]).expect(0, src_diff("a.py"), &one);
     t.write("a.py", FIXED);
     t.run(&["diff", "--exit-code", "-f", F]).expect(
         0,
@@ -349,11 +349,10 @@ fn diff_and_patch_leave_files_alone() {
     let t = tree(&[("a.py", SRC)]);
     let before = t.files();
     let one = ["unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix"];
-    t.run(&["diff", "-f", F]).expect(0, &src_diff("a.py"), &one);
-    t.run(&["patch", "-f", F])
-        .expect(0, &src_diff("a.py"), &one);
+    t.run(&["diff", "-f", F]).expect(0, src_diff("a.py"), &one);
+    t.run(&["patch", "-f", F]).expect(0, src_diff("a.py"), &one);
     t.run(&["check", "-f", F])
-        .expect(1, &src_check_line("a.py"), &one);
+        .expect(1, src_check_line("a.py"), &one);
     assert_eq!(t.files(), before);
 }
 
@@ -363,7 +362,7 @@ fn stdout_holds_only_the_diff_and_the_summary_goes_to_stderr() {
         .run(&["diff", "-f", F])
         .expect(
             0,
-            &src_diff("a.py"),
+            src_diff("a.py"),
             &["unawait: 2 files scanned (1 parsed); 1 file to change, 1 await to fix"],
         );
 }
@@ -372,7 +371,7 @@ fn stdout_holds_only_the_diff_and_the_summary_goes_to_stderr() {
 fn patch_to_stdout_holds_only_the_patch() {
     tree(&[("a.py", SRC)]).run(&["patch", "-f", F]).expect(
         0,
-        &src_diff("a.py"),
+        src_diff("a.py"),
         &["unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix"],
     );
 }
@@ -392,7 +391,7 @@ fn check_findings_go_to_stdout_and_notes_to_stderr() {
         .run(&["check", "-f", F])
         .expect(
             1,
-            &src_check_line("a.py"),
+            src_check_line("a.py"),
             &[
                 RAISES_KEPT,
                 "unawait: 2 files scanned (2 parsed); 1 file to change, 1 await to fix; 1 kept (1 raises-block)",
@@ -404,13 +403,13 @@ fn check_findings_go_to_stdout_and_notes_to_stderr() {
 fn quiet_silences_summary_and_kept_notes() {
     let t = tree(&[("a.py", SRC), ("t.py", RAISES)]);
     t.run(&["check", "-q", "-f", F])
-        .expect(1, &src_check_line("a.py"), &[]);
+        .expect(1, src_check_line("a.py"), &[]);
     t.run(&["diff", "-q", "-f", F])
-        .expect(0, &src_diff("a.py"), &[]);
+        .expect(0, src_diff("a.py"), &[]);
     t.run(&["diff", "--quiet", "-f", F])
-        .expect(0, &src_diff("a.py"), &[]);
+        .expect(0, src_diff("a.py"), &[]);
     t.run(&["patch", "-q", "-f", F])
-        .expect(0, &src_diff("a.py"), &[]);
+        .expect(0, src_diff("a.py"), &[]);
     t.run(&["fix", "-q", "-f", F]).expect(0, "", &[]);
     assert_eq!(t.text("a.py"), FIXED);
 }
@@ -419,7 +418,7 @@ fn quiet_silences_summary_and_kept_notes() {
 fn quiet_still_reports_errors() {
     let t = tree(&[("a.py", SRC), ("bad.py", SYNTAX_ERROR)]);
     t.run(&["check", "-q", "-f", F])
-        .expect(2, &src_check_line("a.py"), &[BAD_PY]);
+        .expect(2, src_check_line("a.py"), &[BAD_PY]);
     t.run(&["check", "-q", "-f", "1abc"]).expect(
         2,
         "",

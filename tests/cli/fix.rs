@@ -363,7 +363,7 @@ fn fix_output_matches_the_diff() {
     // What `diff` promises is what `fix` does.
     let t = tree(&[("a.py", SRC)]);
     t.run(&["diff", "-q", "-f", F])
-        .expect(0, &src_diff("a.py"), &[]);
+        .expect(0, src_diff("a.py"), &[]);
     t.run(&["fix", "-q", "-f", F]).expect(0, "", &[]);
     assert_eq!(t.text("a.py"), FIXED);
 }
