@@ -2,74 +2,120 @@
 
 use crate::common::*;
 
+/// The question after each change.
+const PROMPT: &str = "Apply this change? [y]es, [n]o, [a]ll, [q]uit: ";
+
+/// b.py of `review_tree`, and its two changes as `--interactive` shows them.
+const B: &str = "from svc import get_manager\n\n\nasync def one():\n    return await get_manager()\n\n\nasync def two():\n    return await get_manager()\n";
+
+const B_FIRST: &str = "b.py:5:12: remove `await` on `get_manager()`
+diff --git a/b.py b/b.py
+--- a/b.py
++++ b/b.py
+@@ -2,7 +2,7 @@
+ 
+ 
+ async def one():
+-    return await get_manager()
++    return get_manager()
+ 
+ 
+ async def two():
+";
+
+const B_SECOND: &str = "b.py:9:12: remove `await` on `get_manager()`
+diff --git a/b.py b/b.py
+--- a/b.py
++++ b/b.py
+@@ -6,4 +6,4 @@
+ 
+ 
+ async def two():
+-    return await get_manager()
++    return get_manager()
+";
+
+/// The change of a.py (`SRC`) as `--interactive` shows it.
+fn a_change() -> String {
+    format!(
+        "a.py:5:15: remove `await` on `get_manager()`\n{}",
+        src_diff("a.py")
+    )
+}
+
 /// Three awaits to remove in two files.
 fn review_tree() -> Tree {
-    let t = Tree::new();
-    t.write(
-        "pyproject.toml",
-        "[tool.unawait]\nfunctions = [\"get_manager\"]\n",
-    );
-    t.write("a.py", SRC);
-    t.write(
-        "b.py",
-        "from svc import get_manager\n\n\nasync def one():\n    return await get_manager()\n\n\nasync def two():\n    return await get_manager()\n",
-    );
-    t
+    tree(&[
+        (
+            "pyproject.toml",
+            "[tool.unawait]\nfunctions = [\"get_manager\"]\n",
+        ),
+        ("a.py", SRC),
+        ("b.py", B),
+    ])
 }
 
 #[test]
 fn interactive_writes_only_accepted_changes() {
     let t = review_tree();
     // a.py: yes; b.py: no to the first, yes to the second.
-    let run = t.run_stdin(".", &["fix", "--interactive", "--backup"], b"y\nn\ny\n");
-    run.code(0);
-    assert_eq!(
-        run.out()
-            .matches("Apply this change? [y]es, [n]o, [a]ll, [q]uit:")
-            .count(),
-        3
-    );
-    assert!(run
-        .out()
-        .contains("a.py:5:15: remove `await` on `get_manager()`"));
-    assert!(run
-        .out()
-        .contains("-    manager = await get_manager()\n+    manager = get_manager()\n"));
+    t.run_stdin(".", &["fix", "--interactive", "--backup"], b"y\nn\ny\n")
+        .expect(
+            0,
+            format!("{}{PROMPT}{B_FIRST}{PROMPT}{B_SECOND}{PROMPT}", a_change()),
+            &[
+                "unawait: 1 change declined",
+                "unawait: 2 files scanned (2 parsed); 2 files changed, 2 awaits fixed",
+            ],
+        );
     assert_eq!(t.text("a.py"), FIXED);
     assert_eq!(t.text("a.py.orig"), SRC);
     assert_eq!(
         t.text("b.py"),
         "from svc import get_manager\n\n\nasync def one():\n    return await get_manager()\n\n\nasync def two():\n    return get_manager()\n"
     );
-    assert!(run.stderr.contains("1 change declined"), "{}", run.stderr);
-    assert!(
-        run.summary().contains("2 files changed, 2 awaits fixed"),
-        "{}",
-        run.summary()
-    );
+    assert_eq!(t.text("b.py.orig"), B);
 }
 
 #[test]
 fn interactive_all_and_quit() {
     // `a` accepts everything from there on, without asking again.
     let t = review_tree();
-    let run = t.run_stdin(".", &["fix", "-i"], b"a\n");
-    run.code(0);
-    assert_eq!(run.out().matches("Apply this change?").count(), 1);
-    assert!(!t.text("b.py").contains("await"));
+    t.run_stdin(".", &["fix", "-i"], b"a\n").expect(
+        0,
+        format!("{}{PROMPT}", a_change()),
+        &["unawait: 2 files scanned (2 parsed); 2 files changed, 3 awaits fixed"],
+    );
     assert_eq!(t.text("a.py"), FIXED);
+    assert_eq!(t.text("b.py"), B.replace("await ", ""));
 
-    // An unknown answer asks again; `q` stops: later files are untouched.
+    // An unknown answer asks again; `q` stops: later changes are declined and their
+    // files untouched.
     let t = review_tree();
-    let run = t.run_stdin(".", &["fix", "-i"], b"maybe\ny\nq\n");
-    run.code(0);
-    assert!(run.out().contains("Please answer y, n, a or q."));
+    t.run_stdin(".", &["fix", "-i"], b"maybe\ny\nq\n").expect(
+        0,
+        format!(
+            "{}{PROMPT}Please answer y, n, a or q.\n{PROMPT}{B_FIRST}{PROMPT}",
+            a_change()
+        ),
+        &[
+            "unawait: 2 changes declined",
+            "unawait: 2 files scanned (2 parsed); 1 file changed, 1 await fixed",
+        ],
+    );
     assert_eq!(t.text("a.py"), FIXED);
-    assert_eq!(t.read("b.py"), review_tree().read("b.py"));
+    assert_eq!(t.text("b.py"), B);
 
     // End of input is `q`: nothing written.
     let t = review_tree();
-    let run = t.run_stdin(".", &["fix", "-i"], b"");
-    run.code(0);
+    t.run_stdin(".", &["fix", "-i"], b"").expect(
+        0,
+        format!("{}{PROMPT}\n", a_change()),
+        &[
+            "unawait: 1 change declined",
+            "unawait: 1 file scanned (1 parsed); 0 files changed, 0 awaits fixed",
+        ],
+    );
     assert_eq!(t.text("a.py"), SRC);
+    assert_eq!(t.text("b.py"), B);
 }
