@@ -1,22 +1,15 @@
 //! Import-aware matching, end to end: qualified rules, re-exports, relative imports,
 //! async test doubles, aliases, shadowing and async twins.
 
-use crate::common::{run_parts as run, tree, Tree};
+use crate::common::{summary_fixed, tree};
 
-fn read(t: &Tree, path: &str) -> String {
-    t.text(path)
-}
-
-/// The `line:col` of every finding `check` prints.
-fn findings(stdout: &str) -> Vec<String> {
-    stdout
-        .lines()
-        .map(|l| {
-            let mut parts = l.splitn(4, ':');
-            let path = parts.next().unwrap();
-            format!("{path}:{}", parts.next().unwrap())
-        })
-        .collect()
+/// The `check` line for an await at `at` (`path:line:col`) on a call of
+/// `get_manager` that `rule` matches (whatever the call's spelling: `gm()`,
+/// `ws.get_manager()`).
+fn finding(at: &str, rule: &str) -> String {
+    format!(
+        "{at}: UNA001 `await` on synchronous `get_manager()` (rule `{rule}`): remove the `await`\n"
+    )
 }
 
 const PKG: &[(&str, &str)] = &[
@@ -53,50 +46,50 @@ const PKG: &[(&str, &str)] = &[
 
 #[test]
 fn qualified_rule_follows_reexport_relative_and_alias_but_not_third_party() {
-    let dir = tree(PKG);
-    let (code, out, _) = run(&dir, &["check", "-q", "-f", "app.ws.manager.get_manager"]);
-    assert_eq!(code, 1);
-    assert_eq!(
-        findings(&out),
-        vec![
-            "app/api/deep/handlers.py:6",
-            "app/api/deep/handlers.py:7",
-            "app/api/views.py:5",
+    let rule = "app.ws.manager.get_manager";
+    tree(PKG).run(&["check", "-q", "-f", rule]).expect(
+        1,
+        [
+            finding("app/api/deep/handlers.py:6:5", rule),
+            finding("app/api/deep/handlers.py:7:5", rule),
+            finding("app/api/views.py:5:12", rule),
         ]
+        .concat(),
+        &[],
     );
 }
 
 #[test]
 fn qualified_rule_named_by_its_reexport_matches_the_definition_too() {
-    let dir = tree(PKG);
-    let (_, out, _) = run(&dir, &["check", "-q", "-f", "app.ws.get_manager"]);
-    assert_eq!(
-        findings(&out),
-        vec![
-            "app/api/deep/handlers.py:6",
-            "app/api/deep/handlers.py:7",
-            "app/api/views.py:5",
+    let rule = "app.ws.get_manager";
+    tree(PKG).run(&["check", "-q", "-f", rule]).expect(
+        1,
+        [
+            finding("app/api/deep/handlers.py:6:5", rule),
+            finding("app/api/deep/handlers.py:7:5", rule),
+            finding("app/api/views.py:5:12", rule),
         ]
+        .concat(),
+        &[],
     );
 }
 
 #[test]
 fn bare_rule_strips_third_party_but_never_the_async_test_double() {
-    let dir = tree(PKG);
-    let (code, out, err) = run(&dir, &["check", "-f", "get_manager"]);
-    assert_eq!(code, 1);
-    assert_eq!(
-        findings(&out),
-        vec![
-            "app/api/deep/handlers.py:6",
-            "app/api/deep/handlers.py:7",
-            "app/api/third.py:5",
-            "app/api/views.py:5",
+    let rule = "get_manager";
+    tree(PKG).run(&["check", "-f", rule]).expect(
+        1,
+        [
+            finding("app/api/deep/handlers.py:6:5", rule),
+            finding("app/api/deep/handlers.py:7:5", rule),
+            finding("app/api/third.py:5:5", rule),
+            finding("app/api/views.py:5:12", rule),
         ]
-    );
-    assert!(
-        err.contains("tests/test_views.py:5:5: kept `get_manager`: name refers to an async def at tests/helpers.py:1"),
-        "{err}"
+        .concat(),
+        &[
+            "tests/test_views.py:5:5: kept `get_manager`: name refers to an async def at tests/helpers.py:1",
+            "unawait: 11 files scanned (4 parsed); 3 files to change, 4 awaits to fix; 1 kept (1 async-def)",
+        ],
     );
 }
 
@@ -106,8 +99,11 @@ fn parameter_named_like_the_function_is_left_alone() {
         "m.py",
         "def get_manager():\n    pass\n\n\nasync def f(get_manager):\n    await get_manager()\n\n\nasync def g():\n    await get_manager()\n",
     )]);
-    let (_, out, _) = run(&dir, &["check", "-q", "-f", "m.get_manager"]);
-    assert_eq!(findings(&out), vec!["m.py:10"]);
+    dir.run(&["check", "-q", "-f", "m.get_manager"]).expect(
+        1,
+        finding("m.py:10:5", "m.get_manager"),
+        &[],
+    );
 }
 
 #[test]
@@ -123,9 +119,11 @@ fn src_setting_roots_module_names() {
             "from lib.core import get_manager\n\n\nasync def f():\n    await get_manager()\n",
         ),
     ]);
-    let (code, out, _) = run(&dir, &["check", "-q"]);
-    assert_eq!(code, 1);
-    assert_eq!(findings(&out), vec!["src/lib/use.py:5"]);
+    dir.run(&["check", "-q"]).expect(
+        1,
+        finding("src/lib/use.py:5:5", "lib.core.get_manager"),
+        &[],
+    );
 }
 
 #[test]
@@ -138,17 +136,18 @@ fn replace_with_extends_parenthesised_multi_line_import() {
             "from app.ws import (\n    get_manager,\n    other,  # keep me\n)\n\nSYNC = get_manager()\n\n\nasync def f():\n    return await get_manager()\n",
         ),
     ]);
-    let (code, _, err) = run(
-        &dir,
-        &[
-            "fix",
-            "--replace-with",
-            "app.ws.get_manager=get_manager_async",
-        ],
+    dir.run(&[
+        "fix",
+        "--replace-with",
+        "app.ws.get_manager=get_manager_async",
+    ])
+    .expect(
+        0,
+        "",
+        &["unawait: 3 files scanned (1 parsed); 1 file changed, 1 await fixed"],
     );
-    assert_eq!(code, 0, "{err}");
     assert_eq!(
-        read(&dir, "app/use.py"),
+        dir.text("app/use.py"),
         "from app.ws import (\n    get_manager,\n    other,  # keep me\n    get_manager_async,\n)\n\nSYNC = get_manager()\n\n\nasync def f():\n    return await get_manager_async()\n"
     );
 }
@@ -162,10 +161,9 @@ fn replace_with_from_config_replaces_an_unused_name() {
         ),
         ("use.py", "from app.ws import get_manager as gm\n\n\nasync def f():\n    return await gm()\n"),
     ]);
-    let (code, _, err) = run(&dir, &["fix"]);
-    assert_eq!(code, 0, "{err}");
+    dir.run(&["fix"]).expect(0, "", &[&summary_fixed(1)]);
     assert_eq!(
-        read(&dir, "use.py"),
+        dir.text("use.py"),
         "from app.ws import get_manager_async\n\n\nasync def f():\n    return await get_manager_async()\n"
     );
 }
@@ -183,10 +181,12 @@ fn an_async_def_behind_any_star_import_keeps_the_await() {
             "from app.sync import *\nfrom app.aio import *\n\n\nasync def f():\n    return await get_manager()\n",
         ),
     ]);
-    let (code, out, err) = run(&dir, &["check", "-f", "get_manager"]);
-    assert_eq!(code, 0, "{out}{err}");
-    assert!(
-        err.contains("kept `get_manager`: name refers to an async def at app/aio.py:1"),
-        "{err}"
+    dir.run(&["check", "-f", "get_manager"]).expect(
+        0,
+        "",
+        &[
+            "app/use.py:6:12: kept `get_manager`: name refers to an async def at app/aio.py:1",
+            "unawait: 4 files scanned (1 parsed); 0 files to change, 0 awaits to fix; 1 kept (1 async-def)",
+        ],
     );
 }

@@ -1,7 +1,7 @@
 //! `unawait suggest`: which synchronous functions a project awaits, most awaited first,
 //! as text ready to paste into pyproject.toml and as JSON.
 
-use crate::common::{run_parts as run, tree};
+use crate::common::tree;
 
 const SUGGEST_TREE: &[(&str, &str)] = &[
     ("app/__init__.py", "from .core import get_manager\n"),
@@ -21,27 +21,28 @@ const SUGGEST_TREE: &[(&str, &str)] = &[
 
 #[test]
 fn suggest_text_lists_most_awaited_first_with_snippet() {
-    let dir = tree(SUGGEST_TREE);
-    let (code, out, _) = run(&dir, &["suggest", "-q"]);
-    assert_eq!(code, 0);
-    assert_eq!(
-        out,
-        "awaits  files  confidence  function  (defined at)\n\
+    let t = tree(SUGGEST_TREE);
+    let text = "awaits  files  confidence  function  (defined at)\n\
          \x20    3      2  high        app.core.get_manager  (app/core.py:4)\n\
          \x20    1      1  review      app.core.Client.fetch  (app/core.py:22) [method]\n\
          \x20    1      1  review      app.core.cached  (app/core.py:9) [decorated]\n\
          \x20    1      1  review      app.core.make_task  (app/core.py:13) [returns a call]\n\
          \n# Paste into pyproject.toml (high confidence only; check `review` ones by hand):\n\
-         [tool.unawait]\nfunctions = [\n    \"app.core.get_manager\",\n]\n"
+         [tool.unawait]\nfunctions = [\n    \"app.core.get_manager\",\n]\n";
+    t.run(&["suggest", "-q"]).expect(0, text, &[]);
+    t.run(&["suggest"]).expect(
+        0,
+        text,
+        &["unawait: 4 files scanned; 4 awaited synchronous functions (1 high confidence)"],
     );
 }
 
 #[test]
 fn suggest_json_has_the_documented_fields() {
-    let dir = tree(SUGGEST_TREE);
-    let (code, out, _) = run(&dir, &["suggest", "-q", "--output-format", "json"]);
-    assert_eq!(code, 0);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let r = tree(SUGGEST_TREE).run(&["suggest", "-q", "--output-format", "json"]);
+    r.code(0);
+    assert_eq!(r.stderr, "");
+    let v: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
     let first = &v[0];
     assert_eq!(first["function"], "app.core.get_manager");
     assert_eq!(first["defined_at"], "app/core.py:4");
