@@ -484,9 +484,3 @@ pub fn tree<C: AsRef<[u8]>>(files: &[(&str, C)]) -> Tree {
     }
     t
 }
-
-/// Run the binary in `t`; returns (exit code, stdout, stderr).
-pub fn run_parts(t: &Tree, args: &[&str]) -> (i32, String, String) {
-    let r = t.run(args);
-    (r.code, r.out().to_string(), r.stderr)
-}
