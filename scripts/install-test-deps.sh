@@ -2,7 +2,7 @@
 # Installs the real tools the integration tests drive, inside target/ (never the system):
 #
 #   target/test-venv   a Python virtual environment with, pinned:
-#                        nbformat    (tests/notebooks_docs.rs: is the fixed notebook valid)
+#                        nbformat    (tests/cli/notebooks_docs.rs: is the fixed notebook valid)
 #                        jsonschema  (JSON / SARIF output checked against their schemas)
 #                        pre-commit  (tests/packaging.rs: the hooks in .pre-commit-hooks.yaml)
 #                        maturin     (tests/packaging.rs: the sdist of pyproject.toml)

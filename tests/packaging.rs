@@ -11,10 +11,13 @@
 //! The tools come from scripts/install-test-deps.sh (target/test-venv, and the maturin
 //! wheel in target/test-wheels so that the isolated builds run offline). The Rust builds
 //! inside pip and pre-commit use the `dev` profile and a target folder of their own,
-//! target/packaging/cargo, so that later runs only rebuild this crate; everything the
-//! tools write (pre-commit's cache, virtual environments, copies) goes under
-//! target/packaging and is removed after the test.
+//! target/packaging/cargo, so that later runs only rebuild this crate; they take turns
+//! in it (`BuildLock`). Everything the tools write (pre-commit's cache, virtual
+//! environments, copies) goes under target/packaging and is removed after the test.
 
+// The helpers of the command-line tests; this file needs only a few of them.
+#[allow(dead_code)]
+#[path = "cli/common.rs"]
 mod common;
 
 use std::collections::BTreeMap;
@@ -55,6 +58,34 @@ fn work() -> PathBuf {
     let dir = root().join("target/packaging");
     fs::create_dir_all(dir.join("tmp")).unwrap();
     dir
+}
+
+/// The right to build this crate with maturin in target/packaging/cargo, held until
+/// dropped.
+///
+/// maturin (1.16, as scripts/install-test-deps.sh pins it) moves the binary cargo
+/// built, `cargo/debug/unawait`, into its own staging folder `cargo/maturin/` while it
+/// writes the wheel, and moves it back after. Two builds sharing the target folder at
+/// once race: the second one's cargo waits for the first one's lock, then finds the
+/// binary up to date and names it, while the first one's maturin has just moved it
+/// away; the second fails with "Failed to stage …/debug/unawait -> …/maturin/unawait:
+/// No such file or directory". So every test that makes pip or pre-commit build the
+/// crate takes this lock first. It is a file lock: it holds between the tests of this
+/// binary and between two `cargo test` runs alike, and the system drops it when a test
+/// process dies.
+struct BuildLock {
+    _held: fs::File,
+}
+
+impl BuildLock {
+    fn take() -> BuildLock {
+        let path = work().join("cargo-build.lock");
+        let file = fs::File::create(&path)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+        file.lock()
+            .unwrap_or_else(|e| panic!("cannot lock {}: {e}", path.display()));
+        BuildLock { _held: file }
+    }
 }
 
 /// A temporary folder under target/packaging/tmp, removed when dropped.
@@ -218,6 +249,7 @@ const NOTEBOOK: &str = r#"{
 
 #[test]
 fn pip_install_gives_a_working_unawait_command() {
+    let _build = BuildLock::take();
     let src = source_copy();
     let before = snapshot(src.path());
     let venv = temp("venv-");
@@ -293,6 +325,8 @@ fn pip_install_gives_a_working_unawait_command() {
 
 #[test]
 fn pre_commit_hooks_check_and_fix() {
+    // pre-commit builds the hooks' environment (pip, so maturin) on its first run.
+    let _build = BuildLock::take();
     // The hook repository: this working tree, committed in a repository of its own
     // (pre-commit clones `repo` at `rev`, so uncommitted work would be invisible).
     let hooks = source_copy();

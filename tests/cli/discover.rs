@@ -1,15 +1,20 @@
 //! Which files a run looks at: ignore files, hidden folders, excludes, explicit paths,
 //! symbolic links, extensions; and output that is the same whatever the thread count.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const F: &str = "get_manager";
 
-/// The paths `check` reports, in output order.
+/// `check` in `sub` of `t` sees exactly the copies of `SRC` at `paths` (as shown
+/// there), in that order.
+#[track_caller]
+fn check_sees(t: &Tree, sub: &str, args: &[&str], paths: &[&str]) {
+    t.run_in(sub, args)
+        .expect(1, src_check_lines(paths), &[&summary_to_fix(paths.len())]);
+}
+
 #[test]
 fn gitignored_files_are_skipped_in_a_git_repo() {
     let t = Tree::git();
@@ -21,10 +26,8 @@ fn gitignored_files_are_skipped_in_a_git_repo() {
     t.write("pkg/.gitignore", "local_*.py\n");
     t.write("pkg/local_x.py", SRC);
     t.write("pkg/kept.py", SRC);
-    let r = t.run(&["check", "-f", F]);
-    r.code(1);
-    assert_eq!(r.checked(), ["a.py", "pkg/kept.py"]);
-    t.run(&["fix", "-f", F]).code(0);
+    check_sees(&t, ".", &["check", "-f", F], &["a.py", "pkg/kept.py"]);
+    t.run(&["fix", "-f", F]).expect(0, "", &[&summary_fixed(2)]);
     assert_eq!(t.text("ignored.py"), SRC);
     assert_eq!(t.text("build/gen.py"), SRC);
     assert_eq!(t.text("pkg/local_x.py"), SRC);
@@ -37,21 +40,18 @@ fn gitignore_applies_when_run_from_a_subfolder_of_the_repo() {
     t.write(".gitignore", "gen/\n");
     t.write("pkg/gen/x.py", SRC);
     t.write("pkg/a.py", SRC);
-    let r = t.run_in("pkg", &["check", "-f", F]);
-    r.code(1);
-    assert_eq!(r.checked(), ["a.py"]);
+    check_sees(&t, "pkg", &["check", "-f", F], &["a.py"]);
 }
 
 #[test]
 fn gitignore_outside_a_git_repo_does_not_apply() {
     // ripgrep's rule: a .gitignore only counts inside a git repository.
-    let t = Tree::new();
-    t.write(".gitignore", "ignored.py\n");
-    t.write("a.py", SRC);
-    t.write("ignored.py", SRC);
-    let r = t.run(&["check", "-f", F]);
-    r.code(1);
-    assert_eq!(r.checked(), ["a.py", "ignored.py"]);
+    let t = tree(&[
+        (".gitignore", "ignored.py\n"),
+        ("a.py", SRC),
+        ("ignored.py", SRC),
+    ]);
+    check_sees(&t, ".", &["check", "-f", F], &["a.py", "ignored.py"]);
 }
 
 #[test]
@@ -62,9 +62,7 @@ fn dot_ignore_files_are_respected_with_or_without_git() {
         t.write("a.py", SRC);
         t.write("skip_me.py", SRC);
         t.write("vendor/lib.py", SRC);
-        let r = t.run(&["check", "-f", F]);
-        r.code(1);
-        assert_eq!(r.checked(), ["a.py"], "git: {git}");
+        check_sees(&t, ".", &["check", "-f", F], &["a.py"]);
     }
 }
 
@@ -74,26 +72,22 @@ fn git_info_exclude_is_respected() {
     t.write(".git/info/exclude", "private.py\n");
     t.write("a.py", SRC);
     t.write("private.py", SRC);
-    let r = t.run(&["check", "-f", F]);
-    r.code(1);
-    assert_eq!(r.checked(), ["a.py"]);
+    check_sees(&t, ".", &["check", "-f", F], &["a.py"]);
 }
 
 #[test]
 fn hidden_folders_are_skipped() {
-    let t = Tree::new();
-    t.write("a.py", SRC);
-    t.write(".hidden/a.py", SRC);
-    t.write("pkg/.cache/b.py", SRC);
-    let r = t.run(&["check", "-f", F]);
-    r.code(1);
-    assert_eq!(r.checked(), ["a.py"]);
+    let t = tree(&[
+        ("a.py", SRC),
+        (".hidden/a.py", SRC),
+        ("pkg/.cache/b.py", SRC),
+    ]);
+    check_sees(&t, ".", &["check", "-f", F], &["a.py"]);
 }
 
 #[test]
 fn default_excludes_are_skipped() {
-    let t = Tree::new();
-    t.write("a.py", SRC);
+    let t = tree(&[("a.py", SRC)]);
     for dir in [
         ".venv",
         "venv",
@@ -108,9 +102,7 @@ fn default_excludes_are_skipped() {
     ] {
         t.write(&format!("{dir}/x.py"), SRC);
     }
-    let r = t.run(&["check", "-f", F]);
-    r.code(1);
-    assert_eq!(r.checked(), ["a.py"]);
+    check_sees(&t, ".", &["check", "-f", F], &["a.py"]);
 }
 
 #[test]
@@ -123,89 +115,93 @@ fn no_ignore_includes_ignored_and_default_excluded_files() {
     t.write("dot_ignored.py", SRC);
     t.write("node_modules/x.py", SRC);
     t.write("venv/y.py", SRC);
-    let r = t.run(&["check", "-f", F]);
-    r.code(1);
-    assert_eq!(r.checked(), ["a.py"]);
-    let r = t.run(&["check", "--no-ignore", "-f", F]);
-    r.code(1);
-    assert_eq!(
-        r.checked(),
-        [
+    check_sees(&t, ".", &["check", "-f", F], &["a.py"]);
+    check_sees(
+        &t,
+        ".",
+        &["check", "--no-ignore", "-f", F],
+        &[
             "a.py",
             "dot_ignored.py",
             "ignored.py",
             "node_modules/x.py",
-            "venv/y.py"
-        ]
+            "venv/y.py",
+        ],
     );
 }
 
 #[test]
 fn exclude_globs_skip_paths_and_names() {
-    let t = Tree::new();
-    t.write("a.py", SRC);
-    t.write("legacy/old.py", SRC);
-    t.write("legacy/deep/older.py", SRC);
-    t.write("pkg/api_pb2.py", SRC);
-    t.write("pkg/gen/x.py", SRC);
-    t.write("pkg/keep.py", SRC);
-    let r = t.run(&[
-        "check",
-        "-f",
-        F,
-        "--exclude",
-        "legacy/**",
-        "--exclude",
-        "*_pb2.py",
-        "--exclude",
-        "gen",
+    let t = tree(&[
+        ("a.py", SRC),
+        ("legacy/old.py", SRC),
+        ("legacy/deep/older.py", SRC),
+        ("pkg/api_pb2.py", SRC),
+        ("pkg/gen/x.py", SRC),
+        ("pkg/keep.py", SRC),
     ]);
-    r.code(1);
-    assert_eq!(r.checked(), ["a.py", "pkg/keep.py"]);
+    check_sees(
+        &t,
+        ".",
+        &[
+            "check",
+            "-f",
+            F,
+            "--exclude",
+            "legacy/**",
+            "--exclude",
+            "*_pb2.py",
+            "--exclude",
+            "gen",
+        ],
+        &["a.py", "pkg/keep.py"],
+    );
     // --exclude adds to the default excludes.
     t.write("node_modules/x.py", SRC);
-    let r = t.run(&["check", "-f", F, "--exclude", "legacy"]);
-    assert!(!r.checked().contains(&"node_modules/x.py".to_string()));
+    check_sees(
+        &t,
+        ".",
+        &["check", "-f", F, "--exclude", "legacy"],
+        &["a.py", "pkg/api_pb2.py", "pkg/gen/x.py", "pkg/keep.py"],
+    );
 }
 
 #[test]
 fn config_exclude_replaces_the_defaults_and_extend_exclude_adds_to_them() {
-    let t = Tree::new();
-    t.write("a.py", SRC);
-    t.write("legacy/old.py", SRC);
-    t.write("node_modules/x.py", SRC);
-    t.write(
-        "pyproject.toml",
-        "[tool.unawait]\nfunctions = [\"get_manager\"]\nexclude = [\"legacy/**\"]\n",
-    );
-    let r = t.run(&["check"]);
-    r.code(1);
-    assert_eq!(r.checked(), ["a.py", "node_modules/x.py"]);
+    let t = tree(&[
+        ("a.py", SRC),
+        ("legacy/old.py", SRC),
+        ("node_modules/x.py", SRC),
+        (
+            "pyproject.toml",
+            "[tool.unawait]\nfunctions = [\"get_manager\"]\nexclude = [\"legacy/**\"]\n",
+        ),
+    ]);
+    check_sees(&t, ".", &["check"], &["a.py", "node_modules/x.py"]);
     t.write(
         "pyproject.toml",
         "[tool.unawait]\nfunctions = [\"get_manager\"]\nextend-exclude = [\"legacy/**\"]\n",
     );
-    let r = t.run(&["check"]);
-    r.code(1);
-    assert_eq!(r.checked(), ["a.py"]);
+    check_sees(&t, ".", &["check"], &["a.py"]);
 }
 
 #[test]
 fn config_exclude_is_relative_to_the_config_folder() {
-    let t = Tree::new();
-    t.write(
-        "proj/pyproject.toml",
-        "[tool.unawait]\nfunctions = [\"get_manager\"]\nextend-exclude = [\"legacy/**\"]\n",
+    let t = tree(&[
+        (
+            "proj/pyproject.toml",
+            "[tool.unawait]\nfunctions = [\"get_manager\"]\nextend-exclude = [\"legacy/**\"]\n",
+        ),
+        ("proj/legacy/old.py", SRC),
+        ("proj/legacy/deep/older.py", SRC),
+        ("proj/src/legacy.py", SRC),
+    ]);
+    check_sees(&t, "proj", &["check"], &["src/legacy.py"]);
+    t.run_in("proj/legacy", &["check"]).expect(
+        0,
+        "",
+        &["unawait: 0 files scanned (0 parsed); 0 files to change, 0 awaits to fix"],
     );
-    t.write("proj/legacy/old.py", SRC);
-    t.write("proj/legacy/deep/older.py", SRC);
-    t.write("proj/src/legacy.py", SRC);
-    let r = t.run_in("proj", &["check"]);
-    r.code(1);
-    assert_eq!(r.checked(), ["src/legacy.py"]);
-    let r = t.run_in("proj/legacy", &["check"]);
-    r.code(0);
-    assert_eq!(r.out(), "");
 }
 
 #[test]
@@ -213,30 +209,28 @@ fn exclude_flag_glob_is_relative_to_the_current_folder_not_the_config_folder() {
     // Regression: `--exclude` globs were matched against paths relative to the folder of
     // the configuration file, so from a subfolder `--exclude 'legacy/**'` excluded
     // nothing when the configuration lived in a parent folder.
-    let t = Tree::new();
-    t.write(
-        "pyproject.toml",
-        "[tool.unawait]\nfunctions = [\"get_manager\"]\n",
-    );
-    t.write("sub/legacy/old.py", SRC);
-    t.write("sub/b.py", SRC);
-    let r = t.run_in("sub", &["check", "--exclude", "legacy/**"]);
-    r.code(1);
-    assert_eq!(r.checked(), ["b.py"]);
+    let t = tree(&[
+        (
+            "pyproject.toml",
+            "[tool.unawait]\nfunctions = [\"get_manager\"]\n",
+        ),
+        ("sub/legacy/old.py", SRC),
+        ("sub/b.py", SRC),
+    ]);
+    check_sees(&t, "sub", &["check", "--exclude", "legacy/**"], &["b.py"]);
 }
 
 #[test]
 fn config_exclude_applies_when_its_folder_is_given_from_outside() {
-    let t = Tree::new();
-    t.write(
-        "proj/pyproject.toml",
-        "[tool.unawait]\nfunctions = [\"get_manager\"]\nextend-exclude = [\"legacy/**\"]\n",
-    );
-    t.write("proj/legacy/old.py", SRC);
-    t.write("proj/a.py", SRC);
-    let r = t.run(&["check", "proj"]);
-    r.code(1);
-    assert_eq!(r.checked(), ["proj/a.py"]);
+    let t = tree(&[
+        (
+            "proj/pyproject.toml",
+            "[tool.unawait]\nfunctions = [\"get_manager\"]\nextend-exclude = [\"legacy/**\"]\n",
+        ),
+        ("proj/legacy/old.py", SRC),
+        ("proj/a.py", SRC),
+    ]);
+    check_sees(&t, ".", &["check", "proj"], &["proj/a.py"]);
 }
 
 #[test]
@@ -247,47 +241,73 @@ fn an_explicitly_named_ignored_file_is_still_processed() {
     t.write("node_modules/x.py", SRC);
     t.write("legacy/y.py", SRC);
     t.write(".hidden/z.py", SRC);
-    let r = t.run(&[
-        "check",
-        "-f",
-        F,
-        "--exclude",
-        "legacy",
-        "ignored.py",
-        "node_modules/x.py",
-        "legacy/y.py",
-        ".hidden/z.py",
-    ]);
-    r.code(1);
-    assert_eq!(
-        r.checked(),
-        [
+    check_sees(
+        &t,
+        ".",
+        &[
+            "check",
+            "-f",
+            F,
+            "--exclude",
+            "legacy",
+            "ignored.py",
+            "node_modules/x.py",
+            "legacy/y.py",
+            ".hidden/z.py",
+        ],
+        &[
             ".hidden/z.py",
             "ignored.py",
             "legacy/y.py",
-            "node_modules/x.py"
-        ]
+            "node_modules/x.py",
+        ],
     );
-    t.run(&["fix", "-f", F, "ignored.py"]).code(0);
+    t.run(&["fix", "-f", F, "ignored.py"])
+        .expect(0, "", &[&summary_fixed(1)]);
     assert_eq!(t.text("ignored.py"), FIXED);
+}
+
+#[test]
+fn force_exclude_applies_excludes_to_named_files() {
+    let t = tree(&[
+        (
+            "pyproject.toml",
+            "[tool.unawait]\nfunctions = [\"get_manager\"]\nextend-exclude = [\"legacy\"]\n",
+        ),
+        ("legacy/old.py", SRC),
+        ("app/new.py", SRC),
+    ]);
+    // As pre-commit calls it: every file named.
+    check_sees(
+        &t,
+        ".",
+        &["check", "legacy/old.py", "app/new.py"],
+        &["app/new.py", "legacy/old.py"],
+    );
+    check_sees(
+        &t,
+        ".",
+        &["check", "--force-exclude", "legacy/old.py", "app/new.py"],
+        &["app/new.py"],
+    );
+    t.run(&["check", "--force-exclude", "legacy"]).expect(
+        0,
+        "",
+        &["unawait: 0 files scanned (0 parsed); 0 files to change, 0 awaits to fix"],
+    );
 }
 
 #[cfg(unix)]
 #[test]
 fn symlinked_folders_and_files_are_not_followed_during_a_walk() {
-    let t = Tree::new();
-    let outside = Tree::new();
-    outside.write("ext.py", SRC);
-    outside.write("sub/ext2.py", SRC);
-    t.write("a.py", SRC);
+    let t = tree(&[("a.py", SRC)]);
+    let outside = tree(&[("ext.py", SRC), ("sub/ext2.py", SRC)]);
     std::os::unix::fs::symlink(outside.path(), t.join("linked_dir")).unwrap();
     std::os::unix::fs::symlink(outside.join("ext.py"), t.join("linked_file.py")).unwrap();
     // A loop must not hang the walk.
     std::os::unix::fs::symlink(t.path(), t.join("loop")).unwrap();
-    let r = t.run(&["check", "-f", F]);
-    r.code(1);
-    assert_eq!(r.checked(), ["a.py"]);
-    t.run(&["fix", "-f", F]).code(0);
+    check_sees(&t, ".", &["check", "-f", F], &["a.py"]);
+    t.run(&["fix", "-f", F]).expect(0, "", &[&summary_fixed(1)]);
     assert_eq!(outside.text("ext.py"), SRC);
     assert_eq!(outside.text("sub/ext2.py"), SRC);
     assert_eq!(t.text("a.py"), FIXED);
@@ -307,10 +327,8 @@ fn pyi_files_are_included_and_other_files_are_not() {
     ] {
         t.write(name, SRC);
     }
-    let r = t.run(&["check", "-f", F]);
-    r.code(1);
-    assert_eq!(r.checked(), ["a.py", "stubs.pyi"]);
-    t.run(&["fix", "-f", F]).code(0);
+    check_sees(&t, ".", &["check", "-f", F], &["a.py", "stubs.pyi"]);
+    t.run(&["fix", "-f", F]).expect(0, "", &[&summary_fixed(2)]);
     assert_eq!(t.text("stubs.pyi"), FIXED);
     for name in ["notes.txt", "ext.pyx", "script", "a.py.orig", "README.md"] {
         assert_eq!(t.text(name), SRC, "{name}");
@@ -319,10 +337,9 @@ fn pyi_files_are_included_and_other_files_are_not() {
 
 #[test]
 fn an_explicitly_named_script_without_extension_is_processed() {
-    let t = Tree::new();
-    t.write("bin/tool", format!("#!/usr/bin/env python3\n{SRC}"));
-    let r = t.run(&["fix", "-f", F, "bin/tool"]);
-    r.code(0);
+    let t = tree(&[("bin/tool", format!("#!/usr/bin/env python3\n{SRC}"))]);
+    t.run(&["fix", "-f", F, "bin/tool"])
+        .expect(0, "", &[&summary_fixed(1)]);
     assert_eq!(
         t.text("bin/tool"),
         format!("#!/usr/bin/env python3\n{FIXED}")

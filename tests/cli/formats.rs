@@ -5,12 +5,10 @@
 //! `scripts/install-test-deps.sh`. The fixes both formats carry are applied here and
 //! must give exactly what `unawait fix` writes.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// A tree with a fix, a kept await, a non-ASCII line, a name that needs escaping,
@@ -32,8 +30,16 @@ fn check(t: &Tree, format: &str) -> Run {
     let mut args = vec!["check", "--output-format", format];
     args.extend_from_slice(RULES);
     let run = t.run(&args);
-    // broken.py makes the status 2 whatever the findings.
+    // broken.py makes the status 2 whatever the findings; stderr is as in the text
+    // format.
     run.code(2);
+    assert_eq!(
+        run.stderr,
+        "unawait: app/broken.py: syntax error at 1:13; file left unchanged\n\
+         app/uni code.py:6:9: kept `get_manager`: line has `# unawait: ignore`\n\
+         unawait: 3 files scanned (3 parsed); 2 files to change, 3 awaits to fix; 1 kept (1 ignore-comment); 1 file skipped with errors\n",
+        "{format}"
+    );
     run
 }
 
@@ -106,7 +112,10 @@ fn json_matches_its_schema_and_its_fixes_equal_fix() {
     let paths: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert_eq!(paths, ["app/a.py", "app/broken.py", "app/uni code.py"]);
     assert_eq!(files[1]["status"], "skipped");
-    assert!(files[1]["error"].as_str().unwrap().contains("syntax error"));
+    assert_eq!(
+        files[1]["error"],
+        "syntax error at 1:13; file left unchanged"
+    );
 
     let uni = &files[2]["findings"];
     let actions: Vec<&str> = uni
@@ -238,10 +247,10 @@ fn sarif_passes_the_sarif_multitool_with_github_rules_and_its_fixes_equal_fix() 
     let invocation = &run0["invocations"][0];
     assert_eq!(invocation["executionSuccessful"], false);
     let note = &invocation["toolExecutionNotifications"][0];
-    assert!(note["message"]["text"]
-        .as_str()
-        .unwrap()
-        .contains("syntax error"));
+    assert_eq!(
+        note["message"]["text"],
+        "syntax error at 1:13; file left unchanged"
+    );
 
     let fixed = fixed_by_unawait();
     for (uri, path) in [
@@ -278,15 +287,20 @@ fn github_annotations_are_escaped_workflow_commands() {
     let t = Tree::git();
     t.write("src/a,b:c.py", SRC);
     t.write("src/bad\n100%.py", "await get_manager(\n");
-    let run = t.run(&["check", "--output-format", "github", "-f", "get_manager"]);
-    run.code(2);
-    assert_eq!(
-        run.out(),
-        "::error file=src/a%2Cb%3Ac.py,line=5,col=15,endLine=5,endColumn=34,title=unawait (UNA001)::`await` on synchronous `get_manager()` (rule `get_manager`): remove the `await`\n\
-         ::error file=src/bad%0A100%25.py,title=unawait::src/bad%0A100%25.py: syntax error at 1:1; file left unchanged\n"
-    );
+    let finding = "::error file=src/a%2Cb%3Ac.py,line=5,col=15,endLine=5,endColumn=34,title=unawait (UNA001)::`await` on synchronous `get_manager()` (rule `get_manager`): remove the `await`\n";
+    t.run(&["check", "--output-format", "github", "-f", "get_manager"])
+        .expect(
+            2,
+            format!("{finding}::error file=src/bad%0A100%25.py,title=unawait::src/bad%0A100%25.py: syntax error at 1:1; file left unchanged\n"),
+            &[
+                // On stderr the name is written as it is, newline and all.
+                "unawait: src/bad",
+                "100%.py: syntax error at 1:1; file left unchanged",
+                "unawait: 2 files scanned (2 parsed); 1 file to change, 1 await to fix; 1 file skipped with errors",
+            ],
+        );
     // From a subfolder, file= stays relative to the repository root, as GitHub wants.
-    let run = t.run_in(
+    t.run_in(
         "src",
         &[
             "check",
@@ -296,14 +310,8 @@ fn github_annotations_are_escaped_workflow_commands() {
             "get_manager",
             "a,b:c.py",
         ],
-    );
-    run.code(1);
-    assert!(
-        run.out()
-            .starts_with("::error file=src/a%2Cb%3Ac.py,line=5,"),
-        "{}",
-        run.out()
-    );
+    )
+    .expect(1, finding, &[&summary_to_fix(1)]);
 }
 
 #[test]
@@ -312,6 +320,10 @@ fn json_on_a_clean_tree_is_a_valid_empty_document() {
     t.write("a.py", CLEAN);
     let run = t.run(&["check", "--output-format", "json", "-f", "get_manager"]);
     run.code(0);
+    assert_eq!(
+        run.stderr,
+        "unawait: 1 file scanned (0 parsed); 0 files to change, 0 awaits to fix\n"
+    );
     let doc_path = t.save_outside("empty.json", &run.stdout);
     validate_json(Path::new(&doc_path));
     let doc: Value = serde_json::from_slice(&run.stdout).unwrap();

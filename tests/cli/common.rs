@@ -5,8 +5,6 @@
 //! system git configuration, so the machine's own settings (a global gitignore, say)
 //! cannot change what a test sees.
 
-#![allow(dead_code)]
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -61,6 +59,31 @@ pub fn src_check_line(path: &str) -> String {
     )
 }
 
+/// The `check` lines for `SRC` at each of `paths`, in that order.
+pub fn src_check_lines(paths: &[&str]) -> String {
+    paths.iter().map(|p| src_check_line(p)).collect()
+}
+
+/// The summary of `diff`, `patch` or `check` over `n` files like `SRC`.
+pub fn summary_to_fix(n: usize) -> String {
+    match n {
+        1 => "unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix".to_string(),
+        n => format!(
+            "unawait: {n} files scanned ({n} parsed); {n} files to change, {n} awaits to fix"
+        ),
+    }
+}
+
+/// The summary of `fix` over `n` files like `SRC`.
+pub fn summary_fixed(n: usize) -> String {
+    match n {
+        1 => "unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed".to_string(),
+        n => {
+            format!("unawait: {n} files scanned ({n} parsed); {n} files changed, {n} awaits fixed")
+        }
+    }
+}
+
 /// A file with no await that any rule matches.
 pub const CLEAN: &str = "async def handler(m):
     await m.send(\"get_manager\")  # get_manager() is only named in a string
@@ -69,18 +92,23 @@ pub const CLEAN: &str = "async def handler(m):
 /// The result of one run of the binary.
 #[derive(Debug)]
 pub struct Run {
+    /// The command line, for failure messages.
+    pub args: Vec<String>,
     pub code: i32,
     pub stdout: Vec<u8>,
     pub stderr: String,
 }
 
 impl Run {
-    fn from_output(args: &[&str], out: Output) -> Run {
+    /// The run of `unawait args` that gave `out`; panics when it was killed by a signal
+    /// or panicked.
+    pub fn from_output(args: &[&str], out: Output) -> Run {
         let code = match out.status.code() {
             Some(c) => c,
             None => panic!("unawait {args:?} was killed by a signal: {:?}", out.status),
         };
         let run = Run {
+            args: args.iter().map(|a| a.to_string()).collect(),
             code,
             stdout: out.stdout,
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -91,6 +119,33 @@ impl Run {
             run.stderr
         );
         run
+    }
+
+    /// Panic unless the run exited with `code`, printed exactly `stdout`, and printed
+    /// exactly the lines `stderr` (each ending in a newline); the message shows all
+    /// three, wanted and got.
+    #[track_caller]
+    pub fn expect(&self, code: i32, stdout: impl AsRef<[u8]>, stderr: &[&str]) -> &Self {
+        let stdout = stdout.as_ref();
+        let want_stderr: String = stderr.iter().map(|l| format!("{l}\n")).collect();
+        if self.code == code && self.stdout == stdout && self.stderr == want_stderr {
+            return self;
+        }
+        let mark = |same: bool| if same { "" } else { "  <-- differs" };
+        panic!(
+            "unawait {:?} did not give what was expected\n\
+             exit status: want {code}, got {}{}\n\
+             --- stdout, want{} ---\n{}\n--- stdout, got ---\n{}\n\
+             --- stderr, want{} ---\n{want_stderr}\n--- stderr, got ---\n{}",
+            self.args,
+            self.code,
+            mark(self.code == code),
+            mark(self.stdout == stdout),
+            String::from_utf8_lossy(stdout),
+            String::from_utf8_lossy(&self.stdout),
+            mark(self.stderr == want_stderr),
+            self.stderr,
+        );
     }
 
     /// stdout as text (panics when it is not UTF-8).
@@ -104,7 +159,8 @@ impl Run {
         assert_eq!(
             self.code,
             code,
-            "unexpected exit status\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            "unawait {:?}: unexpected exit status\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.args,
             String::from_utf8_lossy(&self.stdout),
             self.stderr
         );
@@ -427,10 +483,4 @@ pub fn tree<C: AsRef<[u8]>>(files: &[(&str, C)]) -> Tree {
         t.write(path, content);
     }
     t
-}
-
-/// Run the binary in `t`; returns (exit code, stdout, stderr).
-pub fn run_parts(t: &Tree, args: &[&str]) -> (i32, String, String) {
-    let r = t.run(args);
-    (r.code, r.out().to_string(), r.stderr)
 }

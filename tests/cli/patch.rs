@@ -1,13 +1,11 @@
 //! `unawait diff` and `unawait patch`: headers, paths, patches that apply, colour, and a
 //! reader that goes away.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use common::*;
+use crate::common::*;
 
 const F: &str = "get_manager";
 
@@ -64,6 +62,14 @@ fn tricky_files() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
+/// The summary of `diff` or `patch` over `tricky_files()`.
+const TRICKY_TO_FIX: &str =
+    "unawait: 12 files scanned (12 parsed); 12 files to change, 14 awaits to fix";
+
+/// The summary of `fix` over `tricky_files()`.
+const TRICKY_FIXED: &str =
+    "unawait: 12 files scanned (12 parsed); 12 files changed, 14 awaits fixed";
+
 fn without(mut files: BTreeMap<String, Vec<u8>>, name: &str) -> BTreeMap<String, Vec<u8>> {
     files.remove(name);
     files
@@ -82,9 +88,9 @@ fn patch_applies_with_git_apply_and_gives_what_fix_gives() {
         t.write(name, bytes);
     }
     let original = t.files();
-    let r = t.run(&["patch", "-f", F, "-o", "fix.patch"]);
-    r.code(0);
-    assert_eq!(r.out(), "", "patch -o FILE writes nothing to stdout");
+    // patch -o FILE writes nothing to stdout.
+    t.run(&["patch", "-f", F, "-o", "fix.patch"])
+        .expect(0, "", &[TRICKY_TO_FIX]);
     let patch = t.read("fix.patch");
     assert_eq!(
         without(t.files(), "fix.patch"),
@@ -109,7 +115,7 @@ fn patch_applies_with_git_apply_and_gives_what_fix_gives() {
 
     restore(&t, &original);
     assert_eq!(without(t.files(), "fix.patch"), original);
-    t.run(&["fix", "-f", F]).code(0);
+    t.run(&["fix", "-f", F]).expect(0, "", &[TRICKY_FIXED]);
     let fixed = without(t.files(), "fix.patch");
     for (name, bytes) in &fixed {
         assert_eq!(
@@ -128,12 +134,13 @@ fn patch_applies_with_gnu_patch_and_gives_what_fix_gives() {
         t.write(name, bytes);
     }
     let original = t.files();
-    t.run(&["fix", "-f", F]).code(0);
+    t.run(&["fix", "-f", F]).expect(0, "", &[TRICKY_FIXED]);
     let fixed = t.files();
     restore(&t, &original);
 
     let r = t.run(&["patch", "-f", F]);
     r.code(0);
+    assert_eq!(r.stderr, format!("{TRICKY_TO_FIX}\n"));
     let p = t.save_outside("fix.patch", &r.stdout);
     t.patch_ok(&["-p1", "-i", &p]);
     let patched = t.files();
@@ -156,8 +163,8 @@ fn patch_applies_outside_git_from_the_current_folder() {
     for (name, bytes) in tricky_files() {
         t.write(&format!("proj/{name}"), bytes);
     }
-    let r = t.run_in("proj", &["patch", "-f", F, "-o", "../fix.patch"]);
-    r.code(0);
+    t.run_in("proj", &["patch", "-f", F, "-o", "../fix.patch"])
+        .expect(0, "", &[TRICKY_TO_FIX]);
     let patch = t.read("fix.patch");
     assert!(patch.starts_with(b"diff --git a/bom.py b/bom.py\n"));
     assert_eq!(
@@ -182,14 +189,15 @@ fn patch_applies_outside_git_from_the_current_folder() {
 fn diff_headers_are_relative_to_the_git_top_level() {
     let t = Tree::git();
     t.write("pkg/a.py", SRC);
-    let r = t.run(&["diff", "-f", F]);
-    r.code(0);
-    assert_eq!(r.out(), src_diff("pkg/a.py"));
-    let r = t.run(&["diff", "-f", F, "pkg/a.py"]);
-    assert_eq!(r.out(), src_diff("pkg/a.py"));
     let abs = t.join("pkg/a.py");
-    let r = t.run(&["diff", "-f", F, abs.to_str().unwrap()]);
-    assert_eq!(r.out(), src_diff("pkg/a.py"));
+    for args in [
+        &["diff", "-f", F][..],
+        &["diff", "-f", F, "pkg/a.py"],
+        &["diff", "-f", F, abs.to_str().unwrap()],
+    ] {
+        t.run(args)
+            .expect(0, src_diff("pkg/a.py"), &[&summary_to_fix(1)]);
+    }
 }
 
 #[test]
@@ -197,47 +205,47 @@ fn diff_from_a_subfolder_of_a_git_repo_uses_top_level_paths() {
     let t = Tree::git();
     t.write("pkg/sub/a.py", SRC);
     t.write("other.py", SRC);
-    let r = t.run_in("pkg", &["diff", "-f", F]);
-    r.code(0);
-    assert_eq!(r.out(), src_diff("pkg/sub/a.py"));
+    t.run_in("pkg", &["diff", "-f", F])
+        .expect(0, src_diff("pkg/sub/a.py"), &[&summary_to_fix(1)]);
     let r = t.run_in("pkg/sub", &["patch", "-f", F, "../../other.py", "a.py"]);
-    r.code(0);
-    assert_eq!(
-        r.out(),
-        format!("{}{}", src_diff("other.py"), src_diff("pkg/sub/a.py"))
+    r.expect(
+        0,
+        format!("{}{}", src_diff("other.py"), src_diff("pkg/sub/a.py")),
+        &[&summary_to_fix(2)],
     );
     // ... and that patch applies from the top level.
     let p = t.save_outside("sub.patch", &r.stdout);
     t.git_ok(".", &["apply", "--check", &p]);
     t.patch_ok(&["-p1", "--dry-run", "-i", &p]);
     // `check` keeps the path as given.
-    let r = t.run_in("pkg", &["check", "-f", F]);
-    r.code(1);
-    assert_eq!(r.out(), src_check_line("sub/a.py"));
+    t.run_in("pkg", &["check", "-f", F]).expect(
+        1,
+        src_check_line("sub/a.py"),
+        &[&summary_to_fix(1)],
+    );
 }
 
 #[test]
 fn patch_output_file_given_from_a_subfolder_is_relative_to_it() {
     let t = Tree::git();
     t.write("pkg/a.py", SRC);
-    let r = t.run_in("pkg", &["patch", "-f", F, "-o", "fix.patch"]);
-    r.code(0);
-    assert_eq!(r.out(), "");
+    t.run_in("pkg", &["patch", "-f", F, "-o", "fix.patch"])
+        .expect(0, "", &[&summary_to_fix(1)]);
     assert_eq!(t.text("pkg/fix.patch"), src_diff("pkg/a.py"));
     assert!(!t.exists("fix.patch"));
 }
 
 #[test]
 fn diff_headers_outside_git_are_relative_to_the_current_folder() {
-    let t = Tree::new();
-    t.write("proj/pkg/a.py", SRC);
-    let r = t.run_in("proj", &["diff", "-f", F]);
-    r.code(0);
-    assert_eq!(r.out(), src_diff("pkg/a.py"));
-    let r = t.run_in("proj/pkg", &["diff", "-f", F]);
-    assert_eq!(r.out(), src_diff("a.py"));
-    let r = t.run(&["diff", "-f", F, "proj"]);
-    assert_eq!(r.out(), src_diff("proj/pkg/a.py"));
+    let t = tree(&[("proj/pkg/a.py", SRC)]);
+    let one = summary_to_fix(1);
+    let one = [one.as_str()];
+    t.run_in("proj", &["diff", "-f", F])
+        .expect(0, src_diff("pkg/a.py"), &one);
+    t.run_in("proj/pkg", &["diff", "-f", F])
+        .expect(0, src_diff("a.py"), &one);
+    t.run(&["diff", "-f", F, "proj"])
+        .expect(0, src_diff("proj/pkg/a.py"), &one);
 }
 
 #[test]
@@ -254,14 +262,7 @@ fn diff_header_for_a_file_outside_the_diff_base_is_not_an_absolute_path() {
         }
         t.write("out/a.py", SRC);
         let r = t.run_in("repo", &["diff", "-f", F, "../out/a.py"]);
-        r.code(0);
-        let first = r.out().lines().next().unwrap_or_default().to_string();
-        assert!(!first.contains("a//"), "git: {git}: {first}");
-        assert!(
-            !first.contains(t.path().to_str().unwrap()),
-            "git: {git}: {first}"
-        );
-        assert!(first.ends_with("out/a.py"), "git: {git}: {first}");
+        r.expect(0, src_diff("../out/a.py"), &[&summary_to_fix(1)]);
     }
 }
 
@@ -269,10 +270,8 @@ fn diff_header_for_a_file_outside_the_diff_base_is_not_an_absolute_path() {
 fn diff_of_a_file_without_final_newline_is_marked() {
     let t = Tree::new();
     t.write("nonl.py", NO_FINAL_NEWLINE);
-    let r = t.run(&["diff", "-f", F]);
-    r.code(0);
-    assert_eq!(
-        r.out(),
+    t.run(&["diff", "-f", F]).expect(
+        0,
         "diff --git a/nonl.py b/nonl.py
 --- a/nonl.py
 +++ b/nonl.py
@@ -284,7 +283,8 @@ fn diff_of_a_file_without_final_newline_is_marked() {
 \\ No newline at end of file
 +    return get_manager()
 \\ No newline at end of file
-"
+",
+        &[&summary_to_fix(1)],
     );
 }
 
@@ -295,11 +295,10 @@ fn diff_of_a_crlf_file_keeps_cr_inside_lines() {
         "crlf.py",
         b"from svc import get_manager\r\n\r\nasync def h():\r\n    return await get_manager()\r\n",
     );
-    let r = t.run(&["diff", "-f", F]);
-    r.code(0);
-    assert_eq!(
-        r.stdout,
-        b"diff --git a/crlf.py b/crlf.py\n--- a/crlf.py\n+++ b/crlf.py\n@@ -1,4 +1,4 @@\n from svc import get_manager\r\n \r\n async def h():\r\n-    return await get_manager()\r\n+    return get_manager()\r\n"
+    t.run(&["diff", "-f", F]).expect(
+        0,
+        b"diff --git a/crlf.py b/crlf.py\n--- a/crlf.py\n+++ b/crlf.py\n@@ -1,4 +1,4 @@\n from svc import get_manager\r\n \r\n async def h():\r\n-    return await get_manager()\r\n+    return get_manager()\r\n",
+        &[&summary_to_fix(1)],
     );
 }
 
@@ -310,11 +309,10 @@ fn diff_of_a_latin1_file_keeps_the_raw_bytes() {
         "l.py",
         b"from svc import get_manager\nasync def h():\n    return await get_manager('\xe9')\n",
     );
-    let r = t.run(&["diff", "-f", F]);
-    r.code(0);
-    assert_eq!(
-        r.stdout,
-        b"diff --git a/l.py b/l.py\n--- a/l.py\n+++ b/l.py\n@@ -1,3 +1,3 @@\n from svc import get_manager\n async def h():\n-    return await get_manager('\xe9')\n+    return get_manager('\xe9')\n"
+    t.run(&["diff", "-f", F]).expect(
+        0,
+        b"diff --git a/l.py b/l.py\n--- a/l.py\n+++ b/l.py\n@@ -1,3 +1,3 @@\n from svc import get_manager\n async def h():\n-    return await get_manager('\xe9')\n+    return get_manager('\xe9')\n",
+        &[&summary_to_fix(1)],
     );
 }
 
@@ -322,15 +320,22 @@ fn diff_of_a_latin1_file_keeps_the_raw_bytes() {
 fn diff_header_for_a_path_with_spaces_ends_labels_with_a_tab() {
     let t = Tree::git();
     t.write("my dir/a b.py", SRC);
-    let r = t.run(&["patch", "-f", F]);
-    r.code(0);
     let expected = src_diff("my dir/a b.py")
         .replace("--- a/my dir/a b.py\n", "--- a/my dir/a b.py\t\n")
         .replace("+++ b/my dir/a b.py\n", "+++ b/my dir/a b.py\t\n");
-    assert_eq!(r.out(), expected);
+    let r = t.run(&["patch", "-f", F]);
+    r.expect(0, expected, &[&summary_to_fix(1)]);
     let p = t.save_outside("s.patch", &r.stdout);
     t.git_ok(".", &["apply", "--check", &p]);
     t.patch_ok(&["-p1", "--dry-run", "-i", &p]);
+}
+
+/// `src_diff(name)` with the name in git's quoted form `quoted` (C escapes inside
+/// double quotes), as git writes it for unusual names.
+fn quoted_src_diff(name: &str, quoted: &str) -> String {
+    src_diff(name)
+        .replace(&format!("a/{name}"), &format!("\"a/{quoted}\""))
+        .replace(&format!("b/{name}"), &format!("\"b/{quoted}\""))
 }
 
 #[test]
@@ -339,22 +344,17 @@ fn diff_header_quotes_unusual_names_like_git() {
     t.write("caf\u{e9}.py", SRC);
     t.write("tab\there.py", SRC);
     t.write("quo\"te.py", SRC);
+    // Files in path-byte order.
     let r = t.run(&["patch", "-f", F]);
-    r.code(0);
-    let out = r.out();
-    assert!(
-        out.contains(
-            "diff --git \"a/caf\\303\\251.py\" \"b/caf\\303\\251.py\"\n--- \"a/caf\\303\\251.py\"\n+++ \"b/caf\\303\\251.py\"\n"
+    r.expect(
+        0,
+        format!(
+            "{}{}{}",
+            quoted_src_diff("caf\u{e9}.py", "caf\\303\\251.py"),
+            quoted_src_diff("quo\"te.py", "quo\\\"te.py"),
+            quoted_src_diff("tab\there.py", "tab\\there.py"),
         ),
-        "{out}"
-    );
-    assert!(
-        out.contains("diff --git \"a/tab\\there.py\" \"b/tab\\there.py\"\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("diff --git \"a/quo\\\"te.py\" \"b/quo\\\"te.py\"\n"),
-        "{out}"
+        &[&summary_to_fix(3)],
     );
     let p = t.save_outside("q.patch", &r.stdout);
     t.git_ok(".", &["apply", "--check", &p]);
@@ -372,12 +372,10 @@ fn patch_for_a_non_utf8_file_name_applies() {
     let name = std::ffi::OsStr::from_bytes(b"caf\xe9.py");
     std::fs::write(t.path().join(name), SRC).unwrap();
     let r = t.run(&["patch", "-f", F]);
-    r.code(0);
-    assert!(
-        r.stdout
-            .starts_with(b"diff --git \"a/caf\\351.py\" \"b/caf\\351.py\"\n"),
-        "{}",
-        String::from_utf8_lossy(&r.stdout)
+    r.expect(
+        0,
+        quoted_src_diff("caf\u{e9}.py", "caf\\351.py"),
+        &[&summary_to_fix(1)],
     );
     let p = t.save_outside("n.patch", &r.stdout);
     t.patch_ok(&["-p1", "--dry-run", "-i", &p]);
@@ -396,17 +394,15 @@ fn patch_to_a_file_and_to_stdout_are_the_same_bytes() {
     }
     let to_stdout = t.run(&["patch", "-f", F]);
     to_stdout.code(0);
-    let dash = t.run(&["patch", "-f", F, "-o", "-"]);
-    dash.code(0);
-    assert_eq!(dash.stdout, to_stdout.stdout);
-    let r = t.run(&["patch", "-f", F, "--output", "out.patch"]);
-    r.code(0);
-    assert_eq!(r.out(), "");
-    assert!(r.stderr.starts_with("unawait: "), "{}", r.stderr);
+    assert_eq!(to_stdout.stderr, format!("{TRICKY_TO_FIX}\n"));
+    t.run(&["patch", "-f", F, "-o", "-"])
+        .expect(0, &to_stdout.stdout, &[TRICKY_TO_FIX]);
+    t.run(&["patch", "-f", F, "--output", "out.patch"])
+        .expect(0, "", &[TRICKY_TO_FIX]);
     assert_eq!(t.read("out.patch"), to_stdout.stdout);
     // A patch and a colourless diff are the same thing.
-    let diff = t.run(&["diff", "-f", F, "--color", "never"]);
-    assert_eq!(diff.stdout, to_stdout.stdout);
+    t.run(&["diff", "-f", F, "--color", "never"])
+        .expect(0, &to_stdout.stdout, &[TRICKY_TO_FIX]);
 }
 
 #[test]
@@ -414,7 +410,8 @@ fn patch_output_file_replaces_an_old_patch_and_leaves_no_temporary_file() {
     let t = Tree::new();
     t.write("a.py", SRC);
     t.write("fix.patch", "stale\n");
-    t.run(&["patch", "-f", F, "-o", "fix.patch"]).code(0);
+    t.run(&["patch", "-f", F, "-o", "fix.patch"])
+        .expect(0, "", &[&summary_to_fix(1)]);
     assert_eq!(t.text("fix.patch"), src_diff("a.py"));
     let names: Vec<String> = t.files().into_keys().collect();
     assert_eq!(names, ["a.py", "fix.patch"]);
@@ -429,7 +426,8 @@ fn patch_output_file_gets_the_usual_mode_for_a_new_file() {
     let t = Tree::new();
     t.write("a.py", SRC);
     let reference = t.write("reference", "");
-    t.run(&["patch", "-f", F, "-o", "fix.patch"]).code(0);
+    t.run(&["patch", "-f", F, "-o", "fix.patch"])
+        .expect(0, "", &[&summary_to_fix(1)]);
     assert_eq!(t.text("fix.patch"), src_diff("a.py"));
     assert_eq!(
         format!("{:o}", mode(&t.join("fix.patch"))),
@@ -445,7 +443,8 @@ fn patch_output_file_keeps_the_mode_of_the_file_it_replaces() {
     t.write("a.py", SRC);
     let out = t.write("fix.patch", "old\n");
     set_mode(&out, 0o664);
-    t.run(&["patch", "-f", F, "-o", "fix.patch"]).code(0);
+    t.run(&["patch", "-f", F, "-o", "fix.patch"])
+        .expect(0, "", &[&summary_to_fix(1)]);
     assert_eq!(t.text("fix.patch"), src_diff("a.py"));
     assert_eq!(format!("{:o}", mode(&out)), "664");
 }
@@ -460,7 +459,8 @@ fn patch_output_through_a_symlink_writes_the_target_and_keeps_the_link() {
     t.write("a.py", SRC);
     t.write("patches/real.patch", "old\n");
     std::os::unix::fs::symlink("patches/real.patch", t.join("fix.patch")).unwrap();
-    t.run(&["patch", "-f", F, "-o", "fix.patch"]).code(0);
+    t.run(&["patch", "-f", F, "-o", "fix.patch"])
+        .expect(0, "", &[&summary_to_fix(1)]);
     assert!(
         std::fs::symlink_metadata(t.join("fix.patch"))
             .unwrap()
@@ -478,8 +478,8 @@ fn patch_that_adds_import_lines_applies_and_gives_what_fix_gives() {
     t.write("a.py", src);
     let args = ["--replace-with", "svc.get_manager=get_manager_async"];
     let p = t.outside("r.patch");
-    let r = t.run(&["patch", args[0], args[1], "-o", &p]);
-    r.code(0);
+    t.run(&["patch", args[0], args[1], "-o", &p])
+        .expect(0, "", &[&summary_to_fix(1)]);
     let patch = std::fs::read_to_string(&p).unwrap();
     assert!(patch.contains("@@ -1,11 +1,12 @@\n"), "{patch}");
     assert!(patch.contains("\n+    get_manager_async,\n"), "{patch}");
@@ -488,7 +488,8 @@ fn patch_that_adds_import_lines_applies_and_gives_what_fix_gives() {
     t.git_ok(".", &["apply", &p]);
     let applied = t.text("a.py");
     t.write("a.py", src);
-    t.run(&["fix", args[0], args[1]]).code(0);
+    t.run(&["fix", args[0], args[1]])
+        .expect(0, "", &[&summary_fixed(1)]);
     assert_eq!(t.text("a.py"), applied);
     assert!(
         applied.contains("return await get_manager_async()"),
@@ -501,8 +502,11 @@ fn patch_with_nothing_to_change_writes_an_empty_patch() {
     let t = Tree::new();
     t.write("a.py", CLEAN);
     t.write("fix.patch", "stale\n");
-    let r = t.run(&["patch", "-f", F, "-o", "fix.patch"]);
-    r.code(0);
+    t.run(&["patch", "-f", F, "-o", "fix.patch"]).expect(
+        0,
+        "",
+        &["unawait: 1 file scanned (0 parsed); 0 files to change, 0 awaits to fix"],
+    );
     assert_eq!(t.text("fix.patch"), "");
 }
 
@@ -510,10 +514,12 @@ fn patch_with_nothing_to_change_writes_an_empty_patch() {
 fn patch_into_a_missing_folder_is_an_error() {
     let t = Tree::new();
     t.write("a.py", SRC);
-    let r = t.run(&["patch", "-f", F, "-o", "no/such/dir/fix.patch"]);
-    r.code(2);
-    assert_eq!(r.out(), "");
-    assert!(r.stderr.contains("fix.patch"), "{}", r.stderr);
+    t.run(&["patch", "-f", F, "-o", "no/such/dir/fix.patch"])
+        .expect(
+            2,
+            "",
+            &["unawait: error: cannot write no/such/dir/fix.patch: no such file or folder"],
+        );
     assert_eq!(t.text("a.py"), SRC);
 }
 
@@ -523,6 +529,7 @@ fn color_always_puts_ansi_escapes_in_the_diff() {
     t.write("a.py", SRC);
     let r = t.run(&["diff", "-f", F, "--color", "always"]);
     r.code(0);
+    assert_eq!(r.stderr, format!("{}\n", summary_to_fix(1)));
     let out = r.out();
     assert!(out.contains("\x1b["), "{out:?}");
     assert!(
@@ -542,26 +549,28 @@ fn color_always_puts_ansi_escapes_in_the_diff() {
 fn color_never_and_piped_output_have_no_escapes() {
     let t = Tree::new();
     t.write("a.py", SRC);
-    let never = t.run(&["diff", "-f", F, "--color", "never"]);
-    assert_eq!(never.out(), src_diff("a.py"));
-    let auto = t.run(&["diff", "-f", F]);
-    assert_eq!(auto.out(), src_diff("a.py"));
-    let auto = t.run(&["diff", "-f", F, "--color", "auto"]);
-    assert_eq!(auto.out(), src_diff("a.py"));
-    assert!(!auto.stderr.contains('\x1b'), "{:?}", auto.stderr);
-    let check = t.run(&["check", "-f", F]);
-    assert!(!check.out().contains('\x1b'));
+    let one = summary_to_fix(1);
+    let one = [one.as_str()];
+    t.run(&["diff", "-f", F, "--color", "never"])
+        .expect(0, src_diff("a.py"), &one);
+    t.run(&["diff", "-f", F]).expect(0, src_diff("a.py"), &one);
+    t.run(&["diff", "-f", F, "--color", "auto"])
+        .expect(0, src_diff("a.py"), &one);
+    t.run(&["check", "-f", F])
+        .expect(1, src_check_line("a.py"), &one);
 }
 
 #[test]
 fn patch_output_never_has_colour() {
     let t = Tree::new();
     t.write("a.py", SRC);
-    let r = t.run(&["patch", "-f", F, "--color", "always"]);
-    r.code(0);
-    assert_eq!(r.out(), src_diff("a.py"));
-    let r = t.run(&["patch", "-f", F, "--color", "always", "-o", "fix.patch"]);
-    r.code(0);
+    t.run(&["patch", "-f", F, "--color", "always"]).expect(
+        0,
+        src_diff("a.py"),
+        &[&summary_to_fix(1)],
+    );
+    t.run(&["patch", "-f", F, "--color", "always", "-o", "fix.patch"])
+        .expect(0, "", &[&summary_to_fix(1)]);
     assert_eq!(t.text("fix.patch"), src_diff("a.py"));
 }
 

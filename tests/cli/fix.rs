@@ -1,26 +1,22 @@
 //! `unawait fix`: exact bytes, permissions, backups, idempotence, no litter.
 
-mod common;
-
 use std::fs;
 
-use common::*;
+use crate::common::*;
 
 const F: &str = "get_manager";
 
 #[test]
 fn fix_removes_exactly_the_await_bytes() {
-    let t = Tree::new();
-    t.write("a.py", SRC);
-    t.write("pkg/b.py", SRC);
-    t.write("pkg/clean.py", CLEAN);
-    let r = t.run(&["fix", "-f", F]);
-    r.code(0);
+    let t = tree(&[("a.py", SRC), ("pkg/b.py", SRC), ("pkg/clean.py", CLEAN)]);
+    t.run(&["fix", "-f", F]).expect(
+        0,
+        "",
+        &["unawait: 3 files scanned (2 parsed); 2 files changed, 2 awaits fixed"],
+    );
     assert_eq!(t.text("a.py"), FIXED);
     assert_eq!(t.text("pkg/b.py"), FIXED);
     assert_eq!(t.text("pkg/clean.py"), CLEAN);
-    assert!(r.summary().contains("2 files changed"), "{}", r.stderr);
-    assert!(r.summary().contains("2 awaits fixed"), "{}", r.stderr);
 }
 
 #[test]
@@ -64,8 +60,11 @@ fn fix_keeps_every_other_byte_crlf_bom_latin1_tabs_no_final_newline() {
     for (name, before, _) in &cases {
         t.write(name, before);
     }
-    let r = t.run(&["fix", "-f", F]);
-    r.code(0);
+    t.run(&["fix", "-f", F]).expect(
+        0,
+        "",
+        &["unawait: 5 files scanned (5 parsed); 5 files changed, 5 awaits fixed"],
+    );
     for (name, _, after) in &cases {
         assert_eq!(
             String::from_utf8_lossy(&t.read(name)),
@@ -88,7 +87,11 @@ fn fix_keeps_the_file_mode() {
     set_mode(&exe, 0o755);
     set_mode(&private, 0o600);
     set_mode(&group, 0o664);
-    t.run(&["fix", "-f", F]).code(0);
+    t.run(&["fix", "-f", F]).expect(
+        0,
+        "",
+        &["unawait: 4 files scanned (4 parsed); 4 files changed, 4 awaits fixed"],
+    );
     assert_eq!(t.text("exe.py"), FIXED);
     assert_eq!(t.text("private.py"), FIXED);
     assert_eq!(mode(&exe), 0o755);
@@ -113,7 +116,11 @@ fn fix_does_not_touch_files_without_changes() {
         })
         .collect();
     t.write("a.py", SRC);
-    t.run(&["fix", "-f", F]).code(0);
+    t.run(&["fix", "-f", F]).expect(
+        0,
+        "",
+        &["unawait: 3 files scanned (2 parsed); 1 file changed, 1 await fixed"],
+    );
     let after: Vec<(u64, i64, i64)> = [&clean, &fixed]
         .iter()
         .map(|p| {
@@ -126,12 +133,12 @@ fn fix_does_not_touch_files_without_changes() {
 
 #[test]
 fn backup_writes_orig_with_the_original_bytes() {
-    let t = Tree::new();
-    t.write("a.py", SRC);
-    t.write("pkg/b.py", SRC);
-    t.write("clean.py", CLEAN);
-    let r = t.run(&["fix", "--backup", "-f", F]);
-    r.code(0);
+    let t = tree(&[("a.py", SRC), ("pkg/b.py", SRC), ("clean.py", CLEAN)]);
+    t.run(&["fix", "--backup", "-f", F]).expect(
+        0,
+        "",
+        &["unawait: 3 files scanned (2 parsed); 2 files changed, 2 awaits fixed"],
+    );
     assert_eq!(t.text("a.py"), FIXED);
     assert_eq!(t.text("a.py.orig"), SRC);
     assert_eq!(t.text("pkg/b.py"), FIXED);
@@ -149,10 +156,12 @@ fn backup_writes_orig_with_the_original_bytes() {
 
 #[test]
 fn backup_with_a_custom_suffix() {
-    let t = Tree::new();
-    t.write("a.py", SRC);
-    let r = t.run(&["fix", "--backup=.bak", "-f", F]);
-    r.code(0);
+    let t = tree(&[("a.py", SRC)]);
+    t.run(&["fix", "--backup=.bak", "-f", F]).expect(
+        0,
+        "",
+        &["unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed"],
+    );
     assert_eq!(t.text("a.py"), FIXED);
     assert_eq!(t.text("a.py.bak"), SRC);
     assert!(!t.exists("a.py.orig"));
@@ -165,7 +174,11 @@ fn backup_of_a_crlf_latin1_file_is_byte_exact() {
     let t = Tree::new();
     let src = b"from svc import get_manager\r\n\r\nasync def h():\r\n    s = '\xe9'\r\n    return await get_manager()";
     t.write("a.py", src);
-    t.run(&["fix", "--backup", "-f", F]).code(0);
+    t.run(&["fix", "--backup", "-f", F]).expect(
+        0,
+        "",
+        &["unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed"],
+    );
     assert_eq!(t.read("a.py.orig"), src);
     assert_eq!(
         t.read("a.py"),
@@ -175,12 +188,16 @@ fn backup_of_a_crlf_latin1_file_is_byte_exact() {
 
 #[test]
 fn existing_backup_is_never_overwritten() {
-    let t = Tree::new();
-    t.write("a.py", SRC);
-    t.write("a.py.orig", "precious\n");
-    t.write("b.py", SRC);
-    let r = t.run(&["fix", "--backup", "-f", F]);
-    r.code(2);
+    let t = tree(&[("a.py", SRC), ("a.py.orig", "precious\n"), ("b.py", SRC)]);
+    t.run(&["fix", "--backup", "-f", F]).expect(
+        2,
+        "",
+        &[
+            // The backup is named by its walk path (`./`), the file by its shown path.
+            "unawait: a.py: backup ./a.py.orig already exists; not written (move it away and run again)",
+            "unawait: 2 files scanned (2 parsed); 1 file changed, 1 await fixed; 1 file skipped with errors",
+        ],
+    );
     assert_eq!(
         t.text("a.py"),
         SRC,
@@ -189,29 +206,27 @@ fn existing_backup_is_never_overwritten() {
     assert_eq!(t.text("a.py.orig"), "precious\n");
     assert_eq!(t.text("b.py"), FIXED, "other files are still fixed");
     assert_eq!(t.text("b.py.orig"), SRC);
-    let line = r
-        .stderr
-        .lines()
-        .find(|l| l.contains("a.py.orig"))
-        .unwrap_or_else(|| panic!("backup not reported:\n{}", r.stderr));
-    assert!(line.contains("exists"), "{line}");
-    assert!(line.starts_with("unawait: a.py: "), "{line}");
-    assert!(r.summary().contains("1 file skipped"), "{}", r.stderr);
     let names: Vec<String> = t.files().into_keys().collect();
     assert_eq!(names, ["a.py", "a.py.orig", "b.py", "b.py.orig"]);
 }
 
 #[test]
 fn a_second_backup_run_does_not_clobber_the_first_backup() {
-    let t = Tree::new();
-    t.write("a.py", SRC);
-    t.run(&["fix", "--backup", "-f", F]).code(0);
+    let t = tree(&[("a.py", SRC)]);
+    t.run(&["fix", "--backup", "-q", "-f", F])
+        .expect(0, "", &[]);
     // The fixed file is edited again and gets a new await to fix.
     let again = FIXED.replace("manager = get_manager()", "manager = await get_manager()");
     assert_ne!(again, FIXED);
     t.write("a.py", &again);
-    let r = t.run(&["fix", "--backup", "-f", F]);
-    r.code(2);
+    t.run(&["fix", "--backup", "-f", F]).expect(
+        2,
+        "",
+        &[
+            "unawait: a.py: backup ./a.py.orig already exists; not written (move it away and run again)",
+            "unawait: 1 file scanned (1 parsed); 0 files changed, 0 awaits fixed; 1 file skipped with errors",
+        ],
+    );
     assert_eq!(t.text("a.py.orig"), SRC);
     assert_eq!(t.text("a.py"), again);
 }
@@ -221,8 +236,11 @@ fn invalid_backup_suffix_is_a_usage_error() {
     let t = Tree::new();
     t.write("a.py", SRC);
     for bad in ["--backup=", "--backup=x/y"] {
-        let r = t.run(&["fix", bad, "-f", F]);
-        r.code(2);
+        t.run(&["fix", bad, "-f", F]).expect(
+            2,
+            "",
+            &["unawait: error: --backup suffix must be non-empty and contain no `/`"],
+        );
         assert_eq!(t.text("a.py"), SRC, "{bad}");
     }
     let names: Vec<String> = t.files().into_keys().collect();
@@ -238,18 +256,32 @@ fn fix_is_idempotent_and_check_is_then_clean() {
         "pkg/t.py",
         "import pytest\nfrom svc import get_manager\n\n\nasync def test_negative():\n    with pytest.raises(TypeError):\n        await get_manager()\n",
     );
-    t.run(&["fix", "-f", F]).code(0);
+    let kept = "pkg/t.py:7:9: kept `get_manager`: inside a block that expects TypeError";
+    t.run(&["fix", "-f", F]).expect(
+        0,
+        "",
+        &[
+            kept,
+            "unawait: 3 files scanned (3 parsed); 2 files changed, 2 awaits fixed; 1 kept (1 raises-block)",
+        ],
+    );
     let once = t.files();
-    let r = t.run(&["fix", "-f", F]);
-    r.code(0);
-    assert!(r.summary().contains("0 files changed"), "{}", r.stderr);
+    t.run(&["fix", "-f", F]).expect(
+        0,
+        "",
+        &[
+            kept,
+            "unawait: 3 files scanned (3 parsed); 0 files changed, 0 awaits fixed; 1 kept (1 raises-block)",
+        ],
+    );
     assert_eq!(t.files(), once);
-    let r = t.run(&["check", "-f", F]);
-    r.code(0);
-    assert_eq!(r.out(), "");
-    let r = t.run(&["diff", "--exit-code", "-f", F]);
-    r.code(0);
-    assert_eq!(r.out(), "");
+    let nothing_to_fix = [
+        kept,
+        "unawait: 3 files scanned (3 parsed); 0 files to change, 0 awaits to fix; 1 kept (1 raises-block)",
+    ];
+    t.run(&["check", "-f", F]).expect(0, "", &nothing_to_fix);
+    t.run(&["diff", "--exit-code", "-f", F])
+        .expect(0, "", &nothing_to_fix);
 }
 
 #[test]
@@ -264,7 +296,11 @@ fn fix_leaves_no_temporary_files() {
     t.write("clean.py", CLEAN);
     expected.push("clean.py".to_string());
     expected.sort();
-    t.run(&["fix", "-j", "4", "-f", F]).code(0);
+    t.run(&["fix", "-j", "4", "-f", F]).expect(
+        0,
+        "",
+        &["unawait: 31 files scanned (30 parsed); 30 files changed, 30 awaits fixed"],
+    );
     let names: Vec<String> = t.files().into_keys().collect();
     assert_eq!(names, expected);
     for name in &expected {
@@ -280,7 +316,11 @@ fn fix_through_a_symlink_named_on_the_command_line_keeps_the_link() {
     let t = Tree::new();
     t.write("real.py", SRC);
     std::os::unix::fs::symlink("real.py", t.join("link.py")).unwrap();
-    t.run(&["fix", "-f", F, "link.py"]).code(0);
+    t.run(&["fix", "-f", F, "link.py"]).expect(
+        0,
+        "",
+        &["unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed"],
+    );
     assert!(fs::symlink_metadata(t.join("link.py"))
         .unwrap()
         .file_type()
@@ -306,25 +346,25 @@ fn fix_in_a_read_only_folder_exits_2_and_leaves_the_file() {
     }
     let r = t.run(&["fix", "-f", F]);
     set_mode(&ro, 0o755);
-    r.code(2);
+    r.expect(
+        2,
+        "",
+        &[
+            "unawait: ro/a.py: cannot create a temporary file in the file's folder: permission denied",
+            "unawait: 2 files scanned (2 parsed); 1 file changed, 1 await fixed; 1 file skipped with errors",
+        ],
+    );
     assert_eq!(t.text("ro/a.py"), SRC);
     assert_eq!(t.text("b.py"), FIXED);
-    assert!(
-        r.stderr.lines().any(|l| l.contains("ro/a.py")),
-        "{}",
-        r.stderr
-    );
 }
 
 #[test]
 fn fix_output_matches_the_diff() {
     // What `diff` promises is what `fix` does.
-    let t = Tree::new();
-    t.write("a.py", SRC);
-    let r = t.run(&["diff", "-f", F]);
-    r.code(0);
-    assert_eq!(r.out(), src_diff("a.py"));
-    t.run(&["fix", "-f", F]).code(0);
+    let t = tree(&[("a.py", SRC)]);
+    t.run(&["diff", "-q", "-f", F])
+        .expect(0, src_diff("a.py"), &[]);
+    t.run(&["fix", "-q", "-f", F]).expect(0, "", &[]);
     assert_eq!(t.text("a.py"), FIXED);
 }
 
@@ -365,8 +405,7 @@ fn killing_fix_midway_leaves_each_file_wholly_old_or_wholly_new() {
             new += usize::from(text == fixed);
         }
         // Whatever was left, a second run finishes the job.
-        let r = t.run(&["fix", "-f", F]);
-        r.code(0);
+        t.run(&["fix", "-q", "-f", F]).expect(0, "", &[]);
         for (name, bytes) in t.files() {
             if name.ends_with(".py") {
                 assert_eq!(bytes, fixed.as_bytes(), "{name} (after {new} were done)");

@@ -8,13 +8,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod common;
-
-use common::{run_parts as run, Tree};
+use crate::common::Tree;
 
 /// A tree of byte contents (the element type pinned for `&Vec<u8>` and `&[u8]` alike).
 fn tree(files: &[(&str, &[u8])]) -> Tree {
-    common::tree(files)
+    crate::common::tree(files)
 }
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/embedded");
@@ -63,7 +61,7 @@ fn only_awaits_deleted(before: &[u8], after: &[u8]) -> usize {
 
 /// A Python with nbformat (installed by scripts/install-test-deps.sh when missing).
 fn python_with_nbformat() -> PathBuf {
-    common::test_tool("test-venv/bin/python")
+    crate::common::test_tool("test-venv/bin/python")
 }
 
 /// nbformat reads and validates `fixed`; as JSON it equals `expected`, and it differs
@@ -113,16 +111,20 @@ fn notebook_fix_deletes_exactly_the_await_bytes() {
     let expected = fixture("notebook.fixed.ipynb");
     assert_eq!(only_awaits_deleted(&original, &expected), 4);
     let dir = tree(&[("nb.ipynb", &original), ("unawait.toml", NB_CONFIG)]);
-    let (code, out, err) = run(&dir, &["fix"]);
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "");
-    assert!(err.contains("1 file changed, 4 awaits fixed"), "{err}");
+    dir.run(&["fix"]).expect(
+        0,
+        "",
+        &["unawait: 1 file scanned (1 parsed); 1 file changed, 4 awaits fixed"],
+    );
     let fixed = read(&dir, "nb.ipynb");
     assert_eq!(show(&fixed), show(&expected));
     assert_eq!(fixed, expected);
     // A second run finds nothing.
-    let (code, _, err) = run(&dir, &["check"]);
-    assert_eq!(code, 0, "{err}");
+    dir.run(&["check"]).expect(
+        0,
+        "",
+        &["unawait: 1 file scanned (1 parsed); 0 files to change, 0 awaits to fix"],
+    );
 
     let orig_path = dir.join("orig.ipynb");
     std::fs::write(&orig_path, &original).unwrap();
@@ -147,40 +149,39 @@ fn position(text: &str, needle: &str, skip: usize) -> String {
 fn notebook_findings_point_at_the_notebook_lines() {
     let original = fixture("notebook.ipynb");
     let dir = tree(&[("nb.ipynb", &original), ("unawait.toml", NB_CONFIG)]);
-    let (code, out, err) = run(&dir, &["check"]);
-    assert_eq!(code, 1, "{err}");
     let text = show(&original);
-    let want: Vec<String> = [
+    let want: String = [
         ("manager = await", 10),
         ("m = await (", 4),
         ("r = await   get", 4),
         ("await\\tget", 0),
     ]
     .iter()
-    .map(|(needle, skip)| format!("nb.ipynb:{}", position(&text, needle, *skip)))
+    .map(|(needle, skip)| {
+        format!(
+            "nb.ipynb:{}: UNA001 `await` on synchronous `get_manager()` (rule `app.ws.get_manager`): remove the `await`\n",
+            position(&text, needle, *skip)
+        )
+    })
     .collect();
-    let got: Vec<String> = out
-        .lines()
-        .map(|l| {
-            let mut p = l.splitn(4, ':');
-            format!(
-                "{}:{}:{}",
-                p.next().unwrap(),
-                p.next().unwrap(),
-                p.next().unwrap()
-            )
-        })
-        .collect();
-    assert_eq!(got, want, "{out}");
-    assert!(out.contains("UNA001"), "{out}");
+    dir.run(&["check"]).expect(
+        1,
+        want,
+        &["unawait: 1 file scanned (1 parsed); 1 file to change, 4 awaits to fix"],
+    );
 }
 
 #[test]
 fn notebook_diff_applies_with_git_apply() {
     let original = fixture("notebook.ipynb");
     let dir = tree(&[("nb.ipynb", &original), ("unawait.toml", NB_CONFIG)]);
-    let (code, diff, err) = run(&dir, &["diff"]);
-    assert_eq!(code, 0, "{err}");
+    let r = dir.run(&["diff"]);
+    r.code(0);
+    assert_eq!(
+        r.stderr,
+        "unawait: 1 file scanned (1 parsed); 1 file to change, 4 awaits to fix\n"
+    );
+    let diff = r.out();
     assert!(
         diff.starts_with("diff --git a/nb.ipynb b/nb.ipynb\n"),
         "{diff}"
@@ -225,13 +226,15 @@ fn a_cell_with_a_syntax_error_is_reported_and_the_others_fixed() {
         r#"["files = !ls\n", "obj?\n", "if files:\n", "    %time y = 1\n", "    await get_manager()\n"]"#,
     ]);
     let dir = tree(&[("n.ipynb", &nb)]);
-    let (code, _, err) = run(&dir, &["fix", "-f", "get_manager"]);
-    assert_eq!(code, 2, "a cell left unchanged is an error: {err}");
-    assert!(
-        err.contains("unawait: n.ipynb: cell 2 at 17:"),
-        "names the cell and its line: {err}"
+    // A cell left unchanged is an error, named with its cell and line.
+    dir.run(&["fix", "-f", "get_manager"]).expect(
+        2,
+        "",
+        &[
+            "unawait: n.ipynb: cell 2 at 17:27: syntax error; cell left unchanged",
+            "unawait: 1 file scanned (1 parsed); 1 file changed, 2 awaits fixed",
+        ],
     );
-    assert!(err.contains("syntax error; cell left unchanged"), "{err}");
     let fixed = show(&read(&dir, "n.ipynb"));
     let want = show(&nb)
         .replace("\"x = await get_manager()\"", "\"x = get_manager()\"")
@@ -252,21 +255,22 @@ fn cells_share_one_namespace() {
         r#""await get_manager()\nawait helper()\n""#,
     ]);
     let dir = tree(&[("n.ipynb", &nb)]);
-    let (code, out, err) = run(&dir, &["check", "-f", "app.ws.get_manager", "-f", "helper"]);
-    assert_eq!(code, 1, "{err}");
-    assert_eq!(out.lines().count(), 1, "{out}");
     let text = show(&nb);
     let call = position(&text, "\"await get_manager", 1);
-    assert!(out.starts_with(&format!("n.ipynb:{call}: UNA001")), "{out}");
     let kept = position(&text, "await helper", 0);
     let def_line = position(&text, "async def helper", 0);
     let def_line = def_line.split(':').next().unwrap();
-    assert!(
-        err.contains(&format!(
-            "n.ipynb:{kept}: kept `helper`: name refers to an async def at line {def_line}"
-        )),
-        "{err}"
-    );
+    dir.run(&["check", "-f", "app.ws.get_manager", "-f", "helper"])
+        .expect(
+            1,
+            format!("n.ipynb:{call}: UNA001 `await` on synchronous `get_manager()` (rule `app.ws.get_manager`): remove the `await`\n"),
+            &[
+                &format!(
+                    "n.ipynb:{kept}: kept `helper`: name refers to an async def at line {def_line}"
+                ),
+                "unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix; 1 kept (1 async-def)",
+            ],
+        );
 }
 
 #[test]
@@ -280,13 +284,7 @@ fn escapes_around_the_await() {
         r#""s = \"\\\"\"; t = await get_manager()  # \ud83d\ude00\n""#,
     ]);
     let dir = tree(&[("n.ipynb", &nb)]);
-    let (code, _, err) = run(&dir, &["fix", "-f", "get_manager"]);
-    assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("cell 2 at 17:")
-            && err.contains("does not map onto contiguous bytes of the file; cell left unchanged"),
-        "{err}"
-    );
+    dir.run(&["fix", "-f", "get_manager"]).expect(2, "", &["unawait: n.ipynb: cell 2 at 17:20: an edit does not map onto contiguous bytes of the file; cell left unchanged", "unawait: 1 file scanned (1 parsed); 1 file changed, 2 awaits fixed"]);
     let want = show(&nb)
         .replace(r#""\u0061wait get_manager()\n""#, r#""get_manager()\n""#)
         .replace("t = await get_manager()", "t = get_manager()");
@@ -300,17 +298,18 @@ fn twin_insertions_are_escaped_into_the_json() {
         r#"["x = get_manager\n", "await get_manager()\n"]"#,
     ]);
     let dir = tree(&[("n.ipynb", &nb)]);
-    let (code, _, err) = run(
-        &dir,
-        &[
-            "fix",
-            "-f",
-            "app.ws.get_manager",
-            "--replace-with",
-            "app.ws.get_manager=get_manager_async",
-        ],
+    dir.run(&[
+        "fix",
+        "-f",
+        "app.ws.get_manager",
+        "--replace-with",
+        "app.ws.get_manager=get_manager_async",
+    ])
+    .expect(
+        0,
+        "",
+        &["unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed"],
     );
-    assert_eq!(code, 0, "{err}");
     let want = show(&nb)
         .replace(
             "\"    get_manager,\\n\"",
@@ -329,11 +328,13 @@ fn a_notebook_that_is_not_json_is_skipped() {
         ("bad.ipynb", b"{\"cells\": [await get_manager()]}\n"),
         ("ok.py", b"async def f():\n    await get_manager()\n"),
     ]);
-    let (code, _, err) = run(&dir, &["fix", "-f", "get_manager"]);
-    assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("unawait: bad.ipynb: not valid JSON (expected a value at 1:12)"),
-        "{err}"
+    dir.run(&["fix", "-f", "get_manager"]).expect(
+        2,
+        "",
+        &[
+            "unawait: bad.ipynb: not valid JSON (expected a value at 1:12)",
+            "unawait: 2 files scanned (2 parsed); 1 file changed, 1 await fixed; 1 file skipped with errors",
+        ],
     );
     assert_eq!(read(&dir, "ok.py"), b"async def f():\n    get_manager()\n");
 }
@@ -343,8 +344,11 @@ fn other_kernels_and_cell_magics_are_left_alone() {
     let r = br#"{"cells": [{"cell_type": "code", "source": "x <- await get_manager()"}], "metadata": {"kernelspec": {"language": "R"}}, "nbformat": 4, "nbformat_minor": 5}"#;
     let magic = notebook(&[r#""%%time\nawait get_manager()\n""#]);
     let dir = tree(&[("r.ipynb", r), ("m.ipynb", &magic)]);
-    let (code, out, err) = run(&dir, &["check", "-f", "get_manager"]);
-    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    dir.run(&["check", "-f", "get_manager"]).expect(
+        0,
+        "",
+        &["unawait: 2 files scanned (2 parsed); 0 files to change, 0 awaits to fix"],
+    );
 }
 
 const DOCS_CONFIG: &[u8] = b"functions = [\"get_manager\"]\ndocs = true\n";
@@ -355,9 +359,11 @@ fn markdown_python_blocks_are_fixed_and_the_rest_untouched() {
     let expected = fixture("guide.fixed.md");
     assert_eq!(only_awaits_deleted(&original, &expected), 5);
     let dir = tree(&[("docs/guide.md", &original), ("unawait.toml", DOCS_CONFIG)]);
-    let (code, _, err) = run(&dir, &["fix"]);
-    assert_eq!(code, 0, "{err}");
-    assert!(err.contains("5 awaits fixed"), "{err}");
+    dir.run(&["fix"]).expect(
+        0,
+        "",
+        &["unawait: 1 file scanned (1 parsed); 1 file changed, 5 awaits fixed"],
+    );
     assert_eq!(show(&read(&dir, "docs/guide.md")), show(&expected));
 }
 
@@ -366,23 +372,30 @@ fn markdown_check_lines_and_docs_flag() {
     let original = fixture("guide.md");
     let dir = tree(&[("guide.md", &original)]);
     // Without `docs`, a walk does not even look at Markdown.
-    let (code, out, err) = run(&dir, &["check", "-f", "get_manager"]);
-    assert_eq!((code, out.as_str()), (0, ""), "{err}");
-    assert!(err.contains("0 files scanned"), "{err}");
-    let (code, out, err) = run(&dir, &["check", "--docs", "-f", "get_manager"]);
-    assert_eq!(code, 1, "{err}");
+    dir.run(&["check", "-f", "get_manager"]).expect(
+        0,
+        "",
+        &["unawait: 0 files scanned (0 parsed); 0 files to change, 0 awaits to fix"],
+    );
     let text = show(&original);
-    let lines: Vec<&str> = out.lines().map(|l| l.split(": ").next().unwrap()).collect();
-    assert_eq!(
-        lines,
-        vec![
-            format!("guide.md:{}", position(&text, "manager = await", 10)),
-            format!("guide.md:{}", position(&text, "x = await", 4)),
-            format!("guide.md:{}", position(&text, ">>> m = await", 8)),
-            format!("guide.md:{}", position(&text, "...     return await", 15)),
-            format!("guide.md:{}", position(&text, "       await", 7)),
-        ],
-        "{out}"
+    let want: String = [
+        position(&text, "manager = await", 10),
+        position(&text, "x = await", 4),
+        position(&text, ">>> m = await", 8),
+        position(&text, "...     return await", 15),
+        position(&text, "       await", 7),
+    ]
+    .iter()
+    .map(|at| {
+        format!(
+            "guide.md:{at}: UNA001 `await` on synchronous `get_manager()` (rule `get_manager`): remove the `await`\n"
+        )
+    })
+    .collect();
+    dir.run(&["check", "--docs", "-f", "get_manager"]).expect(
+        1,
+        want,
+        &["unawait: 1 file scanned (1 parsed); 1 file to change, 5 awaits to fix"],
     );
 }
 
@@ -395,13 +408,19 @@ fn docs_are_untouched_without_docs() {
         ("guide.rst", &rst),
         ("unawait.toml", b"functions = [\"get_manager\"]\n"),
     ]);
-    let (code, out, err) = run(&dir, &["fix"]);
-    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    dir.run(&["fix"]).expect(
+        0,
+        "",
+        &["unawait: 0 files scanned (0 parsed); 0 files changed, 0 awaits fixed"],
+    );
     assert_eq!(read(&dir, "guide.md"), md);
     assert_eq!(read(&dir, "guide.rst"), rst);
     // Named on the command line, a document is read all the same.
-    let (code, _, err) = run(&dir, &["fix", "guide.rst"]);
-    assert_eq!(code, 0, "{err}");
+    dir.run(&["fix", "guide.rst"]).expect(
+        0,
+        "",
+        &["unawait: 1 file scanned (1 parsed); 1 file changed, 3 awaits fixed"],
+    );
     assert_eq!(read(&dir, "guide.rst"), fixture("guide.fixed.rst"));
 }
 
@@ -411,8 +430,13 @@ fn rst_code_blocks_are_dedented_fixed_and_diffed() {
     let expected = fixture("guide.fixed.rst");
     assert_eq!(only_awaits_deleted(&original, &expected), 3);
     let dir = tree(&[("guide.rst", &original), ("unawait.toml", DOCS_CONFIG)]);
-    let (code, diff, err) = run(&dir, &["diff"]);
-    assert_eq!(code, 0, "{err}");
+    let r = dir.run(&["diff"]);
+    r.code(0);
+    assert_eq!(
+        r.stderr,
+        "unawait: 1 file scanned (1 parsed); 1 file to change, 3 awaits to fix\n"
+    );
+    let diff = r.out();
     let target = tree(&[("guide.rst", &original), ("fix.patch", diff.as_bytes())]);
     let status = Command::new("git")
         .args(["apply", "fix.patch"])
@@ -421,8 +445,11 @@ fn rst_code_blocks_are_dedented_fixed_and_diffed() {
         .unwrap();
     assert!(status.success(), "{diff}");
     assert_eq!(show(&read(&target, "guide.rst")), show(&expected));
-    let (code, _, err) = run(&dir, &["fix"]);
-    assert_eq!(code, 0, "{err}");
+    dir.run(&["fix"]).expect(
+        0,
+        "",
+        &["unawait: 1 file scanned (1 parsed); 1 file changed, 3 awaits fixed"],
+    );
     assert_eq!(read(&dir, "guide.rst"), expected);
 }
 
@@ -430,18 +457,19 @@ fn rst_code_blocks_are_dedented_fixed_and_diffed() {
 fn docs_keep_crlf_and_prompts_in_twin_imports() {
     let md = b"Text\r\n\r\n```pycon\r\n>>> from app.ws import (\r\n...     get_manager,\r\n... )\r\n>>> await get_manager()\r\n```\r\n";
     let dir = tree(&[("a.md", md)]);
-    let (code, _, err) = run(
-        &dir,
-        &[
-            "fix",
-            "--docs",
-            "-f",
-            "app.ws.get_manager",
-            "--replace-with",
-            "app.ws.get_manager=get_manager_async",
-        ],
+    dir.run(&[
+        "fix",
+        "--docs",
+        "-f",
+        "app.ws.get_manager",
+        "--replace-with",
+        "app.ws.get_manager=get_manager_async",
+    ])
+    .expect(
+        0,
+        "",
+        &["unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed"],
     );
-    assert_eq!(code, 0, "{err}");
     assert_eq!(
         show(&read(&dir, "a.md")),
         "Text\r\n\r\n```pycon\r\n>>> from app.ws import (\r\n...     get_manager_async,\r\n... )\r\n>>> await get_manager_async()\r\n```\r\n"

@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_unawait");
+use crate::common::BIN;
 
 /// Names awaited in the smoke corpus: `asyncio.sleep`/`gather`/`wait_for` go, anyio's
 /// own `async def sleep` stays, `await super().f()` and

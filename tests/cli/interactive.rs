@@ -1,0 +1,121 @@
+//! `fix --interactive`: each change shown and asked about, with the answers piped in.
+
+use crate::common::*;
+
+/// The question after each change.
+const PROMPT: &str = "Apply this change? [y]es, [n]o, [a]ll, [q]uit: ";
+
+/// b.py of `review_tree`, and its two changes as `--interactive` shows them.
+const B: &str = "from svc import get_manager\n\n\nasync def one():\n    return await get_manager()\n\n\nasync def two():\n    return await get_manager()\n";
+
+const B_FIRST: &str = "b.py:5:12: remove `await` on `get_manager()`
+diff --git a/b.py b/b.py
+--- a/b.py
++++ b/b.py
+@@ -2,7 +2,7 @@
+ 
+ 
+ async def one():
+-    return await get_manager()
++    return get_manager()
+ 
+ 
+ async def two():
+";
+
+const B_SECOND: &str = "b.py:9:12: remove `await` on `get_manager()`
+diff --git a/b.py b/b.py
+--- a/b.py
++++ b/b.py
+@@ -6,4 +6,4 @@
+ 
+ 
+ async def two():
+-    return await get_manager()
++    return get_manager()
+";
+
+/// The change of a.py (`SRC`) as `--interactive` shows it.
+fn a_change() -> String {
+    format!(
+        "a.py:5:15: remove `await` on `get_manager()`\n{}",
+        src_diff("a.py")
+    )
+}
+
+/// Three awaits to remove in two files.
+fn review_tree() -> Tree {
+    tree(&[
+        (
+            "pyproject.toml",
+            "[tool.unawait]\nfunctions = [\"get_manager\"]\n",
+        ),
+        ("a.py", SRC),
+        ("b.py", B),
+    ])
+}
+
+#[test]
+fn interactive_writes_only_accepted_changes() {
+    let t = review_tree();
+    // a.py: yes; b.py: no to the first, yes to the second.
+    t.run_stdin(".", &["fix", "--interactive", "--backup"], b"y\nn\ny\n")
+        .expect(
+            0,
+            format!("{}{PROMPT}{B_FIRST}{PROMPT}{B_SECOND}{PROMPT}", a_change()),
+            &[
+                "unawait: 1 change declined",
+                "unawait: 2 files scanned (2 parsed); 2 files changed, 2 awaits fixed",
+            ],
+        );
+    assert_eq!(t.text("a.py"), FIXED);
+    assert_eq!(t.text("a.py.orig"), SRC);
+    assert_eq!(
+        t.text("b.py"),
+        "from svc import get_manager\n\n\nasync def one():\n    return await get_manager()\n\n\nasync def two():\n    return get_manager()\n"
+    );
+    assert_eq!(t.text("b.py.orig"), B);
+}
+
+#[test]
+fn interactive_all_and_quit() {
+    // `a` accepts everything from there on, without asking again.
+    let t = review_tree();
+    t.run_stdin(".", &["fix", "-i"], b"a\n").expect(
+        0,
+        format!("{}{PROMPT}", a_change()),
+        &["unawait: 2 files scanned (2 parsed); 2 files changed, 3 awaits fixed"],
+    );
+    assert_eq!(t.text("a.py"), FIXED);
+    assert_eq!(t.text("b.py"), B.replace("await ", ""));
+
+    // An unknown answer asks again; `q` stops: later changes are declined and their
+    // files untouched.
+    let t = review_tree();
+    t.run_stdin(".", &["fix", "-i"], b"maybe\ny\nq\n").expect(
+        0,
+        format!(
+            "{}{PROMPT}Please answer y, n, a or q.\n{PROMPT}{B_FIRST}{PROMPT}",
+            a_change()
+        ),
+        &[
+            "unawait: 2 changes declined",
+            "unawait: 2 files scanned (2 parsed); 1 file changed, 1 await fixed",
+        ],
+    );
+    assert_eq!(t.text("a.py"), FIXED);
+    assert_eq!(t.text("b.py"), B);
+
+    // End of input is `q`: nothing written.
+    let t = review_tree();
+    t.run_stdin(".", &["fix", "-i"], b"").expect(
+        0,
+        format!("{}{PROMPT}\n", a_change()),
+        &[
+            "unawait: 1 change declined",
+            "unawait: 1 file scanned (1 parsed); 0 files changed, 0 awaits fixed",
+        ],
+    );
+    assert_eq!(t.text("a.py"), SRC);
+    assert_eq!(t.text("b.py"), B);
+}

@@ -1,0 +1,22 @@
+//! Command-line tests: the real `unawait` binary run in temporary trees, checking the
+//! exit status, stdout, stderr and the files left on disk. One test binary, one module
+//! per topic (as ripgrep's `tests/tests.rs` and ruff's `crates/ruff/tests/cli/`), so
+//! that the binary is linked once and the helpers in `common` are shared.
+
+mod common;
+
+mod bench_smoke;
+mod config;
+mod discover;
+mod exit;
+mod faults;
+mod fix;
+mod formats;
+mod hostile;
+mod imports;
+mod interactive;
+mod notebooks_docs;
+mod patch;
+mod stdin;
+mod suggest;
+mod terminal;
