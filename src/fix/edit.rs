@@ -80,7 +80,7 @@ impl std::error::Error for OverlapError {}
 /// (two findings may ask for the same change), any other overlap is an error.
 ///
 /// ```
-/// use unawait::edit::{apply, Edit};
+/// use unawait::fix::edit::{apply, Edit};
 /// let src = b"x = await  f()\r\n";
 /// assert_eq!(apply(src, &[Edit::delete(4..11)]).unwrap(), b"x = f()\r\n");
 /// assert!(apply(src, &[Edit::delete(0..3), Edit::delete(2..5)]).is_err());
