@@ -119,3 +119,37 @@ fn interactive_all_and_quit() {
     assert_eq!(t.text("a.py"), SRC);
     assert_eq!(t.text("b.py"), B);
 }
+
+/// A notebook and a Markdown file reviewed with `--interactive` and every change
+/// accepted end up exactly as plain `fix` leaves them (the same edits, through the same
+/// read-back check).
+#[test]
+fn interactive_on_a_notebook_and_markdown_writes_what_fix_writes() {
+    let notebook = r#"{
+ "cells": [
+  {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null,
+   "source": ["from svc import get_manager\n", "m = await get_manager()\n"]},
+  {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null,
+   "source": "await get_manager()"}
+ ],
+ "metadata": {"kernelspec": {"language": "python"}},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"#;
+    let markdown = "# Use\n\n```python\nm = await get_manager()\n```\n\nText.\n\n```py\nawait get_manager()\n```\n";
+    let files = [("nb.ipynb", notebook), ("guide.md", markdown)];
+    let plain = tree(&files);
+    plain
+        .run(&["fix", "-q", "--docs", "-f", "get_manager", "."])
+        .code(0);
+    let reviewed = tree(&files);
+    let args = ["fix", "-q", "--docs", "-i", "-f", "get_manager"];
+    let r = reviewed.run_stdin(".", &args, b"y\ny\ny\ny\n");
+    r.code(0);
+    assert_eq!(r.out().matches(PROMPT).count(), 4, "{}", r.out());
+    for (name, original) in files {
+        assert_ne!(plain.text(name), original, "{name} is fixed");
+        assert_eq!(reviewed.text(name), plain.text(name), "{name}");
+    }
+}
