@@ -24,6 +24,13 @@ impl Mapped {
         self.text.is_empty()
     }
 
+    /// Text that is the file's bytes `at..at + bytes.len()`, as they are.
+    pub fn raw(bytes: &[u8], at: usize) -> Mapped {
+        let mut m = Mapped::default();
+        m.push_raw_slice(bytes, at);
+        m
+    }
+
     /// A byte copied as it is from the file offset `at`.
     pub fn push_raw(&mut self, byte: u8, at: usize) {
         self.text.push(byte);
@@ -159,17 +166,11 @@ impl Mapped {
 mod tests {
     use super::*;
 
-    fn raw(text: &[u8], at: usize) -> Mapped {
-        let mut m = Mapped::default();
-        m.push_raw_slice(text, at);
-        m
-    }
-
     #[test]
     fn stripped_prefixes_break_ranges() {
         // `    a\n    b\n` dedented to `a\nb\n`.
         let file = b"    a\n    b\n";
-        let mut m = raw(b"a\n", 4);
+        let mut m = Mapped::raw(b"a\n", 4);
         m.push_raw_slice(b"b\n", 10);
         assert_eq!(m.text, b"a\nb\n");
         assert_eq!(m.file_range(file, 0..2), Some(4..6));
@@ -180,7 +181,7 @@ mod tests {
     #[test]
     fn masked_bytes_never_map() {
         let file = b"%time x\n";
-        let mut m = raw(file, 0);
+        let mut m = Mapped::raw(file, 0);
         m.mask(0..7, b"0      ");
         assert_eq!(m.file_range(file, 0..1), None);
         assert_eq!(m.file_range(file, 5..6), None);

@@ -333,8 +333,7 @@ mod tests {
     #[test]
     fn magics_are_masked_with_same_length() {
         let text = b"%time x = 1\n!pip install m\nfiles = !ls\nobj?\nif a:\n    %timeit f()\nawait get()\n";
-        let mut m = Mapped::default();
-        m.push_raw_slice(text, 0);
+        let mut m = Mapped::raw(text, 0);
         assert!(has_magic(&m.text));
         assert!(!parses(&m.text));
         mask_magics(&mut m);

@@ -305,12 +305,6 @@ pub(super) fn fix_unit(
 mod tests {
     use super::*;
 
-    fn raw(text: &[u8], at: usize) -> Mapped {
-        let mut m = Mapped::default();
-        m.push_raw_slice(text, at);
-        m
-    }
-
     #[test]
     fn line_prefix_follows_line_breaks() {
         let e = Escape::Lines {
@@ -323,7 +317,7 @@ mod tests {
     #[test]
     fn joined_pieces_keep_their_offsets() {
         let file = b"xxAB\nyyCD";
-        let unit = Unit::of(&[(0, raw(b"AB", 2)), (1, raw(b"CD", 7))]);
+        let unit = Unit::of(&[(0, Mapped::raw(b"AB", 2)), (1, Mapped::raw(b"CD", 7))]);
         assert_eq!(unit.mapped.text, b"AB\nCD");
         assert_eq!(unit.parts, vec![(0, 0..2), (1, 3..5)]);
         assert_eq!(unit.mapped.file_range(file, 3..5), Some(7..9));
