@@ -1,6 +1,7 @@
 //! Flags and configuration merged, once, into what the run does.
 //!
-//! Everything after this point reads `Settings`, never the raw flags or the file.
+//! Everything after this point reads `Settings`, never the raw flags or the file; and
+//! workers read only the `run::job::Job` the driver builds from it.
 
 use std::path::{Path, PathBuf};
 
