@@ -1,7 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// mimalloc for Rust's allocations and tree-sitter's: parsing allocates and frees
 /// millions of small nodes, where glibc's malloc spent about a sixth of the time.
 #[global_allocator]
@@ -23,7 +21,7 @@ fn use_mimalloc_in_tree_sitter() {
 
 fn main() -> ExitCode {
     use_mimalloc_in_tree_sitter();
-    let cli = unawait::setup::cli::Cli::parse();
+    let cli = unawait::setup::cli::parse();
     if let Err(e) = unawait::interrupt::install() {
         // Without the handler a signal still ends the run; renames keep files whole.
         unawait::messages::warning(format_args!("cannot handle interrupts gracefully: {e}"));

@@ -3,9 +3,10 @@
 //! Like ripgrep's `messages.rs`: a problem with one file is printed and remembered,
 //! the run goes on, and the exit status is 2 at the end. Output to stdout never goes
 //! through here; the progress line (`run::progress`) draws on the terminal itself.
+//! [`io_reason`] gives every message the same words for an operating-system error.
 
 use std::fmt::Display;
-use std::io::Write;
+use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static ERRORED: AtomicBool = AtomicBool::new(false);
@@ -47,4 +48,19 @@ pub fn errored() -> bool {
 /// Forget earlier errors, at the start of a run.
 pub fn reset() {
     ERRORED.store(false, Ordering::SeqCst);
+}
+
+/// A short reason for an I/O error, without Rust's `(os error N)` noise.
+pub fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file or folder".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_lowercase(),
+                None => s,
+            }
+        }
+    }
 }

@@ -50,7 +50,7 @@ pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
                 errors.push(format!(
                     "{}: {}",
                     root.display(),
-                    crate::files::read::io_reason(&e)
+                    crate::messages::io_reason(&e)
                 ));
                 continue;
             }
@@ -117,7 +117,7 @@ fn walk_error(e: &ignore::Error) -> String {
             Some(io) => format!(
                 "{}: {}",
                 path.display(),
-                crate::files::read::io_reason(innermost(io))
+                crate::messages::io_reason(innermost(io))
             ),
             None => format!("{}: {err}", path.display()),
         },

@@ -1,22 +1,9 @@
-//! Reading files, and saying why a read or write failed in a few plain words.
+//! Reading files, and saying why a read failed.
 
 use std::io;
 use std::path::Path;
 
-/// A short reason for an I/O error, without Rust's `(os error N)` noise.
-pub fn io_reason(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file or folder".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_lowercase(),
-                None => s,
-            }
-        }
-    }
-}
+use crate::messages::io_reason;
 
 /// Why a discovered file could not be read.
 #[derive(Debug)]

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 
-use crate::files::read::io_reason;
+use crate::messages::io_reason;
 use crate::setup::settings::Mode;
 
 pub enum Sink {

@@ -32,7 +32,7 @@ impl std::fmt::Display for WriteError {
                 p.display()
             ),
             WriteError::Interrupted => f.write_str("not written: interrupted"),
-            WriteError::Io(what, e) => write!(f, "{what}: {}", crate::files::read::io_reason(e)),
+            WriteError::Io(what, e) => write!(f, "{what}: {}", crate::messages::io_reason(e)),
         }
     }
 }

@@ -13,6 +13,9 @@ use crate::report::Status;
 /// field removed, renamed or retyped).
 pub const JSON_VERSION: u32 = 1;
 
+/// The JSON schema of the document (`unawait check --schema` prints it).
+pub const SCHEMA: &str = include_str!("../../schemas/check-output-v1.schema.json");
+
 pub struct Json;
 
 impl Format for Json {

@@ -14,6 +14,7 @@ pub mod finding;
 pub mod github;
 pub mod json;
 pub mod sarif;
+pub mod settings;
 pub mod suggest;
 pub mod summary;
 pub mod text;

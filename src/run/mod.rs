@@ -38,17 +38,29 @@ const CHUNK: usize = 1024;
 pub fn run(cli: Cli) -> u8 {
     messages::reset();
     if let cli::Command::Completions { shell } = cli.command {
-        let mut command = <Cli as clap::CommandFactory>::command();
+        let mut command = cli::command();
         let mut out = io::stdout().lock();
         clap_complete::generate(shell, &mut command, "unawait", &mut out);
         return exit::OK;
+    }
+    if let cli::Command::Check { schema: true, .. } = cli.command {
+        let mut out = io::stdout().lock();
+        let schema = crate::render::json::SCHEMA.as_bytes();
+        return match out.write_all(schema).and_then(|_| out.flush()) {
+            Ok(()) => exit::OK,
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
+            Err(e) => {
+                messages::error(format_args!("error: cannot write output: {e}"));
+                exit::ERROR
+            }
+        };
     }
     let cwd = match std::env::current_dir() {
         Ok(d) => d,
         Err(e) => {
             messages::error(format_args!(
                 "error: cannot read the current folder: {}",
-                crate::files::read::io_reason(&e)
+                crate::messages::io_reason(&e)
             ));
             return exit::ERROR;
         }
@@ -71,12 +83,39 @@ pub fn run(cli: Cli) -> u8 {
 
 /// Run with resolved settings; returns the exit status.
 pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
+    if let Some(shown) = &settings.show {
+        let text = crate::render::settings::render(shown);
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .and_then(|_| out.flush())
+            .or_else(crate::files::sink::ignore_broken_pipe)?;
+        return Ok(exit::OK);
+    }
     if let Some(input) = &settings.stdin {
         return stdin::run(settings, input);
     }
     let (files, walk_errors) = discover::discover(settings);
     for e in &walk_errors {
         messages::error(e);
+    }
+    if files.is_empty() && walk_errors.is_empty() {
+        let paths: Vec<String> = settings
+            .paths
+            .iter()
+            .map(|p| format!("`{}`", p.display()))
+            .collect();
+        let (kinds, docs) = if settings.docs {
+            ("Python files, notebooks or docs", "")
+        } else {
+            (
+                "Python files or notebooks",
+                "; Markdown and reST files need --docs",
+            )
+        };
+        messages::warning(format_args!(
+            "no {kinds} found in {} (after excludes and .gitignore{docs})",
+            paths.join(", ")
+        ));
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)

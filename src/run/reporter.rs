@@ -17,7 +17,7 @@ use crate::{exit, interrupt, messages};
 enum FoundWhen {
     /// `check`: an await to fix was found.
     Findings,
-    /// `diff --exit-code`: a file would change.
+    /// `diff --exit-code`, `fix --exit-non-zero-on-fix`: a file changed (or would).
     Changes,
     Never,
 }
@@ -46,7 +46,11 @@ impl<'f> Reporter<'f> {
             fixing: matches!(settings.mode, Mode::Fix { .. }),
             found_when: match settings.mode {
                 Mode::Check { .. } => FoundWhen::Findings,
-                Mode::Diff { exit_code: true } => FoundWhen::Changes,
+                Mode::Diff { exit_code: true }
+                | Mode::Fix {
+                    exit_non_zero_on_fix: true,
+                    ..
+                } => FoundWhen::Changes,
                 _ => FoundWhen::Never,
             },
             wrote_part: false,
@@ -70,7 +74,7 @@ impl<'f> Reporter<'f> {
             }
             Err(e) => Err(anyhow::anyhow!(
                 "cannot write output: {}",
-                crate::files::read::io_reason(&e)
+                crate::messages::io_reason(&e)
             )),
         }
     }

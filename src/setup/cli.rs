@@ -44,6 +44,10 @@ pub enum Command {
         /// Answers are read from stdin, one per line.
         #[arg(short, long)]
         interactive: bool,
+        /// Exit with status 1 when anything was fixed (as ruff's flag), for CI jobs and
+        /// hooks that must fail after rewriting files.
+        #[arg(long)]
+        exit_non_zero_on_fix: bool,
     },
     /// Write a patch that `git apply` and `patch -p1` accept from the repository root.
     Patch {
@@ -57,15 +61,19 @@ pub enum Command {
     Check {
         #[command(flatten)]
         common: Common,
-        /// How to print findings.
+        /// How to print findings: `text` (`path:line:col: UNA001 message`), `json` (one
+        /// versioned document), `github` (workflow commands), `sarif` (SARIF 2.1.0).
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         output_format: OutputFormat,
+        /// Print the JSON schema of `--output-format json` and exit.
+        #[arg(long)]
+        schema: bool,
     },
     /// List synchronous functions of the tree that are awaited somewhere.
     Suggest {
         #[command(flatten)]
         common: Common,
-        /// How to print suggestions.
+        /// How to print suggestions: `text` (a table and a snippet to paste) or `json`.
         #[arg(long, value_enum, default_value_t = SuggestFormat::Text)]
         output_format: SuggestFormat,
     },
@@ -97,15 +105,13 @@ impl Command {
     }
 }
 
+/// `check`'s output formats (described with `--output-format`, so that every
+/// subcommand's help has one layout).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// `path:line:col: UNA001 message`, one line per finding.
     Text,
-    /// One JSON document (schema in the README; `version` field).
     Json,
-    /// GitHub Actions workflow commands (`::error file=...::message`).
     Github,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
     Sarif,
 }
 
@@ -128,55 +134,100 @@ pub struct Common {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
 
-    /// A synchronous function, by bare or qualified name (repeatable). Replaces the
-    /// configuration's `functions` and `methods`.
-    #[arg(short = 'f', long = "function", value_name = "NAME")]
+    /// A synchronous function, by bare or qualified name (repeatable). With `-f` or
+    /// `--method` on the command line, the configuration's `functions` and `methods`
+    /// are both replaced (its `replace-with` still applies).
+    #[arg(
+        short = 'f',
+        long = "function",
+        value_name = "NAME",
+        help_heading = "Rules"
+    )]
     pub functions: Vec<String>,
 
-    /// A synchronous method name to match on any receiver (`obj.NAME(...)`; repeatable).
-    #[arg(long = "method", value_name = "NAME")]
+    /// A synchronous method name to match on any receiver (`obj.NAME(...)`;
+    /// repeatable). Like `-f`, replaces the configuration's `functions` and `methods`.
+    #[arg(long = "method", value_name = "NAME", help_heading = "Rules")]
     pub methods: Vec<String>,
 
-    /// Keep the await and rename OLD to its async twin NEW (repeatable).
-    #[arg(long = "replace-with", value_name = "OLD=NEW", value_parser = parse_pair)]
+    /// Keep the await and rename OLD to its async twin NEW (repeatable; added to the
+    /// configuration's `replace-with`).
+    #[arg(long = "replace-with", value_name = "OLD=NEW", value_parser = parse_pair, help_heading = "Rules")]
     pub replace_with: Vec<(String, String)>,
 
-    /// Read settings from FILE instead of the nearest pyproject.toml / unawait.toml.
-    #[arg(long, value_name = "FILE")]
+    /// Also change awaits inside `pytest.raises(TypeError)` / `assertRaises(TypeError)`.
+    #[arg(long, help_heading = "Rules")]
+    pub no_keep_in_raises: bool,
+
+    /// Read settings from FILE instead of the nearest unawait.toml / pyproject.toml.
+    #[arg(long, value_name = "FILE", help_heading = "Configuration")]
     pub config: Option<PathBuf>,
 
+    /// Print the resolved settings (rules, excludes, roots, and where each value came
+    /// from) and exit.
+    #[arg(long, help_heading = "Configuration")]
+    pub show_settings: bool,
+
     /// Skip paths matching GLOB (repeatable; adds to the configuration's excludes).
-    #[arg(long, value_name = "GLOB")]
+    #[arg(long, value_name = "GLOB", help_heading = "Files")]
     pub exclude: Vec<String>,
 
     /// Apply the excludes to paths named on the command line too (for pre-commit and
     /// editors, which name every file).
-    #[arg(long)]
+    #[arg(long, help_heading = "Files")]
     pub force_exclude: bool,
 
     /// Do not respect .gitignore, .ignore or the default excludes.
-    #[arg(long)]
+    #[arg(long, help_heading = "Files")]
     pub no_ignore: bool,
 
-    /// Also change awaits inside `pytest.raises(TypeError)` / `assertRaises(TypeError)`.
-    #[arg(long)]
-    pub no_keep_in_raises: bool,
-
-    /// Also fix Python blocks in Markdown and reST files found in walks (config `docs`).
-    #[arg(long)]
+    /// Also look at Python blocks in Markdown and reST files found in walks (config
+    /// `docs`).
+    #[arg(long, help_heading = "Files")]
     pub docs: bool,
 
     /// Number of worker threads (default: all cores).
-    #[arg(short = 'j', long, value_name = "N")]
+    #[arg(short = 'j', long, value_name = "N", help_heading = "Output and speed")]
     pub threads: Option<usize>,
 
     /// When to colour the output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output and speed")]
     pub color: ColorChoice,
 
     /// Print no summary or notes on stderr (errors are still printed).
-    #[arg(short, long)]
+    #[arg(short, long, help_heading = "Output and speed")]
     pub quiet: bool,
+}
+
+/// The command line's description, with what one subcommand's flag does said in that
+/// subcommand's words (`--docs` fixes under `fix`, checks under `check`).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let docs = [
+        ("diff", "Also diff"),
+        ("fix", "Also fix"),
+        ("patch", "Also put into the patch the fixes of"),
+        ("check", "Also check"),
+        ("suggest", "Also survey"),
+    ];
+    let mut cmd = Cli::command();
+    for (name, verb) in docs {
+        cmd = cmd.mut_subcommand(name, |sub| {
+            sub.mut_arg("docs", |a| {
+                a.help(format!(
+                    "{verb} Python blocks in Markdown and reST files found in walks (config `docs`)"
+                ))
+            })
+        });
+    }
+    cmd
+}
+
+/// Parse the process's arguments (clap exits on `--help`, `--version` and errors).
+pub fn parse() -> Cli {
+    use clap::FromArgMatches;
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {
@@ -196,6 +247,19 @@ mod tests {
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn docs_is_described_in_each_subcommand_s_words() {
+        let mut cmd = command();
+        let fix = cmd.find_subcommand_mut("fix").unwrap();
+        let help = fix.render_help().to_string();
+        assert!(help.contains("Also fix Python blocks"), "{help}");
+        let check = cmd.find_subcommand_mut("check").unwrap();
+        let help = check.render_help().to_string();
+        assert!(help.contains("Also check Python blocks"), "{help}");
+        assert!(!help.contains("Also fix"), "{help}");
     }
 
     #[test]

@@ -55,7 +55,10 @@ fn parse_config(path: &Path, text: &str, in_pyproject: bool) -> Result<Option<Co
     let section = if in_pyproject {
         match table.get("tool").and_then(|t| t.get("unawait")) {
             Some(v) => v.clone(),
-            None => return Ok(None),
+            None => {
+                warn_near_misses(path, &table);
+                return Ok(None);
+            }
         }
     } else {
         match table.get("tool").and_then(|t| t.get("unawait")) {
@@ -71,6 +74,52 @@ fn parse_config(path: &Path, text: &str, in_pyproject: bool) -> Result<Option<Co
         anyhow!("{}{}: {key}{}", path.display(), where_, e.message().trim())
     })?;
     Ok(Some(config))
+}
+
+/// How many single-character insertions, deletions or substitutions turn `a` into `b`.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (prev + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// The `[tool.X]` tables of a pyproject.toml that look like a misspelt
+/// `[tool.unawait]` (`unawiat`, `un-await`, `Unawait`).
+fn near_misses(table: &toml::Table) -> Vec<&str> {
+    let Some(tool) = table.get("tool").and_then(|t| t.as_table()) else {
+        return Vec::new();
+    };
+    tool.keys()
+        .filter(|k| {
+            let plain: String = k
+                .to_lowercase()
+                .chars()
+                .filter(|c| !matches!(c, '-' | '_'))
+                .collect();
+            k.as_str() != "unawait" && distance(&plain, "unawait") <= 2
+        })
+        .map(String::as_str)
+        .collect()
+}
+
+fn warn_near_misses(path: &Path, table: &toml::Table) {
+    for name in near_misses(table) {
+        crate::messages::warning(format_args!(
+            "{}: `[tool.{name}]` is not read; did you mean `[tool.unawait]`?",
+            path.display()
+        ));
+    }
 }
 
 /// The first key of `section` that fails on its own (a wrong type says which value
@@ -104,6 +153,19 @@ pub fn discover(start: &Path) -> Result<Option<Loaded>> {
     while let Some(d) = dir {
         let own = d.join("unawait.toml");
         if own.is_file() {
+            let pyproject = d.join("pyproject.toml");
+            let both = std::fs::read_to_string(&pyproject)
+                .ok()
+                .and_then(|text| toml::from_str::<toml::Table>(&text).ok())
+                .is_some_and(|t| t.get("tool").and_then(|t| t.get("unawait")).is_some());
+            if both {
+                crate::messages::warning(format_args!(
+                    "{} and {} both hold settings; {} wins and [tool.unawait] is not read",
+                    own.display(),
+                    pyproject.display(),
+                    own.display()
+                ));
+            }
             return load_file(&own).map(Some);
         }
         let pyproject = d.join("pyproject.toml");
@@ -125,6 +187,19 @@ pub fn discover(start: &Path) -> Result<Option<Loaded>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_misses_of_the_table_name() {
+        let t: toml::Table = toml::from_str(
+            "[tool.unawiat]\n[tool.un-await]\n[tool.ruff]\n[tool.await]\n[tool.Unawait]",
+        )
+        .unwrap();
+        let mut got = near_misses(&t);
+        got.sort();
+        assert_eq!(got, ["Unawait", "await", "un-await", "unawiat"]);
+        assert_eq!(distance("unawiat", "unawait"), 2);
+        assert_eq!(distance("", "ab"), 2);
+    }
 
     #[test]
     fn reads_tool_unawait_from_pyproject() {

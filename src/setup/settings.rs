@@ -44,6 +44,8 @@ pub enum Mode {
     Fix {
         backup: Option<String>,
         interactive: bool,
+        /// Exit 1 when anything was fixed.
+        exit_non_zero_on_fix: bool,
     },
     Patch {
         output: PathBuf,
@@ -137,6 +139,17 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// Set when the source comes from stdin.
     pub stdin: Option<StdinInput>,
+    /// `--show-settings`: print these and exit.
+    pub show: Option<Vec<Shown>>,
+}
+
+/// One resolved setting for `--show-settings`: its name, its value (as TOML), and
+/// where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shown {
+    pub key: &'static str,
+    pub value: String,
+    pub origin: String,
 }
 
 impl Settings {
@@ -147,6 +160,9 @@ impl Settings {
             .ok_or_else(|| anyhow!("this command processes no files"))?
             .clone();
         let stdin = stdin_input(&command, &common, cwd)?;
+        if stdin.is_none() {
+            check_paths(&command, &common, cwd)?;
+        }
         let start = match stdin.as_ref().and_then(|s| s.absolute.as_deref()) {
             Some(file) => file.parent().unwrap_or(cwd).to_path_buf(),
             None => config_start(cwd, &common.paths),
@@ -181,11 +197,16 @@ impl Settings {
         replace_with.extend(common.replace_with.iter().cloned());
         let suggesting = matches!(command, Command::Suggest { .. });
         let no_rules = functions.is_empty() && methods.is_empty() && replace_with.is_empty();
-        let rules = if suggesting && no_rules {
+        let rules = if (suggesting || common.show_settings) && no_rules {
             RuleSet::default() // `suggest` finds the rules; it needs none
         } else {
             RuleSet::new(&functions, &methods, &replace_with).map_err(|e| match &loaded {
                 Some(l) if common.functions.is_empty() => anyhow!("{}: {e}", l.path.display()),
+                None if no_rules => anyhow!(
+                    "{e} (no configuration file was found: looked for unawait.toml, and \
+pyproject.toml with [tool.unawait], in {} and every folder above it)",
+                    start.display()
+                ),
                 _ => e,
             })?
         };
@@ -222,6 +243,7 @@ impl Settings {
             Command::Fix {
                 backup,
                 interactive,
+                exit_non_zero_on_fix,
                 ..
             } => {
                 if backup
@@ -235,6 +257,7 @@ impl Settings {
                 Mode::Fix {
                     backup,
                     interactive,
+                    exit_non_zero_on_fix,
                 }
             }
             Command::Patch { output, .. } => Mode::Patch { output },
@@ -251,6 +274,126 @@ impl Settings {
         } else {
             common.paths.clone()
         };
+        let src_roots: Vec<PathBuf> = cfg
+            .src
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .map(|s| crate::paths::absolute(&config_root, Path::new(s)))
+            .collect();
+        let keep_in_raises = !common.no_keep_in_raises && cfg.keep_in_raises.unwrap_or(true);
+        let docs = common.docs || cfg.docs.unwrap_or(false);
+        let show = common.show_settings.then(|| {
+            let file = loaded.as_ref().map(|l| l.path.display().to_string());
+            let from_file = |set: bool| match (&file, set) {
+                (Some(f), true) => f.clone(),
+                _ => "default".to_string(),
+            };
+            let list = |v: &[String]| toml::Value::from(v.to_vec()).to_string();
+            let rules_from_cli = !common.functions.is_empty() || !common.methods.is_empty();
+            let rules_origin = |set: bool| {
+                if rules_from_cli {
+                    "command line (-f/--method replace the configuration's functions and methods)"
+                        .to_string()
+                } else {
+                    from_file(set)
+                }
+            };
+            let twins: toml::Table = replace_with
+                .iter()
+                .map(|(k, v)| (k.clone(), toml::Value::from(v.clone())))
+                .collect();
+            let twins_origin = match (cfg.replace_with.is_some(), common.replace_with.is_empty()) {
+                (true, false) => format!("{} and the command line", from_file(true)),
+                (false, false) => "command line".to_string(),
+                (set, true) => from_file(set),
+            };
+            let mut exclude_origin = if common.no_ignore {
+                "--no-ignore (no default excludes)".to_string()
+            } else {
+                from_file(cfg.exclude.is_some())
+            };
+            if cfg.extend_exclude.is_some() {
+                exclude_origin.push_str(" + extend-exclude");
+            }
+            if !common.exclude.is_empty() {
+                exclude_origin.push_str(" + --exclude (relative to the current folder)");
+            }
+            let all_excludes: Vec<String> = globs.iter().chain(&common.exclude).cloned().collect();
+            let shown_path = |p: &Path| p.display().to_string();
+            vec![
+                Shown {
+                    key: "config",
+                    value: toml::Value::from(file.clone().unwrap_or_default()).to_string(),
+                    origin: match (&file, &common.config) {
+                        (Some(_), Some(_)) => "--config".to_string(),
+                        (Some(_), None) => format!("found from {}", start.display()),
+                        _ => format!(
+                            "none found in {} or above (unawait.toml, pyproject.toml with [tool.unawait])",
+                            start.display()
+                        ),
+                    },
+                },
+                Shown {
+                    key: "functions",
+                    value: list(&functions),
+                    origin: rules_origin(cfg.functions.is_some()),
+                },
+                Shown {
+                    key: "methods",
+                    value: list(&methods),
+                    origin: rules_origin(cfg.methods.is_some()),
+                },
+                Shown {
+                    key: "replace-with",
+                    value: toml::Value::Table(twins).to_string().trim().replace('\n', ", "),
+                    origin: twins_origin,
+                },
+                Shown {
+                    key: "keep-in-raises",
+                    value: keep_in_raises.to_string(),
+                    origin: if common.no_keep_in_raises {
+                        "--no-keep-in-raises".to_string()
+                    } else {
+                        from_file(cfg.keep_in_raises.is_some())
+                    },
+                },
+                Shown {
+                    key: "docs",
+                    value: docs.to_string(),
+                    origin: if common.docs {
+                        "--docs".to_string()
+                    } else {
+                        from_file(cfg.docs.is_some())
+                    },
+                },
+                Shown {
+                    key: "exclude",
+                    value: list(&all_excludes),
+                    origin: exclude_origin,
+                },
+                Shown {
+                    key: "src",
+                    value: list(
+                        &src_roots.iter().map(|p| shown_path(p)).collect::<Vec<_>>(),
+                    ),
+                    origin: if cfg.src.is_some() {
+                        from_file(true)
+                    } else {
+                        "default (module names from the __init__.py files)".to_string()
+                    },
+                },
+                Shown {
+                    key: "respect-ignore",
+                    value: (!common.no_ignore).to_string(),
+                    origin: if common.no_ignore {
+                        "--no-ignore".to_string()
+                    } else {
+                        "default".to_string()
+                    },
+                },
+            ]
+        });
         Ok(Settings {
             mode,
             rules,
@@ -263,19 +406,44 @@ impl Settings {
             threads,
             color,
             quiet: common.quiet,
-            keep_in_raises: !common.no_keep_in_raises && cfg.keep_in_raises.unwrap_or(true),
-            docs: common.docs || cfg.docs.unwrap_or(false),
-            src_roots: cfg
-                .src
-                .clone()
-                .unwrap_or_default()
-                .iter()
-                .map(|s| crate::paths::absolute(&config_root, Path::new(s)))
-                .collect(),
+            keep_in_raises,
+            docs,
+            src_roots,
             config_path: loaded.map(|l| l.path),
             stdin,
+            show,
         })
     }
+}
+
+/// Every path named on the command line must exist: a missing one is a usage error
+/// before anything is read or written. A lone `.bak` after `--backup` (which takes its
+/// suffix only with `=`) gets a hint.
+fn check_paths(command: &Command, common: &Common, cwd: &Path) -> Result<()> {
+    for path in &common.paths {
+        let absolute = crate::paths::absolute(cwd, path);
+        let Err(e) = std::fs::symlink_metadata(&absolute) else {
+            continue;
+        };
+        let name = path.display().to_string();
+        let mut message = format!("{name}: {}", crate::messages::io_reason(&e));
+        let looks_like_suffix = name.starts_with('.')
+            && name.len() > 1
+            && !name.contains('/')
+            && !name.ends_with(".py");
+        if let Command::Fix {
+            backup: Some(_), ..
+        } = command
+        {
+            if looks_like_suffix {
+                message.push_str(&format!(
+                    " (did you mean `--backup={name}`? a suffix needs `=`)"
+                ));
+            }
+        }
+        return Err(anyhow!("{message}; nothing was changed"));
+    }
+    Ok(())
 }
 
 /// Whether the source comes from stdin: the only path is `-`, or there is no path and

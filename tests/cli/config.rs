@@ -163,8 +163,20 @@ fn unawait_toml_is_used_and_wins_over_pyproject_in_the_same_folder() {
         "pyproject.toml",
         "[tool.unawait]\nfunctions = [\"other_thing\"]\n",
     );
-    t.run(&["check"])
-        .expect(1, src_check_line("a.py"), &[&one_to_fix(2, 1)]);
+    let (own, pyproject) = (t.join("unawait.toml"), t.join("pyproject.toml"));
+    t.run(&["check"]).expect(
+        1,
+        src_check_line("a.py"),
+        &[
+            &format!(
+                "unawait: warning: {} and {} both hold settings; {} wins and [tool.unawait] is not read",
+                own.display(),
+                pyproject.display(),
+                own.display()
+            ),
+            &one_to_fix(2, 1),
+        ],
+    );
 }
 
 #[test]
@@ -546,4 +558,110 @@ fn missing_config_file_is_an_error() {
             t.join("nope.toml").display()
         )],
     );
+}
+
+#[test]
+fn a_misspelt_table_is_warned_about() {
+    let t = tree(&[
+        (
+            "pyproject.toml",
+            "[tool.unawiat]\nfunctions = [\"get_manager\"]\n",
+        ),
+        ("a.py", SRC),
+    ]);
+    let r = t.run(&["check", "-f", F]);
+    r.expect(
+        1,
+        src_check_line("a.py"),
+        &[
+            &format!(
+                "unawait: warning: {}: `[tool.unawiat]` is not read; did you mean `[tool.unawait]`?",
+                t.join("pyproject.toml").display()
+            ),
+            &summary_to_fix(1),
+        ],
+    );
+}
+
+#[test]
+fn unawait_toml_and_pyproject_toml_together_say_which_wins() {
+    let t = tree(&[
+        ("unawait.toml", "functions = [\"get_manager\"]\n"),
+        (
+            "pyproject.toml",
+            "[tool.unawait]\nfunctions = [\"other_thing\"]\n",
+        ),
+        ("a.py", SRC),
+    ]);
+    let own = t.join("unawait.toml").display().to_string();
+    let pyproject = t.join("pyproject.toml").display().to_string();
+    t.run(&["check"]).expect(
+        1,
+        src_check_line("a.py"),
+        &[
+            &format!(
+                "unawait: warning: {own} and {pyproject} both hold settings; {own} wins and [tool.unawait] is not read"
+            ),
+            &summary_to_fix(1),
+        ],
+    );
+}
+
+#[test]
+fn without_rules_or_a_configuration_the_error_says_where_it_looked() {
+    let t = tree(&[("a.py", SRC)]);
+    t.run(&["check", "a.py"]).expect(
+        2,
+        "",
+        &[&format!(
+            "unawait: error: no functions to look for: pass -f NAME (or --method NAME), or set `functions` in [tool.unawait] (no configuration file was found: looked for unawait.toml, and pyproject.toml with [tool.unawait], in {} and every folder above it)",
+            t.path().display()
+        )],
+    );
+}
+
+#[test]
+fn show_settings_prints_each_value_and_where_it_came_from() {
+    let t = tree(&[
+        (
+            "pyproject.toml",
+            "[tool.unawait]\nfunctions = [\"get_manager\"]\nexclude = [\"old/**\"]\nsrc = [\"src\"]\n[tool.unawait.replace-with]\nget_manager = \"get_manager_async\"\n",
+        ),
+        ("a.py", SRC),
+    ]);
+    let file = t.join("pyproject.toml").display().to_string();
+    let root = t.path().display().to_string();
+    let r = t.run(&["check", "--show-settings", "--docs"]);
+    let want = format!(
+        "# unawait: resolved settings; each comment says where the value came from
+config = \"{file}\"  # found from {root}
+functions = [\"get_manager\"]  # {file}
+methods = []  # default
+replace-with = {{ get_manager = \"get_manager_async\" }}  # {file}
+keep-in-raises = true  # default
+docs = true  # --docs
+exclude = [\"old/**\"]  # {file}
+src = [\"{root}/src\"]  # {file}
+respect-ignore = true  # default
+"
+    );
+    // Compare without the alignment of the comments.
+    let squeeze = |s: &str| -> String {
+        s.lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(squeeze(r.out()), squeeze(&want));
+    assert_eq!(r.stderr, "");
+    // Rules from the command line say that they replace the configuration's.
+    let r = t.run(&["fix", "--show-settings", "--method", "send"]);
+    assert!(
+        r.out().lines().any(|l| l.starts_with("methods = [\"send\"]")
+            && l.ends_with("# command line (-f/--method replace the configuration's functions and methods)")),
+        "{}",
+        r.out()
+    );
+    assert_eq!(t.text("a.py"), SRC, "nothing is fixed");
 }

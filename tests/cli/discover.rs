@@ -200,7 +200,10 @@ fn config_exclude_is_relative_to_the_config_folder() {
     t.run_in("proj/legacy", &["check"]).expect(
         0,
         "",
-        &["unawait: 0 files scanned (0 parsed); 0 files to change, 0 awaits to fix"],
+        &[
+            "unawait: warning: no Python files or notebooks found in `.` (after excludes and .gitignore; Markdown and reST files need --docs)",
+            "unawait: 0 files scanned (0 parsed); 0 files to change, 0 awaits to fix",
+        ],
     );
 }
 
@@ -293,7 +296,10 @@ fn force_exclude_applies_excludes_to_named_files() {
     t.run(&["check", "--force-exclude", "legacy"]).expect(
         0,
         "",
-        &["unawait: 0 files scanned (0 parsed); 0 files to change, 0 awaits to fix"],
+        &[
+            "unawait: warning: no Python files or notebooks found in `legacy` (after excludes and .gitignore; Markdown and reST files need --docs)",
+            "unawait: 0 files scanned (0 parsed); 0 files to change, 0 awaits to fix",
+        ],
     );
 }
 

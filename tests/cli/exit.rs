@@ -132,7 +132,8 @@ fn ignore_comment_is_kept_and_noted_on_stderr() {
 #[test]
 fn no_rules_is_a_usage_error() {
     let t = tree(&[("a.py", SRC)]);
-    let error = ["unawait: error: no functions to look for: pass -f NAME (or --method NAME), or set `functions` in [tool.unawait]"];
+    let error = [format!("unawait: error: no functions to look for: pass -f NAME (or --method NAME), or set `functions` in [tool.unawait] (no configuration file was found: looked for unawait.toml, and pyproject.toml with [tool.unawait], in {} and every folder above it)", t.path().display())];
+    let error = [error[0].as_str()];
     t.run(&["check"]).expect(2, "", &error);
     t.run(&["fix"]).expect(2, "", &error);
     assert_eq!(t.text("a.py"), SRC);
@@ -294,17 +295,39 @@ fn unreadable_file_exits_2_and_other_files_are_still_fixed() {
 }
 
 #[test]
-fn missing_path_exits_2_and_other_paths_are_still_checked() {
-    tree(&[("a.py", SRC)])
-        .run(&["check", "-f", F, "nope.py", "a.py"])
-        .expect(
-            2,
-            src_check_line("a.py"),
-            &[
-                "unawait: nope.py: no such file or folder",
-                "unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix",
-            ],
-        );
+fn a_missing_path_is_a_usage_error_before_anything_is_done() {
+    let t = tree(&[("a.py", SRC)]);
+    t.run(&["fix", "-f", F, "nope.py", "a.py"]).expect(
+        2,
+        "",
+        &["unawait: error: nope.py: no such file or folder; nothing was changed"],
+    );
+    assert_eq!(t.text("a.py"), SRC);
+}
+
+#[test]
+fn a_backup_suffix_after_a_space_gets_a_hint_and_nothing_is_written() {
+    let t = tree(&[("src/a.py", SRC)]);
+    t.run(&["fix", "-f", F, "--backup", ".bak", "src/"]).expect(
+        2,
+        "",
+        &["unawait: error: .bak: no such file or folder (did you mean `--backup=.bak`? a suffix needs `=`); nothing was changed"],
+    );
+    assert_eq!(t.text("src/a.py"), SRC);
+    assert!(!t.exists("src/a.py.orig"));
+}
+
+#[test]
+fn a_folder_with_no_python_files_says_so() {
+    let t = tree(&[("notes.txt", "await get_manager()\n")]);
+    t.run(&["check", "-f", F]).expect(
+        0,
+        "",
+        &[
+            "unawait: warning: no Python files or notebooks found in `.` (after excludes and .gitignore; Markdown and reST files need --docs)",
+            "unawait: 0 files scanned (0 parsed); 0 files to change, 0 awaits to fix",
+        ],
+    );
 }
 
 #[test]

@@ -413,3 +413,17 @@ fn killing_fix_midway_leaves_each_file_wholly_old_or_wholly_new() {
         }
     }
 }
+
+#[test]
+fn exit_non_zero_on_fix_fails_only_when_something_was_fixed() {
+    let t = tree(&[("a.py", SRC)]);
+    t.run(&["fix", "--exit-non-zero-on-fix", "-f", "get_manager"])
+        .expect(1, "", &[&summary_fixed(1)]);
+    assert_eq!(t.text("a.py"), FIXED);
+    t.run(&["fix", "--exit-non-zero-on-fix", "-f", "get_manager"])
+        .expect(
+            0,
+            "",
+            &["unawait: 1 file scanned (1 parsed); 0 files changed, 0 awaits fixed"],
+        );
+}

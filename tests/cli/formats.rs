@@ -330,3 +330,16 @@ fn json_on_a_clean_tree_is_a_valid_empty_document() {
     assert_eq!(doc["files"].as_array().unwrap().len(), 0);
     assert_eq!(doc["summary"]["files_scanned"], 1);
 }
+
+#[test]
+fn the_json_schema_is_printed_by_the_binary() {
+    let schema = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schemas/check-output-v1.schema.json"),
+    )
+    .unwrap();
+    // No rules and no configuration needed.
+    Tree::new()
+        .run(&["check", "--output-format", "json", "--schema"])
+        .expect(0, schema, &[]);
+}

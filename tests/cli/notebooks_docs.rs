@@ -375,7 +375,10 @@ fn markdown_check_lines_and_docs_flag() {
     dir.run(&["check", "-f", "get_manager"]).expect(
         0,
         "",
-        &["unawait: 0 files scanned (0 parsed); 0 files to change, 0 awaits to fix"],
+        &[
+            "unawait: warning: no Python files or notebooks found in `.` (after excludes and .gitignore; Markdown and reST files need --docs)",
+            "unawait: 0 files scanned (0 parsed); 0 files to change, 0 awaits to fix",
+        ],
     );
     let text = show(&original);
     let want: String = [
@@ -411,7 +414,10 @@ fn docs_are_untouched_without_docs() {
     dir.run(&["fix"]).expect(
         0,
         "",
-        &["unawait: 0 files scanned (0 parsed); 0 files changed, 0 awaits fixed"],
+        &[
+            "unawait: warning: no Python files or notebooks found in `.` (after excludes and .gitignore; Markdown and reST files need --docs)",
+            "unawait: 0 files scanned (0 parsed); 0 files changed, 0 awaits fixed",
+        ],
     );
     assert_eq!(read(&dir, "guide.md"), md);
     assert_eq!(read(&dir, "guide.rst"), rst);
