@@ -1,6 +1,6 @@
 //! What a person at a terminal sees: the progress line in a real pseudo-terminal
 //! (util-linux `script`), `--version`, and shell completions checked by the shells
-//! themselves.
+//! themselves, and `--help`.
 
 use std::process::Command;
 
@@ -92,4 +92,43 @@ fn version_and_completions() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "check\n");
+}
+
+/// Every subcommand's help has the same layout (one line per flag, the same headings),
+/// and `--docs` says what it does in that subcommand's words.
+#[test]
+fn help_has_one_layout_and_docs_in_each_subcommand_s_words() {
+    let t = Tree::new();
+    for (sub, verb) in [
+        ("diff", "Also diff"),
+        ("fix", "Also fix"),
+        ("patch", "Also put into the patch the fixes of"),
+        ("check", "Also check"),
+    ] {
+        let r = t.run(&[sub, "--help"]);
+        r.code(0);
+        let out = r.out();
+        for heading in ["Rules:", "Configuration:", "Files:", "Output and speed:"] {
+            assert!(out.lines().any(|l| l == heading), "{sub}: {heading}\n{out}");
+        }
+        let docs = out
+            .lines()
+            .find(|l| l.trim_start().starts_with("--docs"))
+            .unwrap_or_else(|| panic!("{sub}: no --docs\n{out}"));
+        assert!(
+            docs.ends_with(&format!(
+                "{verb} Python blocks in Markdown and reST files found in walks (config `docs`)"
+            )),
+            "{sub}: {docs}"
+        );
+        // The short layout: a flag and its help on one line.
+        let function = out
+            .lines()
+            .find(|l| l.contains("--function <NAME>"))
+            .unwrap();
+        assert!(
+            function.contains("A synchronous function"),
+            "{sub}: {function}"
+        );
+    }
 }
