@@ -4,26 +4,30 @@
 //! name (an alias is imported under the original name, a module attribute spells it
 //! out). Both are plain byte searches; a false positive only costs a parse.
 //!
-//! Python source gets a closer look when no method rules are given (a method's receiver
-//! can be any expression): some `await` must be followed — past blanks, line breaks,
-//! continuations, comments and opening parentheses — by a dotted chain of names whose
-//! last name is a rule's, or an alias imported for one (`NAME as ALIAS`), and then a
-//! call's `(`. That is every shape the matcher accepts, so the test still never says no
-//! to a file with a match; it says no to the many files that mention a common name
-//! (`get`) but never await a call of it.
+//! Python source gets a closer look. For function rules, some `await` must be followed
+//! — past blanks, line breaks, continuations, comments and opening parentheses — by a
+//! dotted chain of names whose last name is a rule's, or an alias imported for one
+//! (`NAME as ALIAS`), and then a call's `(`. For method rules, the operand of some
+//! `await` (the primary expression after it: a name, a bracketed group, a string or a
+//! number, then `.name`, `(...)` and `[...]` trailers) must hold `.NAME(` for a method
+//! rule's NAME, in a trailer or anywhere inside a parenthesised operand. Both cover every
+//! shape the matcher accepts, so the test never says no to a file with a match; where a
+//! scan cannot be sure (an f-string, text that does not close) it says yes. It says no
+//! to the many files that mention a common name (`get`) but never await a call of it.
 
 use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
-use crate::fix::rules::RuleSet;
+use crate::fix::rules::{RuleKind, RuleSet};
 use crate::python::lexical::{is_ident_byte, whole_word};
 
 pub struct Prefilter {
     await_kw: memmem::Finder<'static>,
     names: AhoCorasick,
-    needles: Vec<Vec<u8>>,
-    /// Method rules make the closer look pointless.
-    loose_only: bool,
+    /// The last names of function rules.
+    functions: Vec<Vec<u8>>,
+    /// Method rules' names.
+    methods: Vec<Vec<u8>>,
 }
 
 impl Prefilter {
@@ -32,8 +36,12 @@ impl Prefilter {
         Prefilter {
             await_kw: memmem::Finder::new(b"await"),
             names: AhoCorasick::new(&needles).expect("rule names are short identifiers"),
-            needles: needles.into_iter().map(String::into_bytes).collect(),
-            loose_only: rules.has_methods(),
+            functions: functions_of(rules),
+            methods: rules
+                .iter()
+                .filter(|r| matches!(r.kind, RuleKind::Method(_)))
+                .map(|r| r.name().as_bytes().to_vec())
+                .collect(),
         }
     }
 
@@ -47,22 +55,37 @@ impl Prefilter {
         if !self.wants(source) {
             return false;
         }
-        if self.loose_only {
-            return true;
-        }
-        let mut callees: Vec<&[u8]> = self.needles.iter().map(Vec::as_slice).collect();
-        for m in self.names.find_overlapping_iter(source) {
-            if whole_word(source, m.start(), m.end()) {
-                if let Some(alias) = alias_after(source, m.end()) {
-                    callees.push(alias);
+        let mut callees: Vec<&[u8]> = self.functions.iter().map(Vec::as_slice).collect();
+        if !callees.is_empty() {
+            for m in self.names.find_overlapping_iter(source) {
+                if whole_word(source, m.start(), m.end()) {
+                    if let Some(alias) = alias_after(source, m.end()) {
+                        callees.push(alias);
+                    }
                 }
             }
         }
+        let methods: Vec<&[u8]> = self.methods.iter().map(Vec::as_slice).collect();
         self.await_kw
             .find_iter(source)
             .filter(|&at| whole_word(source, at, at + 5))
-            .any(|at| awaits_call_of(source, at + 5, &callees))
+            .any(|at| {
+                (!callees.is_empty() && awaits_call_of(source, at + 5, &callees))
+                    || (!methods.is_empty() && awaits_method_call(source, at + 5, &methods))
+            })
     }
+}
+
+/// The last names of the function rules.
+fn functions_of(rules: &RuleSet) -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = rules
+        .iter()
+        .filter(|r| matches!(r.kind, RuleKind::Function(_)))
+        .map(|r| r.last().as_bytes().to_vec())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Skip blanks, line breaks, backslash continuations and comments from `i`, and any
@@ -119,6 +142,152 @@ fn awaits_call_of(source: &[u8], i: usize, callees: &[&[u8]]) -> bool {
     source.get(i) == Some(&b'(') && callees.contains(&last)
 }
 
+/// Where the string literal whose quote is at `i` ends (just past its closing quote);
+/// `None` when it does not end. A backslash always takes the next byte along (also in a
+/// raw string, where `\"` does not end it either).
+fn string_end(source: &[u8], i: usize) -> Option<usize> {
+    let q = source[i];
+    let triple = source.get(i + 1) == Some(&q) && source.get(i + 2) == Some(&q);
+    let mut j = if triple { i + 3 } else { i + 1 };
+    while let Some(&b) = source.get(j) {
+        match b {
+            b'\\' => j += 2,
+            _ if b == q && (!triple || source[j..].starts_with(&[q, q, q])) => {
+                return Some(j + if triple { 3 } else { 1 });
+            }
+            b'\n' if !triple => return None,
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+/// An f-string or t-string prefix (`f`, `rf`, `Tr`...): its text holds code, with
+/// quotes inside quotes since Python 3.12; the scan does not try to read it.
+fn is_template_prefix(ident: &[u8]) -> bool {
+    ident.len() <= 2
+        && ident.iter().any(|b| matches!(b, b'f' | b'F' | b't' | b'T'))
+        && ident
+            .iter()
+            .all(|b| matches!(b, b'f' | b'F' | b't' | b'T' | b'r' | b'R'))
+}
+
+/// Where the bracketed group opened at `i` closes (just past it), skipping strings and
+/// comments; `None` when it does not close or holds an f-string.
+fn group_end(source: &[u8], i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut j = i;
+    while let Some(&b) = source.get(j) {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                j += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                j += 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            b'\'' | b'"' => {
+                let prefix = source[..j]
+                    .iter()
+                    .rev()
+                    .take_while(|&&c| is_ident_byte(c))
+                    .count();
+                if is_template_prefix(&source[j - prefix..j]) {
+                    return None;
+                }
+                j = string_end(source, j)?;
+            }
+            b'#' => j = memchr::memchr2(b'\n', b'\r', &source[j..]).map_or(source.len(), |n| j + n),
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+/// Does `text` hold `.NAME(` for one of `methods` (blanks and comments allowed between)?
+fn holds_method_call(text: &[u8], methods: &[&[u8]]) -> bool {
+    memchr::memchr_iter(b'.', text).any(|dot| {
+        let i = skip_gap(text, dot + 1, b"");
+        ident_at(text, i).is_some_and(|name| {
+            methods.contains(&name) && text.get(skip_gap(text, i + name.len(), b"")) == Some(&b'(')
+        })
+    })
+}
+
+/// After an `await` ending at `i`: does its operand, a primary expression, hold a call
+/// of one of `methods` (`.NAME(`)? Yes when unsure.
+fn awaits_method_call(source: &[u8], i: usize, methods: &[&[u8]]) -> bool {
+    let mut i = skip_gap(source, i, b"");
+    // The atom.
+    match source.get(i) {
+        Some(b'(' | b'[' | b'{') => {
+            let Some(end) = group_end(source, i) else {
+                return true;
+            };
+            if holds_method_call(&source[i..end], methods) {
+                return true;
+            }
+            i = end;
+        }
+        Some(b'\'' | b'"') => match string_end(source, i) {
+            Some(end) => i = end,
+            None => return true,
+        },
+        Some(b) if b.is_ascii_digit() => {
+            i += source[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_'))
+                .count();
+        }
+        Some(&b) if is_ident_byte(b) => {
+            let name = ident_at(source, i).unwrap_or_default();
+            i += name.len();
+            if matches!(source.get(i), Some(b'\'' | b'"')) {
+                // A string with a prefix (`b"..."`).
+                if is_template_prefix(name) {
+                    return true;
+                }
+                match string_end(source, i) {
+                    Some(end) => i = end,
+                    None => return true,
+                }
+            }
+        }
+        _ => return true,
+    }
+    // The trailers: `.name`, `(...)`, `[...]`.
+    loop {
+        let j = skip_gap(source, i, b"");
+        match source.get(j) {
+            Some(b'.') => {
+                let k = skip_gap(source, j + 1, b"");
+                let Some(name) = ident_at(source, k) else {
+                    return true;
+                };
+                i = k + name.len();
+                if methods.contains(&name) && source.get(skip_gap(source, i, b"")) == Some(&b'(') {
+                    return true;
+                }
+            }
+            Some(b'(' | b'[') => match group_end(source, j) {
+                Some(end) => i = end,
+                None => return true,
+            },
+            // Strings written side by side are one (`"a" "b".join()`).
+            Some(b'\'' | b'"') => return true,
+            Some(&b) if is_ident_byte(b) => {
+                let name = ident_at(source, j).unwrap_or_default();
+                return matches!(source.get(j + name.len()), Some(b'\'' | b'"'));
+            }
+            _ => return false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,8 +335,54 @@ mod tests {
         ] {
             assert!(!python(&["pkg.get"], no), "{no:?}");
         }
-        // With method rules any receiver may hide the call: the loose test only.
-        let rules = RuleSet::new(&[], &["send".into()], &[]).unwrap();
-        assert!(Prefilter::new(&rules).wants_python(b"await (a + b).send()"));
+    }
+
+    fn methods(source: &str) -> bool {
+        let rules = RuleSet::new(&[], &["send".into(), "get".into()], &[]).unwrap();
+        Prefilter::new(&rules).wants_python(source.as_bytes())
+    }
+
+    #[test]
+    fn method_rules_need_an_awaited_method_call() {
+        for yes in [
+            "await x.send()",
+            "await self.client(1)[0] . send (2)",
+            "await (a + b).send()",
+            "await (self.send())",
+            "await ((x).get())",
+            "await x.get(1).other()",
+            "await \\\n    x.send()",
+            "await x.y(')').send()",
+            "await x.y(\"\"\"(\"\"\").send()",
+            "await b'x'.get()",
+            "await [a][0].send()",
+            "f'{await x.send()}'",
+            "await x.y(f\"{d[\"k\"]}\").send()",
+            "await (unclosed.send(",
+            "await x  # why\n.send()",
+            "x = d.get(1)\nawait x.send()",
+            "await 'a' 'b'.send()",
+            "await 'a' b'b'.send()",
+        ] {
+            assert!(methods(yes), "{yes:?}");
+        }
+        for no in [
+            "x = d.get(1)\nawait asyncio.sleep(1)",
+            "await x.other(y.send)",
+            "await x.sender()",
+            "await send()",
+            "await x.send\n",
+            "await f(1) + y.send()",
+            "await x.y('.send(').z()",
+            "x.send()\nawait other()",
+        ] {
+            assert!(!methods(no), "{no:?}");
+        }
+        // Function and method rules together: either look may say yes.
+        let rules = RuleSet::new(&["get_manager".into()], &["send".into()], &[]).unwrap();
+        let p = Prefilter::new(&rules);
+        assert!(p.wants_python(b"await get_manager()\nx.send"));
+        assert!(p.wants_python(b"get_manager\nawait x.send()"));
+        assert!(!p.wants_python(b"get_manager()\nawait x.other(send)"));
     }
 }
