@@ -170,6 +170,14 @@ impl RuleSet {
         !self.methods.is_empty()
     }
 
+    /// The last names of the function rules: what the project index looks for (method
+    /// rules match any receiver and never consult it).
+    pub fn function_needles(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.by_last.keys().cloned().collect();
+        out.sort();
+        out
+    }
+
     /// Every identifier whose presence makes a file worth parsing.
     pub fn needles(&self) -> Vec<String> {
         let mut out: Vec<String> = self.rules.iter().map(|r| r.last().to_string()).collect();
@@ -229,6 +237,9 @@ mod tests {
         assert!(rs.has_last("other"));
         assert!(!rs.has_last("b"));
         assert_eq!(rs.needles(), s(&["get", "other"]));
+        let rs = RuleSet::new(&s(&["a.b.get"]), &s(&["send"]), &[]).unwrap();
+        assert_eq!(rs.needles(), s(&["get", "send"]));
+        assert_eq!(rs.function_needles(), s(&["get"]));
     }
 
     #[test]

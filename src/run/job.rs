@@ -45,7 +45,7 @@ impl<'s> Job<'s> {
                 keep_in_raises: settings.keep_in_raises,
             },
             prefilter: Prefilter::new(&settings.rules),
-            index_filter: IndexFilter::new(&settings.rules.needles()),
+            index_filter: IndexFilter::new(&settings.rules.function_needles()),
             src_roots: &settings.src_roots,
             write: match &settings.mode {
                 Mode::Fix { backup, .. } => Some(WritePolicy {
