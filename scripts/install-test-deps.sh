@@ -4,7 +4,9 @@
 #   target/test-venv   a Python virtual environment with, pinned:
 #                        nbformat    (tests/cli/notebooks_docs.rs: is the fixed notebook valid)
 #                        jsonschema  (JSON / SARIF output checked against their schemas)
-#                        pre-commit  (tests/packaging.rs: the hooks in .pre-commit-hooks.yaml)
+#                        pre-commit  (tests/packaging.rs: the hooks in .pre-commit-hooks.yaml;
+#                                     the PyYAML it brings reads workflows in
+#                                     tests/actions_runner.py)
 #                        maturin     (tests/packaging.rs: the sdist of pyproject.toml)
 #   target/test-wheels the maturin wheel, so that the isolated PEP 517 builds of
 #                      `pip install .` in tests/packaging.rs run offline (PIP_NO_INDEX)

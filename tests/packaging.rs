@@ -5,6 +5,12 @@
 //! - pre-commit (from PyPI) installs the hooks of `.pre-commit-hooks.yaml` from a git
 //!   repository holding this working tree and runs them in a sample repository, by
 //!   `pre-commit run` and by a real `git commit`;
+//! - the README's `.pre-commit-config.yaml` snippet, taken from README.md itself, works as
+//!   written once its placeholders are filled in the way the README says;
+//! - the README's GitHub workflow, taken from README.md too, runs the action of
+//!   `action.yml` (installed with pip from the action's own files, as GitHub downloads
+//!   them) through `tests/actions_runner.py`, a stand-in for GitHub's runner, and hands
+//!   upload-sarif a valid SARIF file although the check fails;
 //! - `maturin sdist` leaves build outputs out;
 //! - the root pyproject.toml is not an unawait configuration.
 //!
@@ -520,5 +526,310 @@ fn the_root_pyproject_is_not_an_unawait_configuration() {
     assert_eq!(
         a.stderr.replace(with.path().to_str().unwrap(), "ROOT"),
         b.stderr.replace(without.path().to_str().unwrap(), "ROOT")
+    );
+}
+
+/// The body of the fenced block between `<!-- begin snippet: NAME ` and
+/// `<!-- end snippet -->` in README.md: what a reader copies.
+fn readme_snippet(name: &str) -> String {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let begin = format!("<!-- begin snippet: {name} ");
+    let start = readme
+        .find(&begin)
+        .unwrap_or_else(|| panic!("README.md has no `{begin}` marker"));
+    let rest = &readme[start..];
+    let end = rest
+        .find("<!-- end snippet -->")
+        .unwrap_or_else(|| panic!("README.md: snippet {name} has no end marker"));
+    let lines: Vec<&str> = rest[..end].lines().skip(1).collect();
+    assert!(
+        lines.first() == Some(&"```yaml") && lines.last() == Some(&"```"),
+        "README.md: snippet {name} is not one ```yaml block:\n{}",
+        lines.join("\n")
+    );
+    lines[1..lines.len() - 1]
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// `text` with the one occurrence of `placeholder` replaced by `value`; panics unless
+/// there is exactly one.
+#[track_caller]
+fn fill(text: &str, placeholder: &str, value: &str) -> String {
+    assert_eq!(
+        text.matches(placeholder).count(),
+        1,
+        "{placeholder} should appear once in:\n{text}"
+    );
+    text.replace(placeholder, value)
+}
+
+/// Run the command the README shows on the line holding `shown` (a command line, with
+/// `placeholder` replaced by `value`) and return the first word of its output: the way
+/// the README tells a user to find the commit SHA.
+fn readme_command_first_word(shown: &str, placeholder: &str, value: &str, cwd: &Path) -> String {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(shown),
+        "README.md no longer shows `{shown}`"
+    );
+    let words: Vec<String> = shown
+        .split_whitespace()
+        .map(|w| w.replace(placeholder, value))
+        .collect();
+    let out = run(
+        build_env(Command::new(&words[0]).args(&words[1..]).current_dir(cwd)),
+        0,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let word = text
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(word.len(), 40, "not a commit SHA: {text:?}");
+    word
+}
+
+/// A git repository holding this working tree in one commit (what a user would host and
+/// clone), in a new temporary folder.
+fn committed_copy() -> tempfile::TempDir {
+    let src = source_copy();
+    git(src.path(), &["init", "-q"]);
+    git(src.path(), &["add", "-A"]);
+    git(
+        src.path(),
+        &["commit", "-q", "--no-verify", "-m", "unawait"],
+    );
+    src
+}
+
+#[test]
+fn readme_pre_commit_snippet_works_as_written() {
+    let _build = BuildLock::take();
+    // This repository, hosted: a bare clone reached by a file:// URL.
+    let src = committed_copy();
+    let host = temp("host-");
+    let hosted = host.path().join("unawait.git");
+    git(
+        host.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            src.path().to_str().unwrap(),
+            "unawait.git",
+        ],
+    );
+    let url = format!("file://{}", hosted.display());
+
+    // The README's snippet, with the URL and the SHA that `git ls-remote` prints.
+    let snippet = readme_snippet("pre-commit-config");
+    let ls_remote = "git ls-remote URL_OF_THIS_REPOSITORY HEAD";
+    let sample = temp("sample-");
+    let s = sample.path();
+    let sha = readme_command_first_word(ls_remote, "URL_OF_THIS_REPOSITORY", &url, s);
+    let config_for = |sha: &str| {
+        fill(
+            &fill(&snippet, "URL_OF_THIS_REPOSITORY", &url),
+            "COMMIT_SHA",
+            sha,
+        )
+    };
+
+    // A project that uses it, with its rules in pyproject.toml, as the README says.
+    let write = |rel: &str, text: &str| {
+        let p = s.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    };
+    write(".pre-commit-config.yaml", &config_for(&sha));
+    write(
+        "pyproject.toml",
+        "[project]\nname = \"sample\"\n\n[tool.unawait]\nfunctions = [\"get_manager\"]\n",
+    );
+    write("app/handler.py", SRC);
+    write("app/clean.py", CLEAN);
+    git(s, &["init", "-q"]);
+    git(s, &["add", "-A"]);
+
+    let pre_commit_home = temp("pre-commit-home-");
+    let pre_commit = |args: &[&str], code: i32| -> String {
+        let out = run(
+            build_env(
+                Command::new(test_venv_tool("pre-commit"))
+                    .args(args)
+                    .current_dir(s)
+                    .env("PRE_COMMIT_HOME", pre_commit_home.path())
+                    .env("PRE_COMMIT_COLOR", "never"),
+            ),
+            code,
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+
+    // `pre-commit install`, then `pre-commit run --all-files`: the fix hook rewrites the
+    // file, and pre-commit fails because it changed.
+    pre_commit(&["install"], 0);
+    assert!(s.join(".git/hooks/pre-commit").is_file());
+    let out = pre_commit(&["run", "--all-files"], 1);
+    assert!(out.contains("unawait fix"), "{out}");
+    assert!(out.contains("files were modified by this hook"), "{out}");
+    assert_eq!(fs::read_to_string(s.join("app/handler.py")).unwrap(), FIXED);
+    assert_eq!(fs::read_to_string(s.join("app/clean.py")).unwrap(), CLEAN);
+    git(s, &["add", "-A"]);
+    let out = pre_commit(&["run", "--all-files"], 0);
+    assert_eq!(out.matches("Passed").count(), 1, "{out}");
+
+    // A new commit in the hosted repository: `pre-commit autoupdate` moves `rev` to it,
+    // the SHA `git ls-remote` prints, and changes nothing else in the file.
+    fs::write(src.path().join("NEWS"), "a later commit\n").unwrap();
+    git(src.path(), &["add", "NEWS"]);
+    git(src.path(), &["commit", "-q", "--no-verify", "-m", "later"]);
+    git(
+        src.path(),
+        &["push", "-q", hosted.to_str().unwrap(), "HEAD"],
+    );
+    let newer = readme_command_first_word(ls_remote, "URL_OF_THIS_REPOSITORY", &url, s);
+    assert_ne!(newer, sha);
+    pre_commit(&["autoupdate"], 0);
+    assert_eq!(
+        fs::read_to_string(s.join(".pre-commit-config.yaml")).unwrap(),
+        config_for(&newer)
+    );
+}
+
+#[test]
+fn readme_github_workflow_runs_the_action_and_uploads_the_sarif() {
+    let _build = BuildLock::take();
+    // This repository, hosted; GitHub downloads an action as the files of the commit
+    // named after `@` (no .git), into _actions/OWNER/NAME/REF.
+    let src = committed_copy();
+    let url = format!("file://{}", src.path().display());
+    let runner = temp("runner-");
+    let r = runner.path();
+    let sha = readme_command_first_word(
+        "git ls-remote https://github.com/OWNER/unawait HEAD",
+        "https://github.com/OWNER/unawait",
+        &url,
+        r,
+    );
+    let action = r.join(format!("_actions/OWNER/unawait/{sha}"));
+    fs::create_dir_all(&action).unwrap();
+    let archive = git(src.path(), &["archive", "--format=tar", &sha]);
+    let mut tar = Command::new("tar")
+        .args(["xf", "-"])
+        .current_dir(&action)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut tar.stdin.take().unwrap(), &archive.stdout).unwrap();
+    assert!(tar.wait().unwrap().success());
+
+    // The workflow as the README shows it, with the SHA filled in.
+    let workflow = fill(
+        &readme_snippet("github-workflow"),
+        "OWNER/unawait@COMMIT_SHA",
+        &format!("OWNER/unawait@{sha}"),
+    );
+    fs::write(r.join("workflow.yml"), &workflow).unwrap();
+
+    // The repository it checks (checked out already: actions/checkout does nothing here).
+    let workspace = r.join("work");
+    let handler = SRC.replace("get_manager", "get_websocket_manager");
+    fs::create_dir_all(workspace.join("app")).unwrap();
+    fs::write(workspace.join("app/ws.py"), &handler).unwrap();
+    fs::write(workspace.join("app/clean.py"), CLEAN).unwrap();
+    git(&workspace, &["init", "-q"]);
+    let temp_dir = r.join("temp");
+    fs::create_dir_all(&temp_dir).unwrap();
+    let summary = r.join("summary.md");
+    fs::write(&summary, "").unwrap();
+
+    let out = run(
+        build_env(
+            Command::new(test_venv_tool("python"))
+                .arg(root().join("tests/actions_runner.py"))
+                .arg(r.join("workflow.yml"))
+                .arg(r.join("report.json"))
+                .arg("--action")
+                .arg(format!("OWNER/unawait@{sha}={}", action.display()))
+                .current_dir(&workspace)
+                .env("GITHUB_ACTIONS", "true")
+                .env("GITHUB_WORKSPACE", &workspace)
+                .env("RUNNER_TEMP", &temp_dir)
+                .env("GITHUB_STEP_SUMMARY", &summary),
+        ),
+        1,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // pip's log in a group, then the one annotation.
+    assert!(
+        stdout.starts_with(&format!(
+            "::group::Install unawait from {}\n",
+            action.display()
+        )),
+        "{}",
+        shown(&out)
+    );
+    assert!(stdout.contains("\n::endgroup::\n"), "{}", shown(&out));
+    let annotations: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("::error"))
+        .collect();
+    assert_eq!(
+        annotations,
+        ["::error file=app/ws.py,line=5,col=15,endLine=5,endColumn=44,title=unawait (UNA001)::`await` on synchronous `get_websocket_manager()` (rule `get_websocket_manager`): remove the `await`"],
+        "{}",
+        shown(&out)
+    );
+
+    // The check failed, and upload-sarif, `if: always()`, still got the SARIF file.
+    let sarif = temp_dir.join("unawait.sarif");
+    let sarif_text = sarif.to_str().unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&fs::read(r.join("report.json")).unwrap()).unwrap();
+    assert_eq!(
+        report,
+        serde_json::json!({
+            "conclusion": "failure",
+            "steps": [
+                {"id": null, "outcome": "success", "exit_code": 0, "outputs": {}},
+                {"id": "unawait", "outcome": "failure", "exit_code": 1, "outputs": {
+                    "sarif-file": sarif_text, "findings": "1", "exit-code": "1"}},
+                {"id": null, "outcome": "success", "exit_code": 0, "outputs": {}}
+            ],
+            "uploads": [{"sarif_file": sarif_text}],
+            "path": [temp_dir.join("unawait-venv/bin").to_str().unwrap()]
+        }),
+        "{}",
+        shown(&out)
+    );
+    let doc = common::validate_sarif(&sarif);
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "app/ws.py"
+    );
+    // The unawait the action installed is the one of this working tree, and the job
+    // summary has its summary line.
+    let installed = temp_dir.join("unawait-venv/bin/unawait");
+    let version = run(Command::new(&installed).arg("--version"), 0);
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout),
+        format!("unawait {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    assert!(
+        fs::read_to_string(&summary).unwrap().contains(
+            "\n    unawait: 2 files scanned (1 parsed); 1 file to change, 1 await to fix\n"
+        ),
+        "{}",
+        fs::read_to_string(&summary).unwrap()
+    );
+    assert_eq!(
+        fs::read_to_string(workspace.join("app/ws.py")).unwrap(),
+        handler
     );
 }

@@ -484,3 +484,42 @@ pub fn tree<C: AsRef<[u8]>>(files: &[(&str, C)]) -> Tree {
     }
     t
 }
+
+/// Panic unless the SARIF file at `path` passes Microsoft's SARIF multitool (installed by
+/// `scripts/install-test-deps.sh`) with the SARIF and GitHub-ingestion rules, without an
+/// error or a GitHub rule result; returns the document.
+#[track_caller]
+pub fn validate_sarif(path: &Path) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("validation.sarif");
+    let tool = test_tool("test-node/node_modules/.bin/sarif-multitool");
+    // The npm wrapper hands its arguments to a shell: lists need their own quotes.
+    let out = Command::new(tool)
+        .arg("validate")
+        .args(["--rule-kind", "\"Gh;Sarif\""])
+        .args(["--level", "\"Error;Warning\""])
+        .arg(path)
+        .arg("-o")
+        .arg(&log)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "sarif-multitool failed:\n{said}");
+    assert!(said.contains("1 files scanned"), "{said}");
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&log).unwrap()).unwrap();
+    let problems: Vec<String> = report["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["level"] == "error" || r["ruleId"].as_str().unwrap().starts_with("GH"))
+        .map(|r| r.to_string())
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "{}: validator errors:\n{}",
+        path.display(),
+        problems.join("\n")
+    );
+    serde_json::from_slice(&fs::read(path).unwrap())
+        .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}

@@ -5,6 +5,7 @@
 
 mod common;
 
+mod action;
 mod bench_smoke;
 mod config;
 mod discover;
