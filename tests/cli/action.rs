@@ -239,7 +239,10 @@ fn a_usage_error_exits_2_and_leaves_no_sarif_file() {
     r.script(&[NONE], true).expect(
         2,
         format!("::error title=unawait::no SARIF written to {sarif} (unawait check exited with status 2)\n"),
-        &["unawait: error: no functions to look for: pass -f NAME (or --method NAME), or set `functions` in [tool.unawait]"],
+        &[&format!(
+            "unawait: error: no functions to look for: pass -f NAME (or --method NAME), or set `functions` in [tool.unawait] (no configuration file was found: looked for unawait.toml, and pyproject.toml with [tool.unawait], in {} and every folder above it)",
+            r.workspace.path().display()
+        )],
     );
     assert_eq!(r.text("output"), "findings=0\nexit-code=2\n");
     assert_eq!(
