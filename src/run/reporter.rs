@@ -6,6 +6,7 @@ use std::io;
 
 use crate::files::sink::Sink;
 use crate::fix::matcher::Action;
+use crate::render::finding::kept_call;
 use crate::render::summary::Summary;
 use crate::render::Format;
 use crate::report::{FileReport, Status};
@@ -93,11 +94,11 @@ impl<'f> Reporter<'f> {
             for f in &report.findings {
                 if let Action::Kept(why) = &f.finding.action {
                     messages::line(format_args!(
-                        "{}:{}:{}: kept `{}`: {}",
+                        "{}:{}:{}: kept {}: {}",
                         report.display,
                         f.line,
                         f.col,
-                        f.finding.function,
+                        kept_call(f),
                         why.describe()
                     ));
                 }

@@ -256,7 +256,7 @@ fn fix_is_idempotent_and_check_is_then_clean() {
         "pkg/t.py",
         "import pytest\nfrom svc import get_manager\n\n\nasync def test_negative():\n    with pytest.raises(TypeError):\n        await get_manager()\n",
     );
-    let kept = "pkg/t.py:7:9: kept `get_manager`: inside a block that expects TypeError";
+    let kept = "pkg/t.py:7:9: kept `get_manager()`: inside a block that expects TypeError";
     t.run(&["fix", "-f", F]).expect(
         0,
         "",
