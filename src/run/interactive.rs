@@ -207,7 +207,10 @@ pub fn review(
                 &accepted,
                 backup.as_deref(),
             ) {
-                Ok(()) => Status::Changed,
+                Ok(made) => {
+                    report.backup = made;
+                    Status::Changed
+                }
                 Err(status) => status,
             };
         }
@@ -230,14 +233,15 @@ pub fn review(
 
 /// Make the accepted changes through the file's own apply-and-verify (the same check
 /// `fix` makes: a re-parse for Python, a read-back of every piece for a notebook or a
-/// document), then write atomically. The error is the file's status.
+/// document), then write atomically. Returns the backup made; the error is the
+/// file's status.
 fn write_accepted(
     check: &Check,
     path: &std::path::Path,
     source: &[u8],
     accepted: &[Edit],
     backup: Option<&str>,
-) -> Result<(), Status> {
+) -> Result<Option<std::path::PathBuf>, Status> {
     let new = check
         .apply(source, accepted)
         .map_err(|e| Status::Skipped(SkipReason::Source(e)))?;

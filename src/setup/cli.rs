@@ -44,6 +44,13 @@ pub enum Command {
         /// Answers are read from stdin, one per line.
         #[arg(short, long)]
         interactive: bool,
+        /// After the run, list on stderr each changed file with the number of awaits
+        /// fixed in it (printed even with `-q`).
+        #[arg(long)]
+        show_fixes: bool,
+        /// Say more on stderr: for now, what `--show-fixes` lists.
+        #[arg(short, long, conflicts_with = "quiet")]
+        verbose: bool,
     },
     /// Write a patch that `git apply` and `patch -p1` accept from the repository root.
     Patch {

@@ -44,6 +44,8 @@ pub enum Mode {
     Fix {
         backup: Option<String>,
         interactive: bool,
+        /// List each changed file with its number of fixes (`--show-fixes`, `-v`).
+        show_fixes: bool,
     },
     Patch {
         output: PathBuf,
@@ -222,6 +224,8 @@ impl Settings {
             Command::Fix {
                 backup,
                 interactive,
+                show_fixes,
+                verbose,
                 ..
             } => {
                 if backup
@@ -235,6 +239,7 @@ impl Settings {
                 Mode::Fix {
                     backup,
                     interactive,
+                    show_fixes: show_fixes || verbose,
                 }
             }
             Command::Patch { output, .. } => Mode::Patch { output },

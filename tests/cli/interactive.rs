@@ -65,6 +65,7 @@ fn interactive_writes_only_accepted_changes() {
             format!("{}{PROMPT}{B_FIRST}{PROMPT}{B_SECOND}{PROMPT}", a_change()),
             &[
                 "unawait: 1 change declined",
+                "unawait: originals kept as FILE.orig beside the 2 changed files; to remove them: rm -- a.py.orig b.py.orig",
                 "unawait: 2 files scanned (2 parsed); 2 files changed, 2 awaits fixed",
             ],
         );
