@@ -83,6 +83,21 @@ pub fn display(path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
+/// `path` as one word for a POSIX shell, for commands printed for people to paste
+/// (`rm -- a.py.orig`), without a leading `./`: as it is when it holds only characters
+/// no shell treats specially, else in single quotes. `None` when it is not UTF-8, since
+/// the message could not show it faithfully.
+pub fn shell_word(path: &Path) -> Option<String> {
+    let s = path.to_str()?;
+    let s = s.strip_prefix("./").unwrap_or(s);
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./+,:@%=".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        Some(s.to_string())
+    } else {
+        Some(format!("'{}'", s.replace('\'', "'\\''")))
+    }
+}
+
 /// Does git quote this name (with `core.quotePath` at its default)?
 fn needs_quoting(name: &[u8]) -> bool {
     name.iter()
@@ -154,6 +169,21 @@ mod tests {
             absolute(Path::new("/repo/sub"), Path::new("../x/./y.py")),
             PathBuf::from("/repo/x/y.py")
         );
+    }
+
+    #[test]
+    fn shell_words_quote_what_a_shell_would_read() {
+        let word = |p: &str| shell_word(Path::new(p)).unwrap();
+        assert_eq!(word("./src/a_b-1.py.orig"), "src/a_b-1.py.orig");
+        assert_eq!(word("uni code.py.orig"), "'uni code.py.orig'");
+        assert_eq!(word("it's $HOME*.py"), "'it'\\''s $HOME*.py'");
+        assert_eq!(word("é.py"), "'é.py'");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.py");
+            assert_eq!(shell_word(Path::new(latin1)), None);
+        }
     }
 
     #[test]

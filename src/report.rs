@@ -56,6 +56,8 @@ pub struct FileReport {
     /// Parts of a notebook or document left unchanged because of a problem (a cell
     /// with a syntax error), one line each; they make the exit status 2.
     pub notes: Vec<String>,
+    /// The backup `fix --backup` made of the original, once the file is written.
+    pub backup: Option<PathBuf>,
 }
 
 impl FileReport {
@@ -69,6 +71,7 @@ impl FileReport {
             parsed: false,
             findings: Vec::new(),
             notes: Vec::new(),
+            backup: None,
         }
     }
 

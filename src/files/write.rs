@@ -106,7 +106,9 @@ fn write_backup(
     Ok(backup)
 }
 
-/// Replace `path`'s contents `original` with `new`, atomically, keeping permissions.
+/// Replace `path`'s contents `original` with `new`, atomically, keeping permissions;
+/// returns the backup made, if `backup` asked for one (beside the link's target when
+/// `path` is a symbolic link).
 ///
 /// Once the run is interrupted no new write starts; one already started finishes.
 pub fn write_atomically(
@@ -114,7 +116,7 @@ pub fn write_atomically(
     original: &[u8],
     new: &[u8],
     backup: Option<&str>,
-) -> Result<(), WriteError> {
+) -> Result<Option<PathBuf>, WriteError> {
     write_with(path, original, new, backup, |file, bytes| {
         file.write_all(bytes)
     })
@@ -128,7 +130,7 @@ fn write_with(
     new: &[u8],
     backup: Option<&str>,
     fill: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
-) -> Result<(), WriteError> {
+) -> Result<Option<PathBuf>, WriteError> {
     if crate::interrupt::interrupted() {
         return Err(WriteError::Interrupted);
     }
@@ -183,7 +185,7 @@ fn write_with(
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
+    Ok(backup_file)
 }
 
 #[cfg(test)]
@@ -200,7 +202,8 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
         }
-        write_atomically(&p, b"old", b"new", Some(".orig")).unwrap();
+        let backup = write_atomically(&p, b"old", b"new", Some(".orig")).unwrap();
+        assert_eq!(backup, Some(dir.path().join("a.py.orig")));
         assert_eq!(fs::read(&p).unwrap(), b"new");
         assert_eq!(fs::read(dir.path().join("a.py.orig")).unwrap(), b"old");
         #[cfg(unix)]

@@ -17,7 +17,7 @@ use crate::fix::rules::{Rule, RuleSet};
 use crate::python::facts::{Binding, FileFacts, ImportSite};
 use crate::python::lines::LineIndex;
 use crate::python::modules::{absolute_import, ModulePath};
-use crate::python::parse::{await_operand, name_chain, unparenthesize};
+use crate::python::parse::{await_operand, name_chain, unparenthesize, written_callee};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -37,6 +37,10 @@ pub struct Finding {
     pub expr: Range<usize>,
     /// The callee's last identifier (`get_manager` in `await m.get_manager()`).
     pub callee_name: Range<usize>,
+    /// The callee as the line writes it, without the arguments: `make_client` for an
+    /// alias of the rule `get_client`, `m.get_client`, `self.pool.get` (see
+    /// `python::parse::written_callee`). Messages name it; embedded files keep it as it is.
+    pub callee: String,
     /// The rule, as written in the configuration, or the method name.
     pub function: String,
     pub action: Action,
@@ -277,6 +281,7 @@ impl<'a, 't> Matcher<'a, 't> {
                     keyword: keyword.byte_range(),
                     expr: site.node.byte_range(),
                     callee_name: last_node.byte_range(),
+                    callee: written_callee(callee, last_node, self.text),
                     function: self.text_of(last_node).to_string(),
                     action: Action::Kept(KeptReason::AsyncDef { at }),
                     import: None,
@@ -318,6 +323,7 @@ impl<'a, 't> Matcher<'a, 't> {
             keyword: keyword.byte_range(),
             expr: site.node.byte_range(),
             callee_name: last_node.byte_range(),
+            callee: written_callee(callee, last_node, self.text),
             function: rule.name().to_string(),
             action,
             import,
@@ -513,6 +519,47 @@ mod tests {
                 let got = name(&m.verdict_for(last, *qualified));
                 assert_eq!(got, *want, "rules {functions:?}, `{last}` as {qualified:?}");
             });
+        }
+    }
+
+    /// Messages name the callee as written: the alias, the module attribute, or the
+    /// receiver of a method, not only the rule.
+    #[test]
+    fn callee_is_named_as_the_line_writes_it() {
+        let src = "from a import get as g\nimport m\n\n\nasync def f(pool):\n    await g()\n    await m . get()\n    await (m.get)()\n    await self.pool.fetch()\n    await pool(1).fetch()\n    await pool(\"a long argument, longer than the limit\").fetch()\n    await pool(\n        2).fetch()\n";
+        let tree = parse(src.as_bytes());
+        let facts = collect(&tree, src.as_bytes());
+        let lines = LineIndex::new(src.as_bytes());
+        let rs = RuleSet::new(&["get".into()], &["fetch".into()], &[]).unwrap();
+        let found = find(
+            &facts,
+            src.as_bytes(),
+            &rs,
+            FixOptions::default(),
+            FileContext::default(),
+            &lines,
+        );
+        let callees: Vec<(&str, &str)> = found
+            .iter()
+            .map(|f| (f.callee.as_str(), f.function.as_str()))
+            .collect();
+        assert_eq!(
+            callees,
+            [
+                ("g", "get"),
+                ("m.get", "get"),
+                ("m.get", "get"),
+                ("self.pool.fetch", "fetch"),
+                ("pool(1).fetch", "fetch"),
+                ("….fetch", "fetch"),
+                ("….fetch", "fetch"),
+            ]
+        );
+        for f in &found {
+            assert_eq!(
+                &src[f.callee_name.clone()],
+                f.callee.rsplit('.').next().unwrap()
+            );
         }
     }
 

@@ -154,6 +154,46 @@ pub fn name_chain<'t>(callee: Node<'_>, text: &'t [u8]) -> Option<(&'t str, Vec<
     }
 }
 
+/// Longest callee text shown as it is when it is not a plain chain of names.
+const SHOWN_CALLEE: usize = 40;
+
+/// The callee as a person reads it on the line: a chain of names joined by dots
+/// (`m.get_client`, whatever blanks the line has around the dots), else its text when
+/// that is short and on one line (`pool().get`), else `….NAME`. Bytes that are not
+/// UTF-8 (a latin-1 identifier) show as U+FFFD; the name is for messages only.
+pub fn written_callee(callee: Node<'_>, last: Node<'_>, text: &[u8]) -> String {
+    let text_of = |n: Node<'_>| String::from_utf8_lossy(&text[n.byte_range()]).into_owned();
+    let callee = unparenthesize(callee);
+    let mut parts = Vec::new();
+    let mut node = callee;
+    loop {
+        match node.kind() {
+            "identifier" => {
+                parts.push(text_of(node));
+                parts.reverse();
+                return parts.join(".");
+            }
+            "attribute" => match (
+                node.child_by_field_name("attribute"),
+                node.child_by_field_name("object"),
+            ) {
+                (Some(name), Some(object)) => {
+                    parts.push(text_of(name));
+                    node = object;
+                }
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    let whole = text_of(callee);
+    if whole.chars().count() <= SHOWN_CALLEE && !whole.contains(['\n', '\r', '#']) {
+        whole
+    } else {
+        format!("….{}", text_of(last))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,32 +10,54 @@ use crate::fix::matcher::Action;
 
 pub const CODE: &str = "UNA001";
 
-fn called(f: &Located) -> &str {
-    f.finding
-        .function
-        .rsplit('.')
-        .next()
-        .unwrap_or(&f.finding.function)
+/// The last name of the rule (`get_client` for `pkg.api.get_client`).
+fn rule_name(f: &Located) -> &str {
+    let rule = &f.finding.function;
+    rule.rsplit('.').next().unwrap_or(rule)
+}
+
+/// Whether the line calls the rule's function by another name: an import alias
+/// (`from api import get_client as make_client`) or a renamed re-export.
+fn is_alias(f: &Located) -> bool {
+    let written = f.finding.callee.rsplit('.').next();
+    written != Some(rule_name(f))
+}
+
+/// The call as the line writes it, then the rule: `` `m.get_client()` (rule
+/// `get_client`) ``, or `` `make_client()` (alias of rule `get_client`) ``.
+fn call_and_rule(f: &Located) -> String {
+    let what = if is_alias(f) { "alias of rule" } else { "rule" };
+    format!("`{}()` ({what} `{}`)", f.finding.callee, f.finding.function)
+}
+
+/// The call as the line writes it, with the rule only when the line uses another
+/// name for it: for notes on kept awaits (`` `m.get()` ``, `` `g()` (alias of rule
+/// `get`) ``).
+pub fn kept_call(f: &Located) -> String {
+    let mut s = format!("`{}()`", f.finding.callee);
+    if is_alias(f) && !matches!(f.finding.action, Action::Kept(KeptReason::AsyncDef { .. })) {
+        s.push_str(&format!(" (alias of rule `{}`)", f.finding.function));
+    }
+    s
 }
 
 /// The message for a finding that would be fixed; `None` for a kept one.
 pub fn message(f: &Located) -> Option<String> {
-    let called = called(f);
     match &f.finding.action {
         Action::RemoveAwait => Some(format!(
-            "`await` on synchronous `{called}()` (rule `{}`): remove the `await`",
-            f.finding.function
+            "`await` on synchronous {}: remove the `await`",
+            call_and_rule(f)
         )),
         Action::ReplaceWith(new) => Some(format!(
-            "`await` on synchronous `{called}()` (rule `{}`): call its async twin `{new}()`",
-            f.finding.function
+            "`await` on synchronous {}: call its async twin `{new}()`",
+            call_and_rule(f)
         )),
         Action::Kept(_) => None,
     }
 }
 
 pub fn kept_message(f: &Located, why: &KeptReason) -> String {
-    format!("`await` on `{}()` kept: {}", called(f), why.describe())
+    format!("`await` on {} kept: {}", kept_call(f), why.describe())
 }
 
 /// Where the deletion that fixes `f` starts and ends, for a finding whose fix removes

@@ -62,6 +62,7 @@ impl Format for Json {
                 json!({
                     "code": CODE,
                     "message": msg,
+                    "callee": f.finding.callee,
                     "function": f.finding.function,
                     "action": action,
                     "replacement": replacement,

@@ -1,8 +1,9 @@
-//! The end-of-run counts: what was scanned, changed, kept and skipped; and the line
-//! that says so on stderr.
+//! The end-of-run counts: what was scanned, changed, kept and skipped; the line that
+//! says so on stderr; and the lines before it that say what was written where (the
+//! files `fix --show-fixes` changed, the backups, the patch file).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::fix::matcher::Action;
 use crate::report::{FileReport, Status};
@@ -22,6 +23,15 @@ pub struct Summary {
     /// Every file problem (a skipped file, a note), with the file's absolute path.
     pub problems: Vec<(PathBuf, String)>,
 }
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The command that removes backups stays on the line when the line is at most this
+/// long; else it goes below, wrapped at [`COMMAND_WIDTH`].
+const ONE_LINE: usize = 120;
+const COMMAND_WIDTH: usize = 88;
 
 impl Summary {
     /// Count one file's report.
@@ -59,8 +69,6 @@ impl Summary {
 
     /// The summary line; `fixing` says whether files were written.
     pub fn render(&self, fixing: bool) -> String {
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let (verb, edits) = if fixing {
             ("changed", "fixed")
         } else {
@@ -85,5 +93,126 @@ impl Summary {
             ));
         }
         s
+    }
+}
+
+/// `fix --show-fixes`: one changed file and how many awaits were fixed in it.
+pub fn fixed_in(display: &str, fixes: usize) -> String {
+    format!(
+        "unawait: fixed {} in {display}",
+        plural(fixes, "await", "awaits")
+    )
+}
+
+/// `patch -o FILE`: where the patch went and how many files it changes.
+pub fn patch_written(output: &Path, files: usize) -> String {
+    let output = crate::paths::display(output);
+    match files {
+        0 => format!("unawait: wrote an empty patch to {output} (nothing to change)"),
+        n => format!(
+            "unawait: wrote the patch to {output} ({})",
+            plural(n, "file", "files")
+        ),
+    }
+}
+
+/// `fix --backup`: where the originals are, and the command that removes exactly the
+/// backups this run made (never a pattern that could catch other files), wrapped when
+/// long. `backups` is not empty.
+pub fn backups_kept(suffix: &str, backups: &[PathBuf]) -> String {
+    let words: Option<Vec<String>> = backups
+        .iter()
+        .map(|b| crate::paths::shell_word(b))
+        .collect();
+    let (head, them) = match backups {
+        [only] => (
+            format!("unawait: original kept as {}", crate::paths::display(only)),
+            "it",
+        ),
+        _ => (
+            format!(
+                "unawait: originals kept as FILE{suffix} beside the {} changed files",
+                backups.len()
+            ),
+            "them",
+        ),
+    };
+    let Some(words) = words else {
+        return format!("{head}; some names are not UTF-8, so remove {them} by hand");
+    };
+    let one_line = format!("{head}; to remove {them}: rm -- {}", words.join(" "));
+    if one_line.chars().count() <= ONE_LINE {
+        return one_line;
+    }
+    let mut out = format!("{head}; to remove {them}:\n    rm --");
+    let mut width = "    rm --".len();
+    for word in words {
+        let len = word.chars().count();
+        if width + 1 + len + 2 > COMMAND_WIDTH {
+            // The next word lines up under the first one.
+            out.push_str(" \\\n         ");
+            width = "         ".len();
+        }
+        out.push(' ');
+        out.push_str(&word);
+        width += 1 + len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_lines_name_every_backup_in_a_command_that_pastes() {
+        let paths = |names: &[&str]| names.iter().map(PathBuf::from).collect::<Vec<_>>();
+        assert_eq!(
+            backups_kept(".orig", &paths(&["./a.py.orig"])),
+            "unawait: original kept as a.py.orig; to remove it: rm -- a.py.orig"
+        );
+        assert_eq!(
+            backups_kept(".bak", &paths(&["a.py.bak", "my dir/b.py.bak"])),
+            "unawait: originals kept as FILE.bak beside the 2 changed files; \
+             to remove them: rm -- a.py.bak 'my dir/b.py.bak'"
+        );
+        let many: Vec<String> = (0..12)
+            .map(|i| format!("pkg/module_{i:02}.py.orig"))
+            .collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let text = backups_kept(".orig", &paths(&many));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "unawait: originals kept as FILE.orig beside the 12 changed files; to remove them:",
+                "    rm -- pkg/module_00.py.orig pkg/module_01.py.orig pkg/module_02.py.orig \\",
+                "          pkg/module_03.py.orig pkg/module_04.py.orig pkg/module_05.py.orig \\",
+                "          pkg/module_06.py.orig pkg/module_07.py.orig pkg/module_08.py.orig \\",
+                "          pkg/module_09.py.orig pkg/module_10.py.orig pkg/module_11.py.orig",
+            ]
+        );
+        assert!(
+            lines[1..].iter().all(|l| l.len() <= COMMAND_WIDTH),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn patch_and_fix_lines() {
+        assert_eq!(
+            patch_written(Path::new("./fix.patch"), 2),
+            "unawait: wrote the patch to fix.patch (2 files)"
+        );
+        assert_eq!(
+            patch_written(Path::new("fix.patch"), 1),
+            "unawait: wrote the patch to fix.patch (1 file)"
+        );
+        assert_eq!(
+            patch_written(Path::new("fix.patch"), 0),
+            "unawait: wrote an empty patch to fix.patch (nothing to change)"
+        );
+        assert_eq!(fixed_in("a.py", 1), "unawait: fixed 1 await in a.py");
+        assert_eq!(fixed_in("a.py", 2), "unawait: fixed 2 awaits in a.py");
     }
 }

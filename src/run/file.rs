@@ -208,8 +208,9 @@ pub fn process(job: &Job<'_>, wanted: &Wanted, index: &ProjectIndex) -> (FileRep
     );
     if let (Some(fixed), Some(policy)) = (&fixed, &job.write) {
         let backup = policy.backup.as_deref();
-        if let Err(e) = write::write_atomically(&candidate.path, &source, fixed, backup) {
-            report.status = write_failed(e);
+        match write::write_atomically(&candidate.path, &source, fixed, backup) {
+            Ok(made) => report.backup = made,
+            Err(e) => report.status = write_failed(e),
         }
     }
     let rendered = render(job, &report, &source, fixed.as_deref());

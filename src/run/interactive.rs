@@ -5,8 +5,9 @@
 //! one without the other would break the file. Answers, one per line on stdin: `y`
 //! (make it), `n` (skip it), `a` (make it and every later change without asking), `q`
 //! (stop; changes already accepted in this file are still written). End of input counts
-//! as `q`. Accepted changes are written atomically as in plain `fix`, after the same
-//! re-parse check.
+//! as `q`. The files after a stop are still read, so that the summary counts them and
+//! the end says how many changes were never asked about. Accepted changes are written
+//! atomically as in plain `fix`, after the same re-parse check.
 
 use std::io::{self, BufRead, Write};
 
@@ -81,6 +82,8 @@ fn changes(report: &FileReport) -> Vec<Change> {
 struct Prompter<R> {
     input: R,
     all: bool,
+    /// The input ended (the last answer was taken as `q`).
+    ended: bool,
 }
 
 impl<R: BufRead> Prompter<R> {
@@ -94,6 +97,7 @@ impl<R: BufRead> Prompter<R> {
             let mut line = String::new();
             if self.input.read_line(&mut line)? == 0 {
                 writeln!(out)?;
+                self.ended = true;
                 return Ok(Answer::Quit);
             }
             match line.trim().to_ascii_lowercase().as_str() {
@@ -122,6 +126,7 @@ pub fn review(
     let mut prompter = Prompter {
         input: stdin.lock(),
         all: false,
+        ended: false,
     };
     let backup = job.write.as_ref().and_then(|w| w.backup.clone());
     let palette = if settings.color {
@@ -130,6 +135,9 @@ pub fn review(
         Palette::plain()
     };
     let mut declined = 0;
+    // After `q`, the changes still to come: counted, not asked about.
+    let mut never_asked = 0;
+    let mut quit = false;
     for w in wanted {
         if crate::interrupt::interrupted() {
             break;
@@ -163,11 +171,10 @@ pub fn review(
         let name = crate::paths::relative_bytes(&settings.diff_base, &candidate.absolute);
         let mut accepted: Vec<Edit> = Vec::new();
         let mut fixed: Vec<usize> = Vec::new();
-        let mut quit = false;
         let mut stdout = io::stdout().lock();
         for change in changes(&report) {
             if quit {
-                declined += 1;
+                never_asked += 1;
                 continue;
             }
             if !prompter.all {
@@ -207,7 +214,10 @@ pub fn review(
                 &accepted,
                 backup.as_deref(),
             ) {
-                Ok(()) => Status::Changed,
+                Ok(made) => {
+                    report.backup = made;
+                    Status::Changed
+                }
                 Err(status) => status,
             };
         }
@@ -215,29 +225,40 @@ pub fn review(
             break;
         }
         out.report(&report, &[])?;
-        if quit {
-            break;
-        }
     }
-    if declined > 0 && !settings.quiet {
-        messages::info(format_args!(
-            "{declined} change{} declined",
-            if declined == 1 { "" } else { "s" }
-        ));
+    if (declined > 0 || never_asked > 0) && !settings.quiet {
+        messages::info(not_made(declined, never_asked, prompter.ended));
     }
     Ok(())
 }
 
+/// The changes review did not make: `2 changes declined`, then, after a stop,
+/// `, 5 never asked (stopped with q)`.
+fn not_made(declined: usize, never_asked: usize, input_ended: bool) -> String {
+    let s = if declined == 1 { "" } else { "s" };
+    let mut line = format!("{declined} change{s} declined");
+    if never_asked > 0 {
+        let how = if input_ended {
+            "the input ended"
+        } else {
+            "stopped with q"
+        };
+        line.push_str(&format!(", {never_asked} never asked ({how})"));
+    }
+    line
+}
+
 /// Make the accepted changes through the file's own apply-and-verify (the same check
 /// `fix` makes: a re-parse for Python, a read-back of every piece for a notebook or a
-/// document), then write atomically. The error is the file's status.
+/// document), then write atomically. Returns the backup made; the error is the
+/// file's status.
 fn write_accepted(
     check: &Check,
     path: &std::path::Path,
     source: &[u8],
     accepted: &[Edit],
     backup: Option<&str>,
-) -> Result<(), Status> {
+) -> Result<Option<std::path::PathBuf>, Status> {
     let new = check
         .apply(source, accepted)
         .map_err(|e| Status::Skipped(SkipReason::Source(e)))?;
@@ -254,6 +275,7 @@ mod tests {
         let mut p = Prompter {
             input: io::Cursor::new("maybe\ny\nno\na\n"),
             all: false,
+            ended: false,
         };
         let mut sink = Vec::new();
         assert_eq!(p.ask(&mut sink).unwrap(), Answer::Yes);
@@ -263,10 +285,28 @@ mod tests {
         // After `all`, nothing more is read.
         assert_eq!(p.ask(&mut sink).unwrap(), Answer::Yes);
         let mut q = Prompter {
-            input: io::Cursor::new(""),
+            input: io::Cursor::new("q\n"),
             all: false,
+            ended: false,
         };
         assert_eq!(q.ask(&mut sink).unwrap(), Answer::Quit);
+        assert!(!q.ended);
+        assert_eq!(q.ask(&mut sink).unwrap(), Answer::Quit);
+        assert!(q.ended, "the end of input is a `q` too");
+    }
+
+    #[test]
+    fn what_review_did_not_make() {
+        assert_eq!(not_made(1, 0, false), "1 change declined");
+        assert_eq!(not_made(2, 0, true), "2 changes declined");
+        assert_eq!(
+            not_made(3, 5, false),
+            "3 changes declined, 5 never asked (stopped with q)"
+        );
+        assert_eq!(
+            not_made(1, 1, true),
+            "1 change declined, 1 never asked (the input ended)"
+        );
     }
 
     use crate::embedded::fix_file;

@@ -1,12 +1,15 @@
 //! Where reports go, in path order: problems and kept awaits to stderr (through
-//! `messages`), each file's rendered part to the sink, counts to the summary; and the
-//! exit status at the end.
+//! `messages`), each file's rendered part to the sink, counts to the summary; and, at
+//! the end, what was written where (changed files with `--show-fixes`, backups, the
+//! patch file), the summary and the exit status.
 
 use std::io;
+use std::path::PathBuf;
 
 use crate::files::sink::Sink;
 use crate::fix::matcher::Action;
-use crate::render::summary::Summary;
+use crate::render::finding::kept_call;
+use crate::render::summary::{self as lines, Summary};
 use crate::render::Format;
 use crate::report::{FileReport, Status};
 use crate::setup::settings::{Mode, Settings};
@@ -29,6 +32,14 @@ pub struct Reporter<'f> {
     quiet: bool,
     fixing: bool,
     found_when: FoundWhen,
+    /// `fix --show-fixes`: the changed files, as shown, with their number of fixes.
+    show_fixes: Option<Vec<(String, usize)>>,
+    /// `fix --backup`: the suffix, and the backups made so far.
+    backups: Option<(String, Vec<PathBuf>)>,
+    /// Backups beside a link's target are named relative to this when inside it.
+    cwd: PathBuf,
+    /// `patch -o FILE`: FILE as given.
+    patch_output: Option<PathBuf>,
     /// A file part was written: the next needs the format's separator.
     wrote_part: bool,
     /// stdout was closed by the reader (`| head`): write nothing more.
@@ -52,6 +63,24 @@ impl<'f> Reporter<'f> {
                     ..
                 } => FoundWhen::Changes,
                 _ => FoundWhen::Never,
+            },
+            show_fixes: match settings.mode {
+                Mode::Fix {
+                    show_fixes: true, ..
+                } => Some(Vec::new()),
+                _ => None,
+            },
+            backups: match &settings.mode {
+                Mode::Fix {
+                    backup: Some(suffix),
+                    ..
+                } => Some((suffix.clone(), Vec::new())),
+                _ => None,
+            },
+            cwd: settings.cwd.clone(),
+            patch_output: match &settings.mode {
+                Mode::Patch { output } if output.as_os_str() != "-" => Some(output.clone()),
+                _ => None,
             },
             wrote_part: false,
             stdout_closed: false,
@@ -87,6 +116,14 @@ impl<'f> Reporter<'f> {
     /// Print what one file's report says, with its rendered part, and count it.
     pub fn report(&mut self, report: &FileReport, rendered: &[u8]) -> anyhow::Result<()> {
         self.summary.add(report);
+        if let (Some(fixed), Status::Changed) = (&mut self.show_fixes, &report.status) {
+            fixed.push((report.display.clone(), report.fixed_count()));
+        }
+        if let (Some((_, made)), Some(backup)) = (&mut self.backups, &report.backup) {
+            // A link's target is absolute: shorter, and as good, from the current folder.
+            let shown = backup.strip_prefix(&self.cwd).unwrap_or(backup);
+            made.push(shown.to_path_buf());
+        }
         if let Status::Skipped(why) = &report.status {
             messages::error(format_args!("{}: {why}", report.display));
         }
@@ -97,11 +134,11 @@ impl<'f> Reporter<'f> {
             for f in &report.findings {
                 if let Action::Kept(why) = &f.finding.action {
                     messages::line(format_args!(
-                        "{}:{}:{}: kept `{}`: {}",
+                        "{}:{}:{}: kept {}: {}",
                         report.display,
                         f.line,
                         f.col,
-                        f.finding.function,
+                        kept_call(f),
                         why.describe()
                     ));
                 }
@@ -123,6 +160,8 @@ impl<'f> Reporter<'f> {
         if interrupt::interrupted() {
             // Dropping the sink removes a half-written patch file.
             drop(self.sink);
+            // Files written before the interrupt stay written: say which.
+            say_what_was_written(&self.show_fixes, &self.backups, self.quiet);
             messages::line(interrupt::MESSAGE);
             return Ok(interrupt::EXIT);
         }
@@ -131,7 +170,11 @@ impl<'f> Reporter<'f> {
             self.write(&closing)?;
         }
         self.sink.finish()?;
+        say_what_was_written(&self.show_fixes, &self.backups, self.quiet);
         if !self.quiet {
+            if let Some(output) = &self.patch_output {
+                messages::line(lines::patch_written(output, self.summary.changed));
+            }
             messages::line(self.summary.render(self.fixing));
         }
         let found = match self.found_when {
@@ -146,5 +189,22 @@ impl<'f> Reporter<'f> {
         } else {
             exit::OK
         })
+    }
+}
+
+/// What `fix` wrote: each changed file (`--show-fixes`, even with `-q`, since it was
+/// asked for), then where the backups are.
+fn say_what_was_written(
+    show_fixes: &Option<Vec<(String, usize)>>,
+    backups: &Option<(String, Vec<PathBuf>)>,
+    quiet: bool,
+) {
+    for (display, fixes) in show_fixes.iter().flatten() {
+        messages::line(lines::fixed_in(display, *fixes));
+    }
+    if let Some((suffix, made)) = backups {
+        if !made.is_empty() && !quiet {
+            messages::line(lines::backups_kept(suffix, made));
+        }
     }
 }

@@ -48,6 +48,13 @@ pub enum Command {
         /// hooks that must fail after rewriting files.
         #[arg(long)]
         exit_non_zero_on_fix: bool,
+        /// After the run, list on stderr each changed file with the number of awaits
+        /// fixed in it (printed even with `-q`).
+        #[arg(long)]
+        show_fixes: bool,
+        /// Say more on stderr: for now, what `--show-fixes` lists.
+        #[arg(short, long, conflicts_with = "quiet")]
+        verbose: bool,
     },
     /// Write a patch that `git apply` and `patch -p1` accept from the repository root.
     Patch {

@@ -46,6 +46,8 @@ pub enum Mode {
         interactive: bool,
         /// Exit 1 when anything was fixed.
         exit_non_zero_on_fix: bool,
+        /// List each changed file with its number of fixes (`--show-fixes`, `-v`).
+        show_fixes: bool,
     },
     Patch {
         output: PathBuf,
@@ -244,6 +246,8 @@ pyproject.toml with [tool.unawait], in {} and every folder above it)",
                 backup,
                 interactive,
                 exit_non_zero_on_fix,
+                show_fixes,
+                verbose,
                 ..
             } => {
                 if backup
@@ -258,6 +262,7 @@ pyproject.toml with [tool.unawait], in {} and every folder above it)",
                     backup,
                     interactive,
                     exit_non_zero_on_fix,
+                    show_fixes: show_fixes || verbose,
                 }
             }
             Command::Patch { output, .. } => Mode::Patch { output },

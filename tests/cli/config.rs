@@ -81,7 +81,8 @@ fn one_to_fix(files: usize, parsed: usize) -> String {
 }
 
 /// The note for the await `RAISES` keeps, in `t.py`.
-const KEPT_IN_RAISES: &str = "t.py:7:9: kept `get_manager`: inside a block that expects TypeError";
+const KEPT_IN_RAISES: &str =
+    "t.py:7:9: kept `get_manager()`: inside a block that expects TypeError";
 
 #[test]
 fn pyproject_in_the_current_folder_is_used() {
@@ -329,7 +330,7 @@ fn assert_raises_type_error_is_kept_too() {
         0,
         "",
         &[
-            "t.py:8:13: kept `get_manager`: inside a block that expects TypeError",
+            "t.py:8:13: kept `get_manager()`: inside a block that expects TypeError",
             "unawait: 1 file scanned (1 parsed); 0 files changed, 0 awaits fixed; 1 kept (1 raises-block)",
         ],
     );

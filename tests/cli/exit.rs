@@ -14,7 +14,7 @@ const BAD_PY: &str = "unawait: bad.py: syntax error at 1:18; file left unchanged
 const RAISES: &str = "import pytest\nfrom svc import get_manager\n\n\nasync def test_negative():\n    with pytest.raises(TypeError):\n        await get_manager()\n";
 
 /// The note for the await `RAISES` keeps, in `t.py`.
-const RAISES_KEPT: &str = "t.py:7:9: kept `get_manager`: inside a block that expects TypeError";
+const RAISES_KEPT: &str = "t.py:7:9: kept `get_manager()`: inside a block that expects TypeError";
 
 #[test]
 fn check_exits_0_when_nothing_matches() {
@@ -122,7 +122,7 @@ fn ignore_comment_is_kept_and_noted_on_stderr() {
         0,
         "",
         &[
-            "a.py:5:12: kept `get_manager`: line has `# unawait: ignore`",
+            "a.py:5:12: kept `get_manager()`: line has `# unawait: ignore`",
             "unawait: 1 file scanned (1 parsed); 0 files changed, 0 awaits fixed; 1 kept (1 ignore-comment)",
         ],
     );

@@ -137,7 +137,10 @@ fn backup_writes_orig_with_the_original_bytes() {
     t.run(&["fix", "--backup", "-f", F]).expect(
         0,
         "",
-        &["unawait: 3 files scanned (2 parsed); 2 files changed, 2 awaits fixed"],
+        &[
+            "unawait: originals kept as FILE.orig beside the 2 changed files; to remove them: rm -- a.py.orig pkg/b.py.orig",
+            "unawait: 3 files scanned (2 parsed); 2 files changed, 2 awaits fixed",
+        ],
     );
     assert_eq!(t.text("a.py"), FIXED);
     assert_eq!(t.text("a.py.orig"), SRC);
@@ -154,13 +157,130 @@ fn backup_writes_orig_with_the_original_bytes() {
     );
 }
 
+/// The note after `fix --backup` names every backup the run made in a command that a
+/// shell runs as it is (names quoted), and that removes those and nothing else: not an
+/// older `.orig` file, not the backup that a symbolic link's target got, which is named
+/// where it is.
+#[test]
+fn backup_note_gives_a_command_that_removes_exactly_the_new_backups() {
+    let t = tree(&[
+        ("a.py", SRC),
+        ("my dir/it's b.py", SRC),
+        ("old.py.orig", "someone else's backup\n"),
+        ("clean.py", CLEAN),
+        ("real/c.py", SRC),
+    ]);
+    std::os::unix::fs::symlink("real/c.py", t.join("link.py")).unwrap();
+    let note =
+        "unawait: originals kept as FILE.orig beside the 3 changed files; to remove them:\n    \
+         rm -- a.py.orig real/c.py.orig 'my dir/it'\\''s b.py.orig'";
+    let r = t.run(&[
+        "fix", "--backup", "-f", F, "a.py", "my dir", "link.py", "clean.py",
+    ]);
+    r.expect(
+        0,
+        "",
+        &[
+            note,
+            "unawait: 4 files scanned (3 parsed); 3 files changed, 3 awaits fixed",
+        ],
+    );
+    let names: Vec<String> = t.files().into_keys().collect();
+    assert_eq!(
+        names,
+        [
+            "a.py",
+            "a.py.orig",
+            "clean.py",
+            "link.py",
+            "my dir/it's b.py",
+            "my dir/it's b.py.orig",
+            "old.py.orig",
+            "real/c.py",
+            "real/c.py.orig",
+        ]
+    );
+    let command = note.split_once("to remove them:\n").unwrap().1;
+    let sh = std::process::Command::new("sh")
+        .args(["-c", command])
+        .current_dir(t.path())
+        .output()
+        .unwrap();
+    assert!(sh.status.success(), "{command}: {sh:?}");
+    let names: Vec<String> = t.files().into_keys().collect();
+    assert_eq!(
+        names,
+        [
+            "a.py",
+            "clean.py",
+            "link.py",
+            "my dir/it's b.py",
+            "old.py.orig",
+            "real/c.py"
+        ]
+    );
+}
+
+/// `--show-fixes`, or `-v`, lists each changed file with its number of fixes after the
+/// run, in path order, before the summary; files that did not change are not listed.
+/// Asked for by name, the list is printed with `-q` too; `-v` and `-q` contradict.
+#[test]
+fn show_fixes_lists_each_changed_file_with_its_number_of_fixes() {
+    let two = "from svc import get_manager\n\n\nasync def h():\n    await get_manager()\n    return await get_manager()\n";
+    let files = [("pkg/b.py", SRC), ("a.py", two), ("clean.py", CLEAN)];
+    let listed = [
+        "unawait: fixed 2 awaits in a.py",
+        "unawait: fixed 1 await in pkg/b.py",
+    ];
+    let summary = "unawait: 3 files scanned (2 parsed); 2 files changed, 3 awaits fixed";
+    for flag in ["--show-fixes", "-v", "--verbose"] {
+        let t = tree(&files);
+        t.run(&["fix", flag, "-f", F])
+            .expect(0, "", &[listed[0], listed[1], summary]);
+        assert_eq!(t.text("pkg/b.py"), FIXED, "{flag}");
+    }
+    tree(&files)
+        .run(&["fix", "-q", "--show-fixes", "-f", F])
+        .expect(0, "", &listed);
+    // Without the flag, nothing is listed.
+    tree(&files)
+        .run(&["fix", "-f", F])
+        .expect(0, "", &[summary]);
+    let r = tree(&files).run(&["fix", "-q", "-v", "-f", F]);
+    r.code(2);
+    assert!(
+        r.stderr
+            .starts_with("error: the argument '--quiet' cannot be used with '--verbose'\n"),
+        "{}",
+        r.stderr
+    );
+    // From stdin, the file is the one `--stdin-filename` names.
+    let args = [
+        "fix",
+        "--show-fixes",
+        "-",
+        "--stdin-filename",
+        "a.py",
+        "-f",
+        F,
+    ];
+    Tree::new().run_stdin(".", &args, SRC.as_bytes()).expect(
+        0,
+        FIXED,
+        &["unawait: fixed 1 await in a.py", &summary_fixed(1)],
+    );
+}
+
 #[test]
 fn backup_with_a_custom_suffix() {
     let t = tree(&[("a.py", SRC)]);
     t.run(&["fix", "--backup=.bak", "-f", F]).expect(
         0,
         "",
-        &["unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed"],
+        &[
+            "unawait: original kept as a.py.bak; to remove it: rm -- a.py.bak",
+            "unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed",
+        ],
     );
     assert_eq!(t.text("a.py"), FIXED);
     assert_eq!(t.text("a.py.bak"), SRC);
@@ -177,7 +297,10 @@ fn backup_of_a_crlf_latin1_file_is_byte_exact() {
     t.run(&["fix", "--backup", "-f", F]).expect(
         0,
         "",
-        &["unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed"],
+        &[
+            "unawait: original kept as a.py.orig; to remove it: rm -- a.py.orig",
+            "unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed",
+        ],
     );
     assert_eq!(t.read("a.py.orig"), src);
     assert_eq!(
@@ -195,6 +318,8 @@ fn existing_backup_is_never_overwritten() {
         &[
             // The backup is named by its walk path (`./`), the file by its shown path.
             "unawait: a.py: backup ./a.py.orig already exists; not written (move it away and run again)",
+            // Only the backup this run made.
+            "unawait: original kept as b.py.orig; to remove it: rm -- b.py.orig",
             "unawait: 2 files scanned (2 parsed); 1 file changed, 1 await fixed; 1 file skipped with errors",
         ],
     );
@@ -256,7 +381,7 @@ fn fix_is_idempotent_and_check_is_then_clean() {
         "pkg/t.py",
         "import pytest\nfrom svc import get_manager\n\n\nasync def test_negative():\n    with pytest.raises(TypeError):\n        await get_manager()\n",
     );
-    let kept = "pkg/t.py:7:9: kept `get_manager`: inside a block that expects TypeError";
+    let kept = "pkg/t.py:7:9: kept `get_manager()`: inside a block that expects TypeError";
     t.run(&["fix", "-f", F]).expect(
         0,
         "",

@@ -36,7 +36,7 @@ fn check(t: &Tree, format: &str) -> Run {
     assert_eq!(
         run.stderr,
         "unawait: app/broken.py: syntax error at 1:13; file left unchanged\n\
-         app/uni code.py:6:9: kept `get_manager`: line has `# unawait: ignore`\n\
+         app/uni code.py:6:9: kept `get_manager()`: line has `# unawait: ignore`\n\
          unawait: 3 files scanned (3 parsed); 2 files to change, 3 awaits to fix; 1 kept (1 ignore-comment); 1 file skipped with errors\n",
         "{format}"
     );
@@ -96,6 +96,69 @@ fn validate_json(doc: &Path) {
         "schema validation failed:\n{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// An import alias, a module attribute and a method on its receiver: each message names
+/// the call as the line writes it, and says when that is an alias of the rule; JSON
+/// gives the written callee as `callee`, beside the rule in `function`.
+#[test]
+fn findings_name_the_callee_as_the_line_writes_it() {
+    let t = tree(&[(
+        "app.py",
+        "import api
+from api import get_client as make_client
+
+
+class Service:
+    async def run(self):
+        await make_client()
+        await api.get_client()
+        await self.pool.fetch()
+        await make_client()  # unawait: ignore
+",
+    )]);
+    let rules = ["-f", "get_client", "--method", "fetch"];
+    let mut args = vec!["check"];
+    args.extend(rules);
+    t.run(&args).expect(
+        1,
+        "app.py:7:9: UNA001 `await` on synchronous `make_client()` (alias of rule `get_client`): remove the `await`
+app.py:8:9: UNA001 `await` on synchronous `api.get_client()` (rule `get_client`): remove the `await`
+app.py:9:9: UNA001 `await` on synchronous `self.pool.fetch()` (rule `fetch`): remove the `await`
+",
+        &[
+            "app.py:10:9: kept `make_client()` (alias of rule `get_client`): line has `# unawait: ignore`",
+            "unawait: 1 file scanned (1 parsed); 1 file to change, 3 awaits to fix; 1 kept (1 ignore-comment)",
+        ],
+    );
+
+    let mut args = vec!["check", "-q", "--output-format", "json"];
+    args.extend(rules);
+    let run = t.run(&args);
+    run.code(1);
+    validate_json(Path::new(&t.save_outside("callee.json", &run.stdout)));
+    let doc: Value = serde_json::from_slice(&run.stdout).unwrap();
+    let named: Vec<(&str, &str, &str)> = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["callee"].as_str().unwrap(),
+                f["function"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("make_client", "get_client", "`await` on synchronous `make_client()` (alias of rule `get_client`): remove the `await`"),
+            ("api.get_client", "get_client", "`await` on synchronous `api.get_client()` (rule `get_client`): remove the `await`"),
+            ("self.pool.fetch", "fetch", "`await` on synchronous `self.pool.fetch()` (rule `fetch`): remove the `await`"),
+            ("make_client", "get_client", "`await` on `make_client()` (alias of rule `get_client`) kept: line has `# unawait: ignore`"),
+        ]
     );
 }
 

@@ -3,12 +3,23 @@
 
 use crate::common::{summary_fixed, tree};
 
-/// The `check` line for an await at `at` (`path:line:col`) on a call of
-/// `get_manager` that `rule` matches (whatever the call's spelling: `gm()`,
-/// `ws.get_manager()`).
+/// The `check` line for an await at `at` (`path:line:col`) on a call written
+/// `get_manager()` that `rule` matches.
 fn finding(at: &str, rule: &str) -> String {
+    spelled(at, "get_manager", rule)
+}
+
+/// The same for a call written `callee()`: the message names the callee as written,
+/// and says when it is an alias of the rule (`gm()` for `get_manager`).
+fn spelled(at: &str, callee: &str, rule: &str) -> String {
+    let last = |s: &str| s.rsplit('.').next().unwrap().to_string();
+    let what = if last(callee) == last(rule) {
+        "rule"
+    } else {
+        "alias of rule"
+    };
     format!(
-        "{at}: UNA001 `await` on synchronous `get_manager()` (rule `{rule}`): remove the `await`\n"
+        "{at}: UNA001 `await` on synchronous `{callee}()` ({what} `{rule}`): remove the `await`\n"
     )
 }
 
@@ -50,8 +61,8 @@ fn qualified_rule_follows_reexport_relative_and_alias_but_not_third_party() {
     tree(PKG).run(&["check", "-q", "-f", rule]).expect(
         1,
         [
-            finding("app/api/deep/handlers.py:6:5", rule),
-            finding("app/api/deep/handlers.py:7:5", rule),
+            spelled("app/api/deep/handlers.py:6:5", "gm", rule),
+            spelled("app/api/deep/handlers.py:7:5", "ws.get_manager", rule),
             finding("app/api/views.py:5:12", rule),
         ]
         .concat(),
@@ -65,8 +76,8 @@ fn qualified_rule_named_by_its_reexport_matches_the_definition_too() {
     tree(PKG).run(&["check", "-q", "-f", rule]).expect(
         1,
         [
-            finding("app/api/deep/handlers.py:6:5", rule),
-            finding("app/api/deep/handlers.py:7:5", rule),
+            spelled("app/api/deep/handlers.py:6:5", "gm", rule),
+            spelled("app/api/deep/handlers.py:7:5", "ws.get_manager", rule),
             finding("app/api/views.py:5:12", rule),
         ]
         .concat(),
@@ -80,14 +91,14 @@ fn bare_rule_strips_third_party_but_never_the_async_test_double() {
     tree(PKG).run(&["check", "-f", rule]).expect(
         1,
         [
-            finding("app/api/deep/handlers.py:6:5", rule),
-            finding("app/api/deep/handlers.py:7:5", rule),
+            spelled("app/api/deep/handlers.py:6:5", "gm", rule),
+            spelled("app/api/deep/handlers.py:7:5", "ws.get_manager", rule),
             finding("app/api/third.py:5:5", rule),
             finding("app/api/views.py:5:12", rule),
         ]
         .concat(),
         &[
-            "tests/test_views.py:5:5: kept `get_manager`: name refers to an async def at tests/helpers.py:1",
+            "tests/test_views.py:5:5: kept `get_manager()`: name refers to an async def at tests/helpers.py:1",
             "unawait: 11 files scanned (4 parsed); 3 files to change, 4 awaits to fix; 1 kept (1 async-def)",
         ],
     );
@@ -185,7 +196,7 @@ fn an_async_def_behind_any_star_import_keeps_the_await() {
         0,
         "",
         &[
-            "app/use.py:6:12: kept `get_manager`: name refers to an async def at app/aio.py:1",
+            "app/use.py:6:12: kept `get_manager()`: name refers to an async def at app/aio.py:1",
             "unawait: 4 files scanned (1 parsed); 0 files to change, 0 awaits to fix; 1 kept (1 async-def)",
         ],
     );

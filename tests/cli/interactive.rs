@@ -65,6 +65,7 @@ fn interactive_writes_only_accepted_changes() {
             format!("{}{PROMPT}{B_FIRST}{PROMPT}{B_SECOND}{PROMPT}", a_change()),
             &[
                 "unawait: 1 change declined",
+                "unawait: originals kept as FILE.orig beside the 2 changed files; to remove them: rm -- a.py.orig b.py.orig",
                 "unawait: 2 files scanned (2 parsed); 2 files changed, 2 awaits fixed",
             ],
         );
@@ -89,8 +90,8 @@ fn interactive_all_and_quit() {
     assert_eq!(t.text("a.py"), FIXED);
     assert_eq!(t.text("b.py"), B.replace("await ", ""));
 
-    // An unknown answer asks again; `q` stops: later changes are declined and their
-    // files untouched.
+    // An unknown answer asks again; `q` stops: the change asked about is declined, the
+    // later ones are never asked about and their files are untouched.
     let t = review_tree();
     t.run_stdin(".", &["fix", "-i"], b"maybe\ny\nq\n").expect(
         0,
@@ -99,25 +100,47 @@ fn interactive_all_and_quit() {
             a_change()
         ),
         &[
-            "unawait: 2 changes declined",
+            "unawait: 1 change declined, 1 never asked (stopped with q)",
             "unawait: 2 files scanned (2 parsed); 1 file changed, 1 await fixed",
         ],
     );
     assert_eq!(t.text("a.py"), FIXED);
     assert_eq!(t.text("b.py"), B);
 
-    // End of input is `q`: nothing written.
+    // End of input is `q`: nothing written; b.py is still read and counted.
     let t = review_tree();
     t.run_stdin(".", &["fix", "-i"], b"").expect(
         0,
         format!("{}{PROMPT}\n", a_change()),
         &[
-            "unawait: 1 change declined",
-            "unawait: 1 file scanned (1 parsed); 0 files changed, 0 awaits fixed",
+            "unawait: 1 change declined, 2 never asked (the input ended)",
+            "unawait: 2 files scanned (2 parsed); 0 files changed, 0 awaits fixed",
         ],
     );
     assert_eq!(t.text("a.py"), SRC);
     assert_eq!(t.text("b.py"), B);
+}
+
+/// After `q`, the changes of the files not reached yet are counted as never asked,
+/// besides the ones left in the current file; `--show-fixes` lists what was written.
+#[test]
+fn interactive_quit_says_how_many_changes_were_never_asked() {
+    let t = review_tree();
+    t.write("c.py", SRC);
+    // a.py: yes; b.py: `q` at its first change; its second and c.py's are never asked.
+    t.run_stdin(".", &["fix", "-i", "--show-fixes"], b"y\nq\n")
+        .expect(
+            0,
+            format!("{}{PROMPT}{B_FIRST}{PROMPT}", a_change()),
+            &[
+                "unawait: 1 change declined, 2 never asked (stopped with q)",
+                "unawait: fixed 1 await in a.py",
+                "unawait: 3 files scanned (3 parsed); 1 file changed, 1 await fixed",
+            ],
+        );
+    assert_eq!(t.text("a.py"), FIXED);
+    assert_eq!(t.text("b.py"), B);
+    assert_eq!(t.text("c.py"), SRC);
 }
 
 /// A notebook and a Markdown file reviewed with `--interactive` and every change

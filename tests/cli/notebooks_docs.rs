@@ -266,7 +266,7 @@ fn cells_share_one_namespace() {
             format!("n.ipynb:{call}: UNA001 `await` on synchronous `get_manager()` (rule `app.ws.get_manager`): remove the `await`\n"),
             &[
                 &format!(
-                    "n.ipynb:{kept}: kept `helper`: name refers to an async def at line {def_line}"
+                    "n.ipynb:{kept}: kept `helper()`: name refers to an async def at line {def_line}"
                 ),
                 "unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix; 1 kept (1 async-def)",
             ],

@@ -89,8 +89,14 @@ fn patch_applies_with_git_apply_and_gives_what_fix_gives() {
     }
     let original = t.files();
     // patch -o FILE writes nothing to stdout.
-    t.run(&["patch", "-f", F, "-o", "fix.patch"])
-        .expect(0, "", &[TRICKY_TO_FIX]);
+    t.run(&["patch", "-f", F, "-o", "fix.patch"]).expect(
+        0,
+        "",
+        &[
+            "unawait: wrote the patch to fix.patch (12 files)",
+            TRICKY_TO_FIX,
+        ],
+    );
     let patch = t.read("fix.patch");
     assert_eq!(
         without(t.files(), "fix.patch"),
@@ -164,7 +170,14 @@ fn patch_applies_outside_git_from_the_current_folder() {
         t.write(&format!("proj/{name}"), bytes);
     }
     t.run_in("proj", &["patch", "-f", F, "-o", "../fix.patch"])
-        .expect(0, "", &[TRICKY_TO_FIX]);
+        .expect(
+            0,
+            "",
+            &[
+                "unawait: wrote the patch to ../fix.patch (12 files)",
+                TRICKY_TO_FIX,
+            ],
+        );
     let patch = t.read("fix.patch");
     assert!(patch.starts_with(b"diff --git a/bom.py b/bom.py\n"));
     assert_eq!(
@@ -230,7 +243,14 @@ fn patch_output_file_given_from_a_subfolder_is_relative_to_it() {
     let t = Tree::git();
     t.write("pkg/a.py", SRC);
     t.run_in("pkg", &["patch", "-f", F, "-o", "fix.patch"])
-        .expect(0, "", &[&summary_to_fix(1)]);
+        .expect(
+            0,
+            "",
+            &[
+                "unawait: wrote the patch to fix.patch (1 file)",
+                &summary_to_fix(1),
+            ],
+        );
     assert_eq!(t.text("pkg/fix.patch"), src_diff("pkg/a.py"));
     assert!(!t.exists("fix.patch"));
 }
@@ -397,8 +417,14 @@ fn patch_to_a_file_and_to_stdout_are_the_same_bytes() {
     assert_eq!(to_stdout.stderr, format!("{TRICKY_TO_FIX}\n"));
     t.run(&["patch", "-f", F, "-o", "-"])
         .expect(0, &to_stdout.stdout, &[TRICKY_TO_FIX]);
-    t.run(&["patch", "-f", F, "--output", "out.patch"])
-        .expect(0, "", &[TRICKY_TO_FIX]);
+    t.run(&["patch", "-f", F, "--output", "out.patch"]).expect(
+        0,
+        "",
+        &[
+            "unawait: wrote the patch to out.patch (12 files)",
+            TRICKY_TO_FIX,
+        ],
+    );
     assert_eq!(t.read("out.patch"), to_stdout.stdout);
     // A patch and a colourless diff are the same thing.
     t.run(&["diff", "-f", F, "--color", "never"])
@@ -410,8 +436,14 @@ fn patch_output_file_replaces_an_old_patch_and_leaves_no_temporary_file() {
     let t = Tree::new();
     t.write("a.py", SRC);
     t.write("fix.patch", "stale\n");
-    t.run(&["patch", "-f", F, "-o", "fix.patch"])
-        .expect(0, "", &[&summary_to_fix(1)]);
+    t.run(&["patch", "-f", F, "-o", "fix.patch"]).expect(
+        0,
+        "",
+        &[
+            "unawait: wrote the patch to fix.patch (1 file)",
+            &summary_to_fix(1),
+        ],
+    );
     assert_eq!(t.text("fix.patch"), src_diff("a.py"));
     let names: Vec<String> = t.files().into_keys().collect();
     assert_eq!(names, ["a.py", "fix.patch"]);
@@ -426,8 +458,14 @@ fn patch_output_file_gets_the_usual_mode_for_a_new_file() {
     let t = Tree::new();
     t.write("a.py", SRC);
     let reference = t.write("reference", "");
-    t.run(&["patch", "-f", F, "-o", "fix.patch"])
-        .expect(0, "", &[&summary_to_fix(1)]);
+    t.run(&["patch", "-f", F, "-o", "fix.patch"]).expect(
+        0,
+        "",
+        &[
+            "unawait: wrote the patch to fix.patch (1 file)",
+            &summary_to_fix(1),
+        ],
+    );
     assert_eq!(t.text("fix.patch"), src_diff("a.py"));
     assert_eq!(
         format!("{:o}", mode(&t.join("fix.patch"))),
@@ -443,8 +481,14 @@ fn patch_output_file_keeps_the_mode_of_the_file_it_replaces() {
     t.write("a.py", SRC);
     let out = t.write("fix.patch", "old\n");
     set_mode(&out, 0o664);
-    t.run(&["patch", "-f", F, "-o", "fix.patch"])
-        .expect(0, "", &[&summary_to_fix(1)]);
+    t.run(&["patch", "-f", F, "-o", "fix.patch"]).expect(
+        0,
+        "",
+        &[
+            "unawait: wrote the patch to fix.patch (1 file)",
+            &summary_to_fix(1),
+        ],
+    );
     assert_eq!(t.text("fix.patch"), src_diff("a.py"));
     assert_eq!(format!("{:o}", mode(&out)), "664");
 }
@@ -459,8 +503,14 @@ fn patch_output_through_a_symlink_writes_the_target_and_keeps_the_link() {
     t.write("a.py", SRC);
     t.write("patches/real.patch", "old\n");
     std::os::unix::fs::symlink("patches/real.patch", t.join("fix.patch")).unwrap();
-    t.run(&["patch", "-f", F, "-o", "fix.patch"])
-        .expect(0, "", &[&summary_to_fix(1)]);
+    t.run(&["patch", "-f", F, "-o", "fix.patch"]).expect(
+        0,
+        "",
+        &[
+            "unawait: wrote the patch to fix.patch (1 file)",
+            &summary_to_fix(1),
+        ],
+    );
     assert!(
         std::fs::symlink_metadata(t.join("fix.patch"))
             .unwrap()
@@ -478,8 +528,14 @@ fn patch_that_adds_import_lines_applies_and_gives_what_fix_gives() {
     t.write("a.py", src);
     let args = ["--replace-with", "svc.get_manager=get_manager_async"];
     let p = t.outside("r.patch");
-    t.run(&["patch", args[0], args[1], "-o", &p])
-        .expect(0, "", &[&summary_to_fix(1)]);
+    t.run(&["patch", args[0], args[1], "-o", &p]).expect(
+        0,
+        "",
+        &[
+            &format!("unawait: wrote the patch to {p} (1 file)"),
+            &summary_to_fix(1),
+        ],
+    );
     let patch = std::fs::read_to_string(&p).unwrap();
     assert!(patch.contains("@@ -1,11 +1,12 @@\n"), "{patch}");
     assert!(patch.contains("\n+    get_manager_async,\n"), "{patch}");
@@ -505,9 +561,36 @@ fn patch_with_nothing_to_change_writes_an_empty_patch() {
     t.run(&["patch", "-f", F, "-o", "fix.patch"]).expect(
         0,
         "",
-        &["unawait: 1 file scanned (0 parsed); 0 files to change, 0 awaits to fix"],
+        &[
+            "unawait: wrote an empty patch to fix.patch (nothing to change)",
+            "unawait: 1 file scanned (0 parsed); 0 files to change, 0 awaits to fix",
+        ],
     );
     assert_eq!(t.text("fix.patch"), "");
+}
+
+/// `patch -o FILE` says where the patch went and how many files it changes (the
+/// other tests of `-o` check the line too); `-q` drops it with the summary, and a patch
+/// on stdout needs no such line.
+#[test]
+fn patch_to_a_file_says_where_it_wrote_unless_quiet() {
+    let t = Tree::new();
+    t.write("a.py", SRC);
+    t.write("sub/b.py", SRC);
+    t.run(&["patch", "-f", F, "-o", "fix.patch"]).expect(
+        0,
+        "",
+        &[
+            "unawait: wrote the patch to fix.patch (2 files)",
+            &summary_to_fix(2),
+        ],
+    );
+    assert_eq!(
+        t.text("fix.patch"),
+        [src_diff("a.py"), src_diff("sub/b.py")].concat()
+    );
+    t.run(&["patch", "-q", "-f", F, "-o", "fix.patch"])
+        .expect(0, "", &[]);
 }
 
 #[test]
@@ -570,7 +653,14 @@ fn patch_output_never_has_colour() {
         &[&summary_to_fix(1)],
     );
     t.run(&["patch", "-f", F, "--color", "always", "-o", "fix.patch"])
-        .expect(0, "", &[&summary_to_fix(1)]);
+        .expect(
+            0,
+            "",
+            &[
+                "unawait: wrote the patch to fix.patch (1 file)",
+                &summary_to_fix(1),
+            ],
+        );
     assert_eq!(t.text("fix.patch"), src_diff("a.py"));
 }
 
