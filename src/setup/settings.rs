@@ -9,7 +9,7 @@ use anyhow::{anyhow, Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::fix::rules::RuleSet;
-use crate::setup::cli::{ColorChoice, Command, Common, OutputFormat, SuggestFormat};
+use crate::setup::cli::{self, ColorChoice, Command, Common, OutputFormat, SuggestFormat};
 use crate::setup::config::{self, Loaded};
 
 /// Folders nobody wants rewritten, skipped in walks unless `exclude` replaces them.
@@ -146,6 +146,9 @@ impl Settings {
             .common()
             .ok_or_else(|| anyhow!("this command processes no files"))?
             .clone();
+        if matches!(command, Command::Suggest { .. }) {
+            cli::refuse_unused_by_suggest(&common).map_err(|e| anyhow!(e))?;
+        }
         let stdin = stdin_input(&command, &common, cwd)?;
         let start = match stdin.as_ref().and_then(|s| s.absolute.as_deref()) {
             Some(file) => file.parent().unwrap_or(cwd).to_path_buf(),
