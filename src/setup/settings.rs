@@ -53,6 +53,8 @@ pub enum Mode {
     },
     Suggest {
         format: SuggestFormat,
+        /// The configuration file has a `functions` key: the snippet adds to that list.
+        config_has_functions: bool,
     },
 }
 
@@ -246,6 +248,7 @@ impl Settings {
             },
             Command::Suggest { output_format, .. } => Mode::Suggest {
                 format: output_format,
+                config_has_functions: cfg.functions.is_some(),
             },
             Command::Completions { .. } => unreachable!("has no common options"),
         };
