@@ -118,18 +118,28 @@ fn qualify(
     }
 }
 
+/// The scope each function definition opened, by the definition's first byte.
+pub fn function_scopes(facts: &FileFacts<'_>) -> HashMap<usize, usize> {
+    facts
+        .scopes
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == ScopeKind::Function)
+        .map(|(i, s)| (s.range.start, i))
+        .collect()
+}
+
 /// What each `return CALL(...)` of `def` calls: the qualified name, when the file says
 /// what the callee is; `None` when it does not (a local, a call chain, a subscript).
+/// `scopes` is [`function_scopes`] of the file.
 pub fn returns(
     def: Node<'_>,
     text: &[u8],
     facts: &FileFacts<'_>,
+    scopes: &HashMap<usize, usize>,
     module: Option<&ModulePath>,
 ) -> Vec<Option<String>> {
-    let scope = facts
-        .scopes
-        .iter()
-        .position(|s| s.kind == ScopeKind::Function && s.range == def.byte_range());
+    let scope = scopes.get(&def.start_byte()).copied();
     returned_calls(def)
         .into_iter()
         .map(|call| {

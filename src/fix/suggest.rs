@@ -92,12 +92,13 @@ fn collect_defs(
     out: &mut Survey,
 ) {
     let name_of = |n: Node<'_>| String::from_utf8_lossy(&text[n.byte_range()]).into_owned();
+    let scopes = returns::function_scopes(facts);
     let def = |node: Node<'_>, name: Node<'_>, decorated: bool, method: bool| Def {
         path: display.to_string(),
         line: lines.line_of(name.start_byte()) + 1,
         decorated,
         method,
-        returns: returns::returns(node, text, facts, Some(module)),
+        returns: returns::returns(node, text, facts, &scopes, Some(module)),
     };
     let mut c = root.walk();
     for top in root.named_children(&mut c) {
