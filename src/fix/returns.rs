@@ -4,7 +4,7 @@
 //! awaitable. Only reads syntax trees and the facts of one file; it never decides what
 //! to change.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tree_sitter::Node;
 
@@ -209,56 +209,78 @@ pub fn definition(node: Node<'_>) -> Option<(Node<'_>, bool)> {
     }
 }
 
-/// What calling a class of the tree gives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Instance {
+/// What calling a class of the tree gives, from safest to least safe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Instance {
     /// An object that cannot be awaited.
     Plain,
-    /// The class or a base in the tree defines `__await__`.
-    Awaitable,
     /// A base comes from outside the tree: it may define `__await__`.
     ForeignBase,
+    /// The class or a base in the tree defines `__await__`.
+    Awaitable,
 }
 
-/// What instances of the class `qualified` are, following its bases through the tree.
-fn instance(qualified: &str, classes: &HashMap<String, Class>, index: &ProjectIndex) -> Instance {
-    let mut verdict = Instance::Plain;
-    let mut todo = vec![qualified.to_string()];
-    let mut seen = HashSet::new();
-    while let Some(q) = todo.pop() {
-        if !seen.insert(q.clone()) {
-            continue;
+/// What instances of each class of the tree are, following bases through the tree:
+/// the least safe of the class's own verdict and its bases'. Verdicts only rise, each
+/// at most twice, so this is linear in the classes and bases, cycles included.
+pub fn instances(
+    classes: &HashMap<String, Class>,
+    index: &ProjectIndex,
+) -> HashMap<String, Instance> {
+    let mut verdict: HashMap<&str, Instance> = HashMap::new();
+    let mut subclasses: HashMap<String, Vec<&str>> = HashMap::new();
+    for (q, c) in classes {
+        let mut v = if c.awaitable {
+            Instance::Awaitable
+        } else {
+            Instance::Plain
+        };
+        for base in &c.bases {
+            let known = base
+                .as_deref()
+                .map(|b| index.canonical(b))
+                .filter(|b| classes.contains_key(b));
+            match known {
+                Some(b) => subclasses.entry(b).or_default().push(q),
+                None => v = v.max(Instance::ForeignBase),
+            }
         }
-        match classes.get(&q) {
-            None => verdict = Instance::ForeignBase,
-            Some(c) if c.awaitable => return Instance::Awaitable,
-            Some(c) => {
-                for base in &c.bases {
-                    match base {
-                        Some(b) => todo.push(index.canonical(b)),
-                        None => verdict = Instance::ForeignBase,
-                    }
-                }
+        verdict.insert(q, v);
+    }
+    let mut todo: Vec<&str> = verdict
+        .iter()
+        .filter(|(_, v)| **v != Instance::Plain)
+        .map(|(q, _)| *q)
+        .collect();
+    while let Some(q) = todo.pop() {
+        let v = verdict[q];
+        for &sub in subclasses.get(q).into_iter().flatten() {
+            if verdict[sub] < v {
+                verdict.insert(sub, v);
+                todo.push(sub);
             }
         }
     }
     verdict
+        .into_iter()
+        .map(|(q, v)| (q.to_string(), v))
+        .collect()
 }
 
 /// Why what a function returns may be awaitable: nothing when every `return CALL(...)`
 /// makes an instance of a plain class of the tree.
+/// `instances` is [`instances`] of the tree.
 pub fn return_reasons(
     returns: &[Option<String>],
-    classes: &HashMap<String, Class>,
+    instances: &HashMap<String, Instance>,
     index: &ProjectIndex,
 ) -> Vec<&'static str> {
     let mut out = Vec::new();
     for callee in returns {
         let class = callee
             .as_deref()
-            .map(|q| index.canonical(q))
-            .filter(|q| classes.contains_key(q));
-        let why = match class.map(|q| instance(&q, classes, index)) {
+            .and_then(|q| instances.get(&index.canonical(q)));
+        let why = match class {
             None => RETURNS_CALL,
             Some(Instance::Plain) => continue,
             Some(Instance::Awaitable) => RETURNS_AWAITABLE,

@@ -295,6 +295,7 @@ pub fn suggestions(results: &[(usize, Survey)], rules: &RuleSet) -> Vec<Suggesti
             classes.insert(q.clone(), c.clone());
         }
     }
+    let instances = returns::instances(&classes, &index);
     let mut counts: BTreeMap<String, (usize, BTreeSet<usize>)> = BTreeMap::new();
     for (file, r) in results {
         for q in &r.awaited {
@@ -317,7 +318,7 @@ pub fn suggestions(results: &[(usize, Survey)], rules: &RuleSet) -> Vec<Suggesti
             if d.method {
                 reasons.push(METHOD);
             }
-            reasons.extend(return_reasons(&d.returns, &classes, &index));
+            reasons.extend(return_reasons(&d.returns, &instances, &index));
             Suggestion {
                 path: d.path.clone(),
                 line: d.line,
