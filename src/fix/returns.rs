@@ -90,8 +90,9 @@ fn returned_calls(def: Node<'_>) -> Vec<Node<'_>> {
 }
 
 /// What `root.parts` names when read in `scope`, as far as the file says: something
-/// imported, or (bound at module level) a name of this module.
-fn qualify(
+/// imported, or (bound at module level) a name of this module. Shared with the
+/// resolution of awaited calls, so both name a thing alike.
+pub fn qualify(
     facts: &FileFacts<'_>,
     scope: usize,
     root: &str,

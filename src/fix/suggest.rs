@@ -12,11 +12,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tree_sitter::Node;
 
 use crate::fix::index::{self, ProjectIndex};
-use crate::fix::returns::{self, definition, return_reasons, Class};
+use crate::fix::returns::{self, definition, qualify, return_reasons, Class};
 use crate::fix::rules::RuleSet;
 use crate::python::facts::{Binding, FileFacts};
 use crate::python::lines::LineIndex;
-use crate::python::modules::{absolute_import, ModulePath};
+use crate::python::modules::ModulePath;
 use crate::python::parse::{self, name_chain};
 use crate::python::walk;
 
@@ -163,7 +163,6 @@ fn enclosing_class<'a>(mut node: Node<'a>, text: &'a [u8]) -> Option<&'a str> {
 }
 
 fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>) -> Vec<String> {
-    let abs = |m: &str| absolute_import(module, m);
     let raises = crate::fix::kept::RaisesBlocks::new(&facts.raises_blocks);
     let mut out = Vec::new();
     for site in &facts.awaits {
@@ -185,35 +184,21 @@ fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>
         let Some((root, parts)) = name_chain(callee, text) else {
             continue;
         };
-        let rest = |base: String| {
-            if parts.is_empty() {
-                base
-            } else {
-                format!("{base}.{}", parts.join("."))
-            }
-        };
         if (root == "self" || root == "cls") && parts.len() == 1 {
             if let (Some(class), Some(m)) = (enclosing_class(site.node, text), module) {
                 out.push(format!("{}.{class}.{}", m.name, parts[0]));
             }
             continue;
         }
-        let qualified = match facts.resolve_with_scope(site.scope, root) {
-            Some((scope, bindings)) => match bindings.last() {
-                Some(Binding::Def {
-                    is_async: false, ..
-                }) if scope == 0 && parts.is_empty() => {
-                    module.map(|m| format!("{}.{root}", m.name))
-                }
-                Some(Binding::From {
-                    module: m, name, ..
-                }) => abs(m).map(|a| rest(format!("{a}.{name}"))),
-                Some(Binding::Module { module: m }) if !parts.is_empty() => Some(rest(m.clone())),
-                _ => None,
-            },
-            None => None,
+        // Only what may be a synchronous function: a `def` (not `async`) or an import.
+        let callable = match facts.resolve(site.scope, root).and_then(<[Binding]>::last) {
+            Some(Binding::Def { is_async, .. }) => !is_async && parts.is_empty(),
+            Some(Binding::From { .. } | Binding::Module { .. }) => true,
+            _ => false,
         };
-        out.extend(qualified);
+        if callable {
+            out.extend(qualify(facts, site.scope, root, &parts, module));
+        }
     }
     out
 }
