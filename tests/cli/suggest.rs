@@ -3,9 +3,8 @@
 //! the binary run again on it, so a snippet that the next run rejects fails here.
 
 use std::path::Path;
-use std::process::Command;
 
-use crate::common::{test_tool, tree, Tree};
+use crate::common::{tree, validate_against_schema, Tree};
 
 const SUGGEST_TREE: &[(&str, &str)] = &[
     ("app/__init__.py", "from .core import get_manager\n"),
@@ -343,37 +342,6 @@ fn flags_suggest_does_not_use_are_refused() {
     t.run(&used).expect(0, "", &[]);
 }
 
-/// Validate `doc` against `schemas/NAME` with the `jsonschema` package from PyPI.
-fn validate(schema: &str, doc: &Path) -> Result<(), String> {
-    let python = test_tool("test-venv/bin/python");
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("schemas")
-        .join(schema);
-    let out = Command::new(python)
-        .args([
-            "-c",
-            "import json, sys, jsonschema\n\
-             schema = json.load(open(sys.argv[1]))\n\
-             jsonschema.Draft202012Validator.check_schema(schema)\n\
-             errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))))\n\
-             for e in errors: print(list(e.absolute_path), e.message)\n\
-             sys.exit(1 if errors else 0)",
-        ])
-        .arg(&schema)
-        .arg(doc)
-        .output()
-        .unwrap();
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
-}
-
 fn saved(t: &Tree, name: &str, doc: &serde_json::Value) -> String {
     t.save_outside(name, serde_json::to_string(doc).unwrap().as_bytes())
 }
@@ -424,14 +392,14 @@ fn suggest_json_is_versioned_and_matches_its_schema() {
         })
     );
     let path = t.save_outside("suggest.json", &r.stdout);
-    validate("suggest-output-v1.schema.json", Path::new(&path)).unwrap();
+    validate_against_schema("suggest-output-v1.schema.json", Path::new(&path)).unwrap();
     // The schema can fail: a `high` entry with a reason, an unknown reason.
     let mut bad = doc.clone();
     bad["suggestions"][0]["reasons"] = serde_json::json!(["method"]);
     let path = saved(&t, "bad1.json", &bad);
-    assert!(validate("suggest-output-v1.schema.json", Path::new(&path)).is_err());
+    assert!(validate_against_schema("suggest-output-v1.schema.json", Path::new(&path)).is_err());
     let mut bad = doc;
     bad["suggestions"][1]["reasons"] = serde_json::json!(["looks odd"]);
     let path = saved(&t, "bad2.json", &bad);
-    assert!(validate("suggest-output-v1.schema.json", Path::new(&path)).is_err());
+    assert!(validate_against_schema("suggest-output-v1.schema.json", Path::new(&path)).is_err());
 }
