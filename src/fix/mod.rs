@@ -8,6 +8,7 @@ pub mod index;
 pub mod kept;
 pub mod matcher;
 pub mod prefilter;
+pub mod returns;
 pub mod rules;
 pub mod suggest;
 pub mod twin;

@@ -1,39 +1,52 @@
 //! What `unawait suggest` finds: which synchronous functions of the tree are awaited.
 //!
-//! Reads the tree once: every file with a `def` or an `await` is parsed, its
-//! module-level and class-level `def`s recorded, and every awaited call resolved to a
-//! qualified name through the file's imports and the project's re-exports. Awaits
-//! inside blocks that expect a `TypeError` are deliberate and not counted. It only
-//! reports; it never changes a file.
+//! Reads the tree once: every file with a `def`, a `class` or an `await` is parsed, its
+//! module-level and class-level `def`s and its module-level classes recorded, and every
+//! awaited call resolved to a qualified name through the file's imports and the
+//! project's re-exports. Awaits inside blocks that expect a `TypeError` are deliberate
+//! and not counted. What a function returns decides part of its confidence
+//! ([`returns`]). It only reports; it never changes a file.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde::Serialize;
 use tree_sitter::Node;
 
 use crate::fix::index::{self, ProjectIndex};
+use crate::fix::returns::{self, definition, qualify, return_reasons, Class};
+use crate::fix::rules::RuleSet;
 use crate::python::facts::{Binding, FileFacts};
 use crate::python::lines::LineIndex;
-use crate::python::modules::{absolute_import, ModulePath};
+use crate::python::modules::ModulePath;
 use crate::python::parse::{self, name_chain};
 use crate::python::walk;
+
+/// Why a suggestion is `review`: the function is decorated (the decorator may make it
+/// return a coroutine).
+pub const DECORATED: &str = "decorated";
+/// A method: a subclass may override it with an `async def`, and `self.f()` is read as
+/// the enclosing class's `f`.
+pub const METHOD: &str = "method";
 
 /// A synchronous function definition.
 #[derive(Clone, Debug)]
 struct Def {
-    defined_at: String,
+    path: String,
+    line: usize,
     decorated: bool,
     method: bool,
-    returns_call: bool,
+    /// What each `return CALL(...)` calls: the qualified name, when the file says what
+    /// the callee is; `None` when it does not.
+    returns: Vec<Option<String>>,
 }
 
 /// How sure `suggest` is that a function is synchronous and awaited by mistake.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Confidence {
-    /// A plain `def` that returns no call: ready to paste into the configuration.
+    /// A plain function that returns no call, or only instances of plain classes of
+    /// the tree: ready to paste into the configuration.
     High,
-    /// Decorated, a method, or returning a call: check it by hand.
+    /// Decorated, a method, or returning something that may be awaitable: check it by
+    /// hand.
     Review,
 }
 
@@ -46,74 +59,47 @@ impl Confidence {
     }
 }
 
-/// One suggestion, as printed in JSON.
-#[derive(Debug, Serialize, PartialEq, Eq)]
+/// One suggestion.
+#[derive(Debug, PartialEq, Eq)]
 pub struct Suggestion {
+    /// The qualified name of the definition.
     pub function: String,
-    pub defined_at: String,
+    /// Where it is defined: the file as walked, and the 1-based line of its name.
+    pub path: String,
+    pub line: usize,
     pub awaits: usize,
     pub files: usize,
     pub confidence: Confidence,
-    /// Why the confidence is `review` (empty for `high`).
+    /// Why the confidence is `review` (empty for `high`): the constants above.
     pub reasons: Vec<&'static str>,
+    /// Already named by the rules of the run (the configuration's, or `-f`/`--method`).
+    pub configured: bool,
 }
 
 fn is_sync_def(node: Node<'_>) -> bool {
     node.kind() == "function_definition" && node.child(0).is_some_and(|c| c.kind() != "async")
 }
 
-/// `return <call>` anywhere in the function's own body (not in nested definitions).
-fn returns_call(def: Node<'_>) -> bool {
-    let Some(body) = def.child_by_field_name("body") else {
-        return false;
-    };
-    let mut todo = vec![body];
-    while let Some(n) = todo.pop() {
-        match n.kind() {
-            "function_definition" | "class_definition" | "lambda" => continue,
-            "return_statement" => {
-                let mut c = n.walk();
-                let value = n.named_children(&mut c).find(|x| x.kind() != "comment");
-                if let Some(v) = value {
-                    let mut v = v;
-                    while v.kind() == "parenthesized_expression" {
-                        match v.named_child(0) {
-                            Some(inner) => v = inner,
-                            None => break,
-                        }
-                    }
-                    if v.kind() == "call" {
-                        return true;
-                    }
-                }
-            }
-            _ => {
-                let mut c = n.walk();
-                todo.extend(n.named_children(&mut c));
-            }
-        }
-    }
-    false
-}
-
-/// A definition node and whether it is decorated (`decorated_definition` unwrapped).
-fn definition(node: Node<'_>) -> Option<(Node<'_>, bool)> {
-    match node.kind() {
-        "decorated_definition" => node.child_by_field_name("definition").map(|d| (d, true)),
-        "function_definition" | "class_definition" => Some((node, false)),
-        _ => None,
-    }
-}
-
+/// Record the module-level and class-level synchronous `def`s of a file, and its
+/// module-level classes, by qualified name.
 fn collect_defs(
     root: Node<'_>,
     text: &[u8],
-    module: &str,
+    facts: &FileFacts<'_>,
+    module: &ModulePath,
     display: &str,
     lines: &LineIndex,
-) -> Vec<(String, Def)> {
+    out: &mut Survey,
+) {
     let name_of = |n: Node<'_>| String::from_utf8_lossy(&text[n.byte_range()]).into_owned();
-    let mut out = Vec::new();
+    let scopes = returns::function_scopes(facts);
+    let def = |node: Node<'_>, name: Node<'_>, decorated: bool, method: bool| Def {
+        path: display.to_string(),
+        line: lines.line_of(name.start_byte()) + 1,
+        decorated,
+        method,
+        returns: returns::returns(node, text, facts, &scopes, Some(module)),
+    };
     let mut c = root.walk();
     for top in root.named_children(&mut c) {
         let Some((node, decorated)) = definition(top) else {
@@ -123,17 +109,16 @@ fn collect_defs(
             continue;
         };
         if is_sync_def(node) {
-            out.push((
-                format!("{module}.{}", name_of(name)),
-                Def {
-                    defined_at: format!("{display}:{}", lines.line_of(name.start_byte()) + 1),
-                    decorated,
-                    method: false,
-                    returns_call: returns_call(node),
-                },
+            out.defs.push((
+                format!("{}.{}", module.name, name_of(name)),
+                def(node, name, decorated, false),
             ));
         } else if node.kind() == "class_definition" {
-            let class = name_of(name);
+            let class_name = name_of(name);
+            out.classes.push((
+                format!("{}.{class_name}", module.name),
+                returns::class(node, text, facts, module),
+            ));
             let Some(body) = node.child_by_field_name("body") else {
                 continue;
             };
@@ -146,23 +131,14 @@ fn collect_defs(
                     continue;
                 };
                 if is_sync_def(m) {
-                    out.push((
-                        format!("{module}.{class}.{}", name_of(mname)),
-                        Def {
-                            defined_at: format!(
-                                "{display}:{}",
-                                lines.line_of(mname.start_byte()) + 1
-                            ),
-                            decorated,
-                            method: true,
-                            returns_call: returns_call(m),
-                        },
+                    out.defs.push((
+                        format!("{}.{class_name}.{}", module.name, name_of(mname)),
+                        def(m, mname, decorated, true),
                     ));
                 }
             }
         }
     }
-    out
 }
 
 /// The module-level class enclosing `node`'s function, if any.
@@ -187,7 +163,6 @@ fn enclosing_class<'a>(mut node: Node<'a>, text: &'a [u8]) -> Option<&'a str> {
 }
 
 fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>) -> Vec<String> {
-    let abs = |m: &str| absolute_import(module, m);
     let raises = crate::fix::kept::RaisesBlocks::new(&facts.raises_blocks);
     let mut out = Vec::new();
     for site in &facts.awaits {
@@ -209,35 +184,21 @@ fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>
         let Some((root, parts)) = name_chain(callee, text) else {
             continue;
         };
-        let rest = |base: String| {
-            if parts.is_empty() {
-                base
-            } else {
-                format!("{base}.{}", parts.join("."))
-            }
-        };
         if (root == "self" || root == "cls") && parts.len() == 1 {
             if let (Some(class), Some(m)) = (enclosing_class(site.node, text), module) {
                 out.push(format!("{}.{class}.{}", m.name, parts[0]));
             }
             continue;
         }
-        let qualified = match facts.resolve_with_scope(site.scope, root) {
-            Some((scope, bindings)) => match bindings.last() {
-                Some(Binding::Def {
-                    is_async: false, ..
-                }) if scope == 0 && parts.is_empty() => {
-                    module.map(|m| format!("{}.{root}", m.name))
-                }
-                Some(Binding::From {
-                    module: m, name, ..
-                }) => abs(m).map(|a| rest(format!("{a}.{name}"))),
-                Some(Binding::Module { module: m }) if !parts.is_empty() => Some(rest(m.clone())),
-                _ => None,
-            },
-            None => None,
+        // Only what may be a synchronous function: a `def` (not `async`) or an import.
+        let callable = match facts.resolve(site.scope, root).and_then(<[Binding]>::last) {
+            Some(Binding::Def { is_async, .. }) => !is_async && parts.is_empty(),
+            Some(Binding::From { .. } | Binding::Module { .. }) => true,
+            _ => false,
         };
-        out.extend(qualified);
+        if callable {
+            out.extend(qualify(facts, site.scope, root, &parts, module));
+        }
     }
     out
 }
@@ -246,21 +207,23 @@ fn awaited_names(facts: &FileFacts<'_>, text: &[u8], module: Option<&ModulePath>
 #[derive(Debug, Default)]
 pub struct Survey {
     defs: Vec<(String, Def)>,
+    classes: Vec<(String, Class)>,
     entries: Option<(String, HashMap<String, index::Entry>)>,
     /// Qualified names of awaited callees.
     awaited: Vec<String>,
 }
 
-/// Is `source` worth a survey: a `def` or an `await` in it, or a package's
+/// Is `source` worth a survey: a `def`, a `class` or an `await` in it, or a package's
 /// `__init__` (read for its re-exports)?
 pub fn worth_surveying(source: &[u8], is_init: bool) -> bool {
     is_init
-        || memchr::memmem::find(source, b"def").is_some()
-        || memchr::memmem::find(source, b"await").is_some()
+        || [&b"def"[..], b"class", b"await"]
+            .iter()
+            .any(|word| memchr::memmem::find(source, word).is_some())
 }
 
-/// Survey one Python file: its synchronous `def`s, its index entries and the
-/// qualified names it awaits. A file that does not parse says nothing.
+/// Survey one Python file: its synchronous `def`s and classes, its index entries and
+/// the qualified names it awaits. A file that does not parse says nothing.
 pub fn survey(source: &[u8], module: Option<&ModulePath>, display: &str) -> Survey {
     let text = parse::parse_text(source);
     let tree = parse::parse(&text);
@@ -271,7 +234,15 @@ pub fn survey(source: &[u8], module: Option<&ModulePath>, display: &str) -> Surv
     let facts = walk::collect(&tree, &text);
     let mut result = Survey::default();
     if let Some(m) = module {
-        result.defs = collect_defs(tree.root_node(), &text, &m.name, display, &lines);
+        collect_defs(
+            tree.root_node(),
+            &text,
+            &facts,
+            m,
+            display,
+            &lines,
+            &mut result,
+        );
         result.entries = Some((
             m.name.clone(),
             index::entries_from_facts(m, display, &facts, &lines),
@@ -281,11 +252,23 @@ pub fn survey(source: &[u8], module: Option<&ModulePath>, display: &str) -> Surv
     result
 }
 
+/// Whether a rule of the run already covers `function` (a qualified, canonical name):
+/// a bare rule of its name, a qualified rule that resolves to it, or for a method a
+/// method rule of its name.
+fn configured(function: &str, method: bool, rules: &RuleSet, index: &ProjectIndex) -> bool {
+    let last = function.rsplit('.').next().unwrap_or(function);
+    (method && rules.method(last).is_some())
+        || rules
+            .by_last(last)
+            .any(|r| !r.is_qualified() || index.canonical(r.name()) == function)
+}
+
 /// Suggestions from the surveys of the files (numbered, to count files), most-awaited
-/// first.
-pub fn suggestions(results: &[(usize, Survey)]) -> Vec<Suggestion> {
+/// first; `rules` are the ones the run already has.
+pub fn suggestions(results: &[(usize, Survey)], rules: &RuleSet) -> Vec<Suggestion> {
     let mut index = ProjectIndex::default();
     let mut defs: HashMap<String, Def> = HashMap::new();
+    let mut classes: HashMap<String, Class> = HashMap::new();
     for (_, r) in results {
         if let Some((m, e)) = &r.entries {
             index.merge(m.clone(), e.clone());
@@ -293,7 +276,11 @@ pub fn suggestions(results: &[(usize, Survey)]) -> Vec<Suggestion> {
         for (q, d) in &r.defs {
             defs.insert(q.clone(), d.clone());
         }
+        for (q, c) in &r.classes {
+            classes.insert(q.clone(), c.clone());
+        }
     }
+    let instances = returns::instances(&classes, &index);
     let mut counts: BTreeMap<String, (usize, BTreeSet<usize>)> = BTreeMap::new();
     for (file, r) in results {
         for q in &r.awaited {
@@ -311,21 +298,21 @@ pub fn suggestions(results: &[(usize, Survey)]) -> Vec<Suggestion> {
             let d = &defs[&function];
             let mut reasons = Vec::new();
             if d.decorated {
-                reasons.push("decorated");
+                reasons.push(DECORATED);
             }
             if d.method {
-                reasons.push("method");
+                reasons.push(METHOD);
             }
-            if d.returns_call {
-                reasons.push("returns a call");
-            }
+            reasons.extend(return_reasons(&d.returns, &instances, &index));
             Suggestion {
-                defined_at: d.defined_at.clone(),
+                path: d.path.clone(),
+                line: d.line,
                 confidence: if reasons.is_empty() {
                     Confidence::High
                 } else {
                     Confidence::Review
                 },
+                configured: configured(&function, d.method, rules, &index),
                 function,
                 awaits,
                 files: files.len(),
@@ -339,4 +326,82 @@ pub fn suggestions(results: &[(usize, Survey)]) -> Vec<Suggestion> {
             .then_with(|| a.function.cmp(&b.function))
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::returns::{RETURNS_AWAITABLE, RETURNS_CALL, RETURNS_FOREIGN};
+
+    /// The suggestions for `files` (module name, source): function, confidence,
+    /// reasons, configured.
+    fn suggest(
+        files: &[(&str, &str)],
+        rules: &RuleSet,
+    ) -> Vec<(String, &'static str, Vec<&'static str>, bool)> {
+        let surveys: Vec<(usize, Survey)> = files
+            .iter()
+            .enumerate()
+            .map(|(i, (module, source))| {
+                let package = module.strip_suffix(".__init__");
+                let m = ModulePath {
+                    name: package.unwrap_or(module).to_string(),
+                    is_package: package.is_some(),
+                };
+                (
+                    i,
+                    survey(source.as_bytes(), Some(&m), &format!("{module}.py")),
+                )
+            })
+            .collect();
+        suggestions(&surveys, rules)
+            .into_iter()
+            .map(|s| (s.function, s.confidence.as_str(), s.reasons, s.configured))
+            .collect()
+    }
+
+    fn high(function: &str) -> (String, &'static str, Vec<&'static str>, bool) {
+        (function.to_string(), "high", vec![], false)
+    }
+
+    #[test]
+    fn instances_of_plain_classes_are_not_awaitable() {
+        let source = "import abc\nfrom typing import Generic\n\n\ndef a():\n    def inner():\n        return other()\n    return A(1)\n\n\ndef b():\n    return B[int]() if x else B()\n\n\nclass A(abc.ABC, metaclass=abc.ABCMeta):\n    pass\n\n\nclass B(Generic[T], dict):\n    pass\n\n\nclass C(D):\n    pass\n\n\nclass D(C):\n    pass\n\n\ndef c():\n    return C()\n\n\nasync def use():\n    await a()\n    await b()\n    await c()\n";
+        // `b` returns a conditional expression, not a call; the cycle C <-> D ends.
+        assert_eq!(
+            suggest(&[("m", source)], &RuleSet::default()),
+            vec![high("m.a"), high("m.b"), high("m.c")]
+        );
+    }
+
+    #[test]
+    fn instances_that_may_be_awaitable_need_review() {
+        let source = "import asyncio\n\n\nclass F:\n    __await__ = iter\n\n\nclass G(Unknown):\n    pass\n\n\nclass H(*bases):\n    pass\n\n\ndef f():\n    return F()\n\n\ndef g():\n    if x:\n        return G()\n    return asyncio.sleep(1)\n\n\ndef h():\n    return H()\n\n\nasync def use():\n    await f()\n    await g()\n    await h()\n";
+        assert_eq!(
+            suggest(&[("m", source)], &RuleSet::default()),
+            vec![
+                ("m.f".into(), "review", vec![RETURNS_AWAITABLE], false),
+                (
+                    "m.g".into(),
+                    "review",
+                    vec![RETURNS_FOREIGN, RETURNS_CALL],
+                    false
+                ),
+                ("m.h".into(), "review", vec![RETURNS_FOREIGN], false),
+            ]
+        );
+    }
+
+    #[test]
+    fn rules_mark_functions_configured() {
+        let files = [
+            ("pkg.__init__", "from .core import f, g\n"),
+            ("pkg.core", "def f():\n    pass\n\n\ndef g():\n    pass\n\n\ndef h():\n    pass\n"),
+            ("use", "from pkg import f, g\nfrom pkg.core import h\n\n\nasync def u():\n    await f()\n    await g()\n    await h()\n"),
+        ];
+        let rules =
+            RuleSet::new(&["f".into(), "pkg.g".into(), "other.h".into()], &[], &[]).unwrap();
+        let configured: Vec<bool> = suggest(&files, &rules).into_iter().map(|s| s.3).collect();
+        assert_eq!(configured, [true, true, false]);
+    }
 }

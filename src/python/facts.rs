@@ -49,6 +49,8 @@ pub struct ImportSite {
 #[derive(Debug)]
 pub struct Scope {
     pub kind: ScopeKind,
+    /// The bytes of the node that opened it (the whole file for the module).
+    pub range: Range<usize>,
     pub parent: Option<usize>,
     pub bindings: HashMap<String, Vec<Binding>>,
     pub globals: HashSet<String>,

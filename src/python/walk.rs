@@ -67,6 +67,7 @@ impl<'t> Collector<'t, '_> {
         let id = self.facts.scopes.len();
         self.facts.scopes.push(Scope {
             kind,
+            range: node.byte_range(),
             parent: Some(self.current()),
             bindings: HashMap::new(),
             globals: HashSet::new(),
@@ -372,6 +373,7 @@ pub fn collect<'t>(tree: &'t Tree, text: &[u8]) -> FileFacts<'t> {
         facts: FileFacts {
             scopes: vec![Scope {
                 kind: ScopeKind::Module,
+                range: 0..text.len(),
                 parent: None,
                 bindings: HashMap::new(),
                 globals: HashSet::new(),

@@ -122,7 +122,7 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
         .build()?;
     let job = Job::new(settings);
     match settings.mode {
-        Mode::Suggest { format } => suggest(&files, &job, format, settings.quiet, &pool),
+        Mode::Suggest { .. } => suggest(&files, &job, settings, &pool),
         _ => batch(&files, &job, settings, &pool),
     }
 }
@@ -204,10 +204,16 @@ fn batch(
 fn suggest(
     files: &[Candidate],
     job: &Job<'_>,
-    format: cli::SuggestFormat,
-    quiet: bool,
+    settings: &Settings,
     pool: &rayon::ThreadPool,
 ) -> anyhow::Result<u8> {
+    let Mode::Suggest {
+        format,
+        config_has_functions,
+    } = settings.mode
+    else {
+        unreachable!("called for `suggest` only");
+    };
     let surveys: Vec<_> = pool.install(|| {
         files
             .par_iter()
@@ -215,25 +221,30 @@ fn suggest(
             .map(|(i, c)| (i, file::survey(c, job)))
             .collect()
     });
-    let suggestions = fix::suggest::suggestions(&surveys);
+    let suggestions = fix::suggest::suggestions(&surveys, &settings.rules);
     let text = match format {
-        cli::SuggestFormat::Text => render_suggest::render_text(&suggestions),
-        cli::SuggestFormat::Json => render_suggest::render_json(&suggestions),
+        cli::SuggestFormat::Text => {
+            let target = match &settings.config_path {
+                None => render_suggest::Target::NewTable,
+                Some(path) => render_suggest::Target::File {
+                    shown: String::from_utf8_lossy(&crate::paths::relative_bytes(
+                        &settings.cwd,
+                        path,
+                    ))
+                    .into_owned(),
+                    has_functions: config_has_functions,
+                },
+            };
+            render_suggest::render_text(&suggestions, &target)
+        }
+        cli::SuggestFormat::Json => render_suggest::render_json(&suggestions, files.len()),
     };
     let mut out = io::stdout().lock();
     let broken_pipe = crate::files::sink::ignore_broken_pipe;
     out.write_all(text.as_bytes()).or_else(broken_pipe)?;
     out.flush().or_else(broken_pipe)?;
-    if !quiet {
-        let high = suggestions
-            .iter()
-            .filter(|s| s.confidence == fix::suggest::Confidence::High)
-            .count();
-        messages::info(format_args!(
-            "{} files scanned; {} awaited synchronous functions ({high} high confidence)",
-            files.len(),
-            suggestions.len()
-        ));
+    if !settings.quiet {
+        messages::line(render_suggest::summary(&suggestions, files.len()));
     }
     Ok(if messages::errored() {
         exit::ERROR

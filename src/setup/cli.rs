@@ -246,6 +246,37 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// `suggest` only lists candidates for rules: refuse the flags it has no use for,
+/// rather than ignore them. `Err` says which flag and why.
+pub fn refuse_unused_by_suggest(common: &Common) -> Result<(), String> {
+    let unused = [
+        (
+            !common.replace_with.is_empty(),
+            "--replace-with",
+            "it changes no call; give the async twin to `diff`, `fix`, `patch` or `check`",
+        ),
+        (
+            common.no_keep_in_raises,
+            "--no-keep-in-raises",
+            "it never counts awaits in blocks that expect a `TypeError`",
+        ),
+        (
+            common.docs,
+            "--docs",
+            "it reads Python files only, not Markdown or reST",
+        ),
+        (
+            common.stdin_filename.is_some(),
+            "--stdin-filename",
+            "it needs a tree to look at, not stdin",
+        ),
+    ];
+    match unused.iter().find(|(given, _, _)| *given) {
+        Some((_, flag, why)) => Err(format!("`suggest` does not take {flag}: {why}")),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

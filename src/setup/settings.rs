@@ -9,7 +9,7 @@ use anyhow::{anyhow, Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::fix::rules::RuleSet;
-use crate::setup::cli::{ColorChoice, Command, Common, OutputFormat, SuggestFormat};
+use crate::setup::cli::{self, ColorChoice, Command, Common, OutputFormat, SuggestFormat};
 use crate::setup::config::{self, Loaded};
 
 /// Folders nobody wants rewritten, skipped in walks unless `exclude` replaces them.
@@ -57,6 +57,8 @@ pub enum Mode {
     },
     Suggest {
         format: SuggestFormat,
+        /// The configuration file has a `functions` key: the snippet adds to that list.
+        config_has_functions: bool,
     },
 }
 
@@ -161,6 +163,9 @@ impl Settings {
             .common()
             .ok_or_else(|| anyhow!("this command processes no files"))?
             .clone();
+        if matches!(command, Command::Suggest { .. }) {
+            cli::refuse_unused_by_suggest(&common).map_err(|e| anyhow!(e))?;
+        }
         let stdin = stdin_input(&command, &common, cwd)?;
         if stdin.is_none() {
             check_paths(&command, &common, cwd)?;
@@ -271,6 +276,7 @@ pyproject.toml with [tool.unawait], in {} and every folder above it)",
             },
             Command::Suggest { output_format, .. } => Mode::Suggest {
                 format: output_format,
+                config_has_functions: cfg.functions.is_some(),
             },
             Command::Completions { .. } => unreachable!("has no common options"),
         };

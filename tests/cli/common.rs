@@ -523,3 +523,36 @@ pub fn validate_sarif(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&fs::read(path).unwrap())
         .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
+
+/// Validate the JSON document at `doc` against `schemas/SCHEMA` with the `jsonschema`
+/// package from PyPI (Draft 2020-12, the schema itself checked first); `Err` lists
+/// each error with its path in the document.
+pub fn validate_against_schema(schema: &str, doc: &Path) -> Result<(), String> {
+    let python = test_tool("test-venv/bin/python");
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schemas")
+        .join(schema);
+    let out = Command::new(python)
+        .args([
+            "-c",
+            "import json, sys, jsonschema\n\
+             schema = json.load(open(sys.argv[1]))\n\
+             jsonschema.Draft202012Validator.check_schema(schema)\n\
+             errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))))\n\
+             for e in errors: print(list(e.absolute_path), e.message)\n\
+             sys.exit(1 if errors else 0)",
+        ])
+        .arg(&schema)
+        .arg(doc)
+        .output()
+        .map_err(|e| format!("cannot run python: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}

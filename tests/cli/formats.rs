@@ -75,28 +75,9 @@ fn fixed_by_unawait() -> Tree {
 }
 
 fn validate_json(doc: &Path) {
-    let python = test_tool("test-venv/bin/python");
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/check-output-v1.schema.json");
-    let out = Command::new(python)
-        .args([
-            "-c",
-            "import json, sys, jsonschema\n\
-             schema = json.load(open(sys.argv[1]))\n\
-             jsonschema.Draft202012Validator.check_schema(schema)\n\
-             errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))))\n\
-             for e in errors: print(list(e.absolute_path), e.message)\n\
-             sys.exit(1 if errors else 0)",
-        ])
-        .arg(&schema)
-        .arg(doc)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "schema validation failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    if let Err(errors) = validate_against_schema("check-output-v1.schema.json", doc) {
+        panic!("schema validation failed:\n{errors}");
+    }
 }
 
 /// An import alias, a module attribute and a method on its receiver: each message names
