@@ -29,7 +29,7 @@ impl std::fmt::Display for WriteError {
             WriteError::BackupExists(p) => write!(
                 f,
                 "backup {} already exists; not written (move it away and run again)",
-                p.display()
+                crate::paths::display(p)
             ),
             WriteError::Interrupted => f.write_str("not written: interrupted"),
             WriteError::Io(what, e) => write!(f, "{what}: {}", crate::messages::io_reason(e)),

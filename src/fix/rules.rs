@@ -217,6 +217,9 @@ fn check_dotted(name: &str) -> std::result::Result<(), String> {
         return Err("it is empty".into());
     }
     for part in name.split('.') {
+        if part.is_empty() {
+            return Err("a dotted name needs a name between each two dots, and at its ends".into());
+        }
         check_identifier(part)?;
     }
     Ok(())

@@ -137,8 +137,13 @@ fn culprit(section: &toml::Value) -> Option<&str> {
 
 /// Read a configuration file named on the command line.
 pub fn load_file(path: &Path) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read configuration file {}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        anyhow!(
+            "cannot read configuration file {}: {}",
+            path.display(),
+            crate::messages::io_reason(&e)
+        )
+    })?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
     let config = parse_config(path, &text, is_pyproject)?.unwrap_or_default();
     Ok(Loaded {

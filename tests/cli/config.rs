@@ -555,7 +555,7 @@ fn missing_config_file_is_an_error() {
         2,
         "",
         &[&format!(
-            "unawait: error: cannot read configuration file {}: No such file or directory (os error 2)",
+            "unawait: error: cannot read configuration file {}: no such file or folder",
             t.join("nope.toml").display()
         )],
     );

@@ -146,7 +146,10 @@ fn invalid_rule_name_is_a_usage_error() {
         ("1abc", "`1` cannot start a Python identifier"),
         ("a-b", "`-` is not allowed in a Python identifier"),
         ("class", "it is a Python keyword"),
-        ("pkg..get", "it is empty"),
+        (
+            "pkg..get",
+            "a dotted name needs a name between each two dots, and at its ends",
+        ),
     ] {
         t.run(&["check", "-f", bad]).expect(
             2,

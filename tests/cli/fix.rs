@@ -317,7 +317,7 @@ fn existing_backup_is_never_overwritten() {
         "",
         &[
             // The backup is named by its walk path (`./`), the file by its shown path.
-            "unawait: a.py: backup ./a.py.orig already exists; not written (move it away and run again)",
+            "unawait: a.py: backup a.py.orig already exists; not written (move it away and run again)",
             // Only the backup this run made.
             "unawait: original kept as b.py.orig; to remove it: rm -- b.py.orig",
             "unawait: 2 files scanned (2 parsed); 1 file changed, 1 await fixed; 1 file skipped with errors",
@@ -348,7 +348,7 @@ fn a_second_backup_run_does_not_clobber_the_first_backup() {
         2,
         "",
         &[
-            "unawait: a.py: backup ./a.py.orig already exists; not written (move it away and run again)",
+            "unawait: a.py: backup a.py.orig already exists; not written (move it away and run again)",
             "unawait: 1 file scanned (1 parsed); 0 files changed, 0 awaits fixed; 1 file skipped with errors",
         ],
     );
