@@ -103,3 +103,14 @@ pub fn ignore_broken_pipe(e: io::Error) -> io::Result<()> {
         Err(e)
     }
 }
+
+/// Write `bytes` to stdout and flush, as the commands that print one document at once
+/// do (`suggest`, `--show-settings`, `--schema`, `fix -` of an excluded file); a closed
+/// pipe is not an error.
+pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|_| out.flush())
+        .or_else(ignore_broken_pipe)
+        .map_err(|e| anyhow!("cannot write output: {}", io_reason(&e)))
+}

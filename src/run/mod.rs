@@ -15,11 +15,12 @@ pub mod progress;
 pub mod reporter;
 pub mod stdin;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 
 use rayon::prelude::*;
 
 use crate::files::discover::{self, Candidate};
+use crate::files::sink::write_stdout;
 use crate::fix::index::ProjectIndex;
 use crate::render::suggest as render_suggest;
 use crate::report::Status;
@@ -44,13 +45,10 @@ pub fn run(cli: Cli) -> u8 {
         return exit::OK;
     }
     if let cli::Command::Check { schema: true, .. } = cli.command {
-        let mut out = io::stdout().lock();
-        let schema = crate::render::json::SCHEMA.as_bytes();
-        return match out.write_all(schema).and_then(|_| out.flush()) {
+        return match write_stdout(crate::render::json::SCHEMA.as_bytes()) {
             Ok(()) => exit::OK,
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
             Err(e) => {
-                messages::error(format_args!("error: cannot write output: {e}"));
+                messages::error(format_args!("error: {e:#}"));
                 exit::ERROR
             }
         };
@@ -85,10 +83,7 @@ pub fn run(cli: Cli) -> u8 {
 pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
     if let Some(shown) = &settings.show {
         let text = crate::render::settings::render(shown);
-        let mut out = io::stdout().lock();
-        out.write_all(text.as_bytes())
-            .and_then(|_| out.flush())
-            .or_else(crate::files::sink::ignore_broken_pipe)?;
+        write_stdout(text.as_bytes())?;
         return Ok(exit::OK);
     }
     if let Some(input) = &settings.stdin {
@@ -239,10 +234,7 @@ fn suggest(
         }
         cli::SuggestFormat::Json => render_suggest::render_json(&suggestions, files.len()),
     };
-    let mut out = io::stdout().lock();
-    let broken_pipe = crate::files::sink::ignore_broken_pipe;
-    out.write_all(text.as_bytes()).or_else(broken_pipe)?;
-    out.flush().or_else(broken_pipe)?;
+    write_stdout(text.as_bytes())?;
     if !settings.quiet {
         messages::line(render_suggest::summary(&suggestions, files.len()));
     }

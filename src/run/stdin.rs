@@ -9,7 +9,7 @@
 //! Only the one file is read: names imported from elsewhere in the project are resolved
 //! as far as the file itself shows (no project index).
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 
 use anyhow::Context;
 
@@ -18,6 +18,7 @@ use super::job::Job;
 use super::reporter::Reporter;
 use crate::exit;
 use crate::files::kind::FileKind;
+use crate::files::sink::write_stdout;
 use crate::fix::index::ProjectIndex;
 use crate::messages;
 use crate::render::buffer::Buffer;
@@ -68,12 +69,4 @@ pub fn run(settings: &Settings, input: &StdinInput) -> anyhow::Result<u8> {
     let mut out = Reporter::open(settings, job.format.as_deref())?;
     out.report(&report, &rendered)?;
     out.finish()
-}
-
-fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
-    let mut out = io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|_| out.flush())
-        .or_else(crate::files::sink::ignore_broken_pipe)
-        .context("cannot write output")
 }
