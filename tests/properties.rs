@@ -3,6 +3,8 @@
 //! input parsed (checked with tree-sitter on every case and with CPython on a sample);
 //! the output is the input with only `await` keywords and the spaces or tabs after them
 //! deleted (checked independently of the fixer's own edits); a second run is a no-op.
+//! And `suggest`'s selective survey (a byte look, then modules on demand) suggests
+//! exactly what surveying every file of generated projects does.
 //!
 //! `PROPTEST_CASES=N` sets the number of cases (default 5,000); up to one in ten of the
 //! cases that change something (at least 400) go to CPython.
@@ -17,6 +19,9 @@ use unawait::fix::engine::{fix_source, SourceError};
 use unawait::fix::matcher::{Action, FileContext, FixOptions};
 use unawait::fix::prefilter::Prefilter;
 use unawait::fix::rules::RuleSet;
+use unawait::fix::suggest::{suggestions, survey, survey_needed, Suggestion, Survey};
+use unawait::fix::survey_filter::{look, select, Names};
+use unawait::python::modules::ModulePath;
 
 /// Statements that may appear in an `async def` body, one per entry; `@` stands for
 /// the await keyword with the spacing chosen for the case, `$` for one indent level.
@@ -441,4 +446,167 @@ fn the_deletion_check_can_fail() {
     assert!(only_awaits_deleted(b"x = await f()", b"x = await f()", &[4]).is_err());
     assert!(only_awaits_deleted(b"x = await f()", b"x = f()", &[]).is_err());
     assert!(only_awaits_deleted(b"await f(); await g()", b"f(); await g()", &[0, 11]).is_err());
+}
+
+// `suggest` parses only what the byte look selects and the modules needed after it;
+// it must suggest exactly what surveying every file does.
+
+/// The suggestions from surveying every file, and from surveying only what the
+/// byte look selects and the modules needed; and how many files the second parsed.
+fn full_and_selective(
+    files: &[(&str, &str)],
+    rules: &RuleSet,
+) -> (Vec<Suggestion>, Vec<Suggestion>, usize) {
+    let modules: Vec<ModulePath> = files
+        .iter()
+        .map(|(module, _)| {
+            let package = module.strip_suffix(".__init__");
+            ModulePath {
+                name: package.unwrap_or(module).to_string(),
+                is_package: package.is_some(),
+            }
+        })
+        .collect();
+    let one = |i: usize| {
+        let display = format!("{}.py", files[i].0.replace('.', "/"));
+        survey(files[i].1.as_bytes(), Some(&modules[i]), &display)
+    };
+    let all: Vec<(usize, Survey)> = (0..files.len()).map(|i| (i, one(i))).collect();
+    let looks: Vec<_> = files
+        .iter()
+        .map(|(_, s)| Some(look(s.as_bytes())))
+        .collect();
+    let tops = modules
+        .iter()
+        .map(|m| m.name.split('.').next().unwrap().as_bytes().to_vec())
+        .collect();
+    let names = Names::of(&looks);
+    let first = select(&looks, &tops, &names);
+    let module_names: Vec<_> = modules.iter().map(|m| Some(m.name.clone())).collect();
+    let some = survey_needed(&module_names, first, one, rules, &names);
+    let parsed = some.iter().filter(|(_, s)| s.parsed()).count();
+    (suggestions(&all, rules), suggestions(&some, rules), parsed)
+}
+
+#[test]
+fn selective_surveys_suggest_what_full_ones_do() {
+    let files = [
+        ("pkg.__init__", "from .core import make as build\nfrom .shapes import *\n"),
+        (
+            "pkg.core",
+            "from .base import Base\n\n\nclass Client(Base):\n    def close(self):\n        pass\n\n\ndef make():\n    return Client()\n\n\nasync def amake():\n    pass\n",
+        ),
+        ("pkg.base", "class Base(Foreign):\n    pass\n"),
+        ("pkg.shapes", "def shape():\n    return 1\n"),
+        ("unrelated", "def helper():\n    return 2\n\n\nclass Other:\n    pass\n"),
+        (
+            "app.svc",
+            "class Svc:\n    def tick(self):\n        pass\n\n    async def run(self, hass):\n        await self.tick()\n        await hass.helper()\n",
+        ),
+        ("app.one", "from pkg import build\n\n\nasync def u():\n    await build()\n"),
+        ("app.two", "import pkg.core as core\n\n\nasync def u():\n    await (core.amake)()\n"),
+        ("app.three", "from pkg import (\n    shapes,  # why\n)\n\n\nasync def u():\n    await shapes.shape()\n"),
+        ("app.four", "from ..pkg.shapes import shape as s\n\n\nasync def u():\n    await s()\n"),
+        ("app.five", "import asyncio\n\n\nasync def u():\n    await asyncio.sleep(1)\n"),
+        ("app.quiet", "async def f(x):\n    await x.close()\n"),
+    ];
+    let rules = RuleSet::new(&["pkg.build".into()], &[], &[]).unwrap();
+    let (full, selective, parsed) = full_and_selective(&files, &rules);
+    assert_eq!(selective, full);
+    let functions: Vec<&str> = full.iter().map(|s| s.function.as_str()).collect();
+    assert_eq!(
+        functions,
+        ["pkg.shapes.shape", "app.svc.Svc.tick", "pkg.core.make"]
+    );
+    // `make` returns an instance of a class whose base is outside the tree.
+    assert_eq!(
+        full[2].reasons,
+        vec![unawait::fix::returns::RETURNS_FOREIGN]
+    );
+    assert_eq!(full[0].awaits, 2);
+    // Neither `unrelated`, `app.two` (an `async def`), `app.five` nor `app.quiet`.
+    assert_eq!(parsed, 8);
+}
+
+/// Module-level blocks of a package's `__init__`, of library modules and of
+/// modules that await, for the generated projects.
+const INIT: &[&str] = &[
+    "from .core import get as g",
+    "from .core import get",
+    "from .util import *",
+    "from .core import make as fetch",
+    "from . import core",
+    "def get():\n    return 1",
+    "async def g():\n    pass",
+];
+const LIBRARY: &[&str] = &[
+    "def get():\n    return Box()",
+    "def get():\n    return make()",
+    "async def get():\n    pass",
+    "def make():\n    return 1",
+    "@deco\ndef thing():\n    pass",
+    "class Box(Base):\n    def get(self):\n        pass",
+    "class Base:\n    pass",
+    "class Base(Foreign):\n    pass",
+    "from pkg.util import Base",
+    "from .util import Box",
+    "class Aw:\n    def __await__(self):\n        pass",
+    "def box():\n    return Aw()",
+    "get = other",
+    "from .core import *",
+    "try:\n    from pkg.core import make\nexcept ImportError:\n    make = None",
+];
+const USES: &[&str] = &[
+    "from pkg.core import get\n\n\nasync def u1(x):\n    await get()\n    await x.get()",
+    "from pkg import get as fetch\n\n\nasync def u2():\n    await fetch()",
+    "from pkg import g\n\n\nasync def u3():\n    await g()",
+    "from pkg import core\n\n\nasync def u4():\n    await core.get()",
+    "import pkg.core\n\n\nasync def u5():\n    await pkg.core.get()",
+    "import pkg.util as pu\n\n\nasync def u6():\n    await pu.make()",
+    "from ext import thing\n\n\nasync def u7():\n    await (thing)()",
+    "from pkg.util import (\n    make,  # why\n    box as b,\n)\n\n\nasync def u8():\n    await b()\n    await make()",
+    "import asyncio\n\n\nasync def u9():\n    await asyncio.sleep(1)",
+    "from pkg.core import Box\n\n\nasync def u10():\n    await Box.get(None)",
+    "class Svc:\n    def tick(self):\n        pass\n\n    async def run(self):\n        await self.tick()\n        await self.get()",
+    "from pkg import fetch\n\n\nasync def u11():\n    await fetch()",
+    "from .b import helper\n\n\nasync def u12():\n    await helper()",
+    "def helper():\n    return 1",
+    "from pkg import *\n\n\nasync def u13():\n    await get()",
+];
+
+/// The modules of the generated projects and the blocks each is made of.
+const MODULES: &[(&str, &[&str])] = &[
+    ("pkg.__init__", INIT),
+    ("pkg.core", LIBRARY),
+    ("pkg.util", LIBRARY),
+    ("app.__init__", USES),
+    ("app.a", USES),
+    ("app.b", USES),
+    ("top", USES),
+];
+
+#[test]
+fn selective_surveys_agree_on_generated_projects() {
+    let files: Vec<_> = MODULES
+        .iter()
+        .map(|(_, blocks)| prop::sample::subsequence(blocks.to_vec(), 0..=blocks.len()))
+        .collect();
+    let rules = RuleSet::new(&["pkg.fetch".into(), "make".into()], &[], &[]).unwrap();
+    let mut runner = TestRunner::new(Config {
+        cases: 1_000,
+        ..Config::default()
+    });
+    runner
+        .run(&files, |blocks| {
+            let sources: Vec<String> = blocks.iter().map(|b| b.join("\n\n\n") + "\n").collect();
+            let project: Vec<(&str, &str)> = MODULES
+                .iter()
+                .zip(&sources)
+                .map(|((m, _), s)| (*m, s.as_str()))
+                .collect();
+            let (full, selective, _) = full_and_selective(&project, &rules);
+            prop_assert_eq!(selective, full, "{:#?}", project);
+            Ok(())
+        })
+        .unwrap();
 }

@@ -11,4 +11,5 @@ pub mod prefilter;
 pub mod returns;
 pub mod rules;
 pub mod suggest;
+pub mod survey_filter;
 pub mod twin;

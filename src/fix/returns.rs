@@ -59,6 +59,13 @@ pub struct Class {
     bases: Vec<Option<String>>,
 }
 
+impl Class {
+    /// Its bases by qualified name, as the file names them.
+    pub fn bases(&self) -> &[Option<String>] {
+        &self.bases
+    }
+}
+
 /// The calls of `return <call>` anywhere in the function's own body (not in nested
 /// definitions), in source order.
 fn returned_calls(def: Node<'_>) -> Vec<Node<'_>> {

@@ -9,11 +9,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
 use tree_sitter::Node;
 
 use crate::fix::index::{self, ProjectIndex};
 use crate::fix::returns::{self, definition, qualify, return_reasons, Class};
 use crate::fix::rules::RuleSet;
+use crate::fix::survey_filter::Names;
 use crate::python::facts::{Binding, FileFacts};
 use crate::python::lines::LineIndex;
 use crate::python::modules::ModulePath;
@@ -211,6 +213,21 @@ pub struct Survey {
     entries: Option<(String, HashMap<String, index::Entry>)>,
     /// Qualified names of awaited callees.
     awaited: Vec<String>,
+    parsed: bool,
+    /// Where it does not parse (1-based line and column), when it was parsed.
+    syntax_error: Option<(usize, usize)>,
+}
+
+impl Survey {
+    /// Was the file parsed (it may not have parsed cleanly)?
+    pub fn parsed(&self) -> bool {
+        self.parsed
+    }
+
+    /// Where the file does not parse: it says nothing then.
+    pub fn syntax_error(&self) -> Option<(usize, usize)> {
+        self.syntax_error
+    }
 }
 
 /// Is `source` worth a survey: a `def`, a `class` or an `await` in it, or a package's
@@ -227,12 +244,19 @@ pub fn worth_surveying(source: &[u8], is_init: bool) -> bool {
 pub fn survey(source: &[u8], module: Option<&ModulePath>, display: &str) -> Survey {
     let text = parse::parse_text(source);
     let tree = parse::parse(&text);
-    if parse::first_error(&tree).is_some() {
-        return Survey::default();
-    }
     let lines = LineIndex::new(&text);
+    if let Some(at) = parse::first_error(&tree) {
+        return Survey {
+            parsed: true,
+            syntax_error: Some(lines.line_col(&text, at)),
+            ..Survey::default()
+        };
+    }
     let facts = walk::collect(&tree, &text);
-    let mut result = Survey::default();
+    let mut result = Survey {
+        parsed: true,
+        ..Survey::default()
+    };
     if let Some(m) = module {
         collect_defs(
             tree.root_node(),
@@ -263,23 +287,127 @@ fn configured(function: &str, method: bool, rules: &RuleSet, index: &ProjectInde
             .any(|r| !r.is_qualified() || index.canonical(r.name()) == function)
 }
 
+/// What the surveys say about the tree as a whole.
+struct Tree {
+    index: ProjectIndex,
+    defs: HashMap<String, Def>,
+    classes: HashMap<String, Class>,
+}
+
+impl Tree {
+    fn gather(results: &[(usize, Survey)]) -> Tree {
+        let mut tree = Tree {
+            index: ProjectIndex::default(),
+            defs: HashMap::new(),
+            classes: HashMap::new(),
+        };
+        for (_, r) in results {
+            if let Some((m, e)) = &r.entries {
+                tree.index.merge(m.clone(), e.clone());
+            }
+            for (q, d) in &r.defs {
+                tree.defs.insert(q.clone(), d.clone());
+            }
+            for (q, c) in &r.classes {
+                tree.classes.insert(q.clone(), c.clone());
+            }
+        }
+        tree
+    }
+}
+
+/// The modules whose files the suggestions drawn from `results` depend on: each name
+/// on the re-export chain of every awaited callee and every rule, of what the functions
+/// they reach return and of the bases of the classes those are, is looked up in its
+/// module (`pkg.mod.f`: `pkg.mod`) or, for a method, its class's module (`pkg.mod`
+/// for `pkg.mod.C.f`).
+/// Names that `names` says cannot end at a function (awaited callees) or a class (what
+/// functions return, and bases) of the tree are not followed.
+pub fn modules_needed(
+    results: &[(usize, Survey)],
+    rules: &RuleSet,
+    names: &Names,
+) -> BTreeSet<String> {
+    let tree = Tree::gather(results);
+    let mut todo: Vec<String> = results
+        .iter()
+        .flat_map(|(_, r)| r.awaited.iter())
+        .filter(|q| names.may_be_function(q))
+        .cloned()
+        .chain(rules.iter().map(|r| r.name().to_string()))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut needed = BTreeSet::new();
+    while let Some(q) = todo.pop() {
+        if !seen.insert(q.clone()) {
+            continue;
+        }
+        let (chain, _) = tree.index.chain(&q);
+        for name in &chain {
+            let mut prefix = name.as_str();
+            for _ in 0..2 {
+                let Some((module, _)) = prefix.rsplit_once('.') else {
+                    break;
+                };
+                needed.insert(module.to_string());
+                prefix = module;
+            }
+        }
+        let end = chain.last().unwrap_or(&q);
+        let classes = |q: &&String| names.may_be_class(q);
+        if let Some(d) = tree.defs.get(end) {
+            todo.extend(d.returns.iter().flatten().filter(classes).cloned());
+        }
+        if let Some(c) = tree.classes.get(end) {
+            todo.extend(c.bases().iter().flatten().filter(classes).cloned());
+        }
+    }
+    needed
+}
+
+/// Survey the files `first`, then, round by round, the files of every module the
+/// suggestions depend on ([`modules_needed`]) until no new one is needed; in file order.
+/// `modules[i]` is file `i`'s module name; `survey(i)` reads and surveys file `i`.
+/// `first` must hold every file whose survey counts an await (`survey_filter::select`).
+pub fn survey_needed(
+    modules: &[Option<String>],
+    first: Vec<usize>,
+    survey: impl Fn(usize) -> Survey + Sync,
+    rules: &RuleSet,
+    names: &Names,
+) -> Vec<(usize, Survey)> {
+    let mut files_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, m) in modules.iter().enumerate() {
+        if let Some(m) = m {
+            files_of.entry(m.as_str()).or_default().push(i);
+        }
+    }
+    let mut done: BTreeSet<usize> = BTreeSet::new();
+    let mut results: Vec<(usize, Survey)> = Vec::new();
+    let mut next = first;
+    while !next.is_empty() {
+        next.retain(|&i| done.insert(i));
+        results.par_extend(next.par_iter().map(|&i| (i, survey(i))));
+        next = modules_needed(&results, rules, names)
+            .iter()
+            .filter_map(|m| files_of.get(m.as_str()))
+            .flatten()
+            .copied()
+            .filter(|i| !done.contains(i))
+            .collect();
+    }
+    results.sort_by_key(|(i, _)| *i);
+    results
+}
+
 /// Suggestions from the surveys of the files (numbered, to count files), most-awaited
 /// first; `rules` are the ones the run already has.
 pub fn suggestions(results: &[(usize, Survey)], rules: &RuleSet) -> Vec<Suggestion> {
-    let mut index = ProjectIndex::default();
-    let mut defs: HashMap<String, Def> = HashMap::new();
-    let mut classes: HashMap<String, Class> = HashMap::new();
-    for (_, r) in results {
-        if let Some((m, e)) = &r.entries {
-            index.merge(m.clone(), e.clone());
-        }
-        for (q, d) in &r.defs {
-            defs.insert(q.clone(), d.clone());
-        }
-        for (q, c) in &r.classes {
-            classes.insert(q.clone(), c.clone());
-        }
-    }
+    let Tree {
+        index,
+        defs,
+        classes,
+    } = Tree::gather(results);
     let instances = returns::instances(&classes, &index);
     let mut counts: BTreeMap<String, (usize, BTreeSet<usize>)> = BTreeMap::new();
     for (file, r) in results {

@@ -214,7 +214,7 @@ pub fn render_json(suggestions: &[Suggestion], files_scanned: usize) -> String {
 
 /// The summary line on stderr:
 /// `unawait: 4 files scanned; 3 awaited synchronous functions (1 high confidence, 2 to review)`.
-pub fn summary(suggestions: &[Suggestion], files_scanned: usize) -> String {
+pub fn summary(suggestions: &[Suggestion], files_scanned: usize, parsed: usize) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let c = counts(suggestions);
@@ -228,7 +228,7 @@ pub fn summary(suggestions: &[Suggestion], files_scanned: usize) -> String {
     .map(|(n, what)| format!("{n} {what}"))
     .collect();
     let mut s = format!(
-        "unawait: {} scanned; {}",
+        "unawait: {} scanned ({parsed} parsed); {}",
         plural(files_scanned, "file", "files"),
         plural(
             suggestions.len(),
@@ -290,12 +290,12 @@ mod tests {
     #[test]
     fn summary_counts_with_plurals() {
         assert_eq!(
-            summary(&[one("a.f", Confidence::High, &[])], 1),
-            "unawait: 1 file scanned; 1 awaited synchronous function (1 high confidence)"
+            summary(&[one("a.f", Confidence::High, &[])], 1, 1),
+            "unawait: 1 file scanned (1 parsed); 1 awaited synchronous function (1 high confidence)"
         );
         assert_eq!(
-            summary(&[], 2),
-            "unawait: 2 files scanned; 0 awaited synchronous functions"
+            summary(&[], 2, 0),
+            "unawait: 2 files scanned (0 parsed); 0 awaited synchronous functions"
         );
         let mut done = one("a.h", Confidence::High, &[]);
         done.configured = true;
@@ -305,8 +305,8 @@ mod tests {
             done,
         ];
         assert_eq!(
-            summary(&all, 3),
-            "unawait: 3 files scanned; 3 awaited synchronous functions (2 to review, 1 already configured)"
+            summary(&all, 3, 2),
+            "unawait: 3 files scanned (2 parsed); 3 awaited synchronous functions (2 to review, 1 already configured)"
         );
     }
 }

@@ -17,6 +17,7 @@ use crate::files::write::{self, WriteError};
 use crate::fix::index::{self, Entry, ProjectIndex};
 use crate::fix::matcher::FileContext;
 use crate::fix::suggest::{self, Survey};
+use crate::fix::survey_filter::{self, Look};
 use crate::python::modules::ModulePath;
 use crate::render::FileView;
 use crate::report::{FileReport, SkipReason, Status};
@@ -217,8 +218,24 @@ pub fn process(job: &Job<'_>, wanted: &Wanted, index: &ProjectIndex) -> (FileRep
     (report, rendered)
 }
 
+/// `suggest`'s first look at one file: its module, and what its bytes say
+/// ([`survey_filter::look`]); `None` for what is not readable Python source.
+pub fn suggest_look(candidate: &Candidate, job: &Job<'_>) -> (Option<ModulePath>, Option<Look>) {
+    if candidate.kind != FileKind::Python || crate::interrupt::interrupted() {
+        return (None, None);
+    }
+    let module = job.module_of(&candidate.absolute);
+    let Ok(source) = read_source(&candidate.path) else {
+        return (module, None);
+    };
+    if is_binary(&source) {
+        return (module, None);
+    }
+    (module, Some(survey_filter::look(&source)))
+}
+
 /// `suggest`'s look at one file: read it, and survey it when it may say something.
-pub fn survey(candidate: &Candidate, job: &Job<'_>) -> Survey {
+pub fn survey(candidate: &Candidate, module: Option<&ModulePath>) -> Survey {
     if candidate.kind != FileKind::Python {
         return Survey::default();
     }
@@ -229,7 +246,6 @@ pub fn survey(candidate: &Candidate, job: &Job<'_>) -> Survey {
     if !suggest::worth_surveying(&source, is_init) || is_binary(&source) {
         return Survey::default();
     }
-    let module = job.module_of(&candidate.absolute);
     let display = crate::paths::display(&candidate.path);
-    suggest::survey(&source, module.as_ref(), &display)
+    suggest::survey(&source, module, &display)
 }

@@ -14,6 +14,7 @@ pub mod job;
 pub mod progress;
 pub mod reporter;
 pub mod stdin;
+mod suggest;
 
 use std::io::{self, IsTerminal};
 
@@ -22,11 +23,10 @@ use rayon::prelude::*;
 use crate::files::discover::{self, Candidate};
 use crate::files::sink::write_stdout;
 use crate::fix::index::ProjectIndex;
-use crate::render::suggest as render_suggest;
 use crate::report::Status;
 use crate::setup::cli::{self, Cli};
 use crate::setup::settings::{Mode, Settings};
-use crate::{exit, fix, interrupt, messages};
+use crate::{exit, interrupt, messages};
 use file::Wanted;
 use job::Job;
 use progress::Progress;
@@ -117,7 +117,7 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
         .build()?;
     let job = Job::new(settings);
     match settings.mode {
-        Mode::Suggest { .. } => suggest(&files, &job, settings, &pool),
+        Mode::Suggest { .. } => suggest::run(&files, &job, settings, &pool),
         _ => batch(&files, &job, settings, &pool),
     }
 }
@@ -193,54 +193,4 @@ fn batch(
     }
     drop(progress);
     out.finish()
-}
-
-/// `suggest`: survey every file, then print what is awaited but synchronous.
-fn suggest(
-    files: &[Candidate],
-    job: &Job<'_>,
-    settings: &Settings,
-    pool: &rayon::ThreadPool,
-) -> anyhow::Result<u8> {
-    let Mode::Suggest {
-        format,
-        config_has_functions,
-    } = settings.mode
-    else {
-        unreachable!("called for `suggest` only");
-    };
-    let surveys: Vec<_> = pool.install(|| {
-        files
-            .par_iter()
-            .enumerate()
-            .map(|(i, c)| (i, file::survey(c, job)))
-            .collect()
-    });
-    let suggestions = fix::suggest::suggestions(&surveys, &settings.rules);
-    let text = match format {
-        cli::SuggestFormat::Text => {
-            let target = match &settings.config_path {
-                None => render_suggest::Target::NewTable,
-                Some(path) => render_suggest::Target::File {
-                    shown: String::from_utf8_lossy(&crate::paths::relative_bytes(
-                        &settings.cwd,
-                        path,
-                    ))
-                    .into_owned(),
-                    has_functions: config_has_functions,
-                },
-            };
-            render_suggest::render_text(&suggestions, &target)
-        }
-        cli::SuggestFormat::Json => render_suggest::render_json(&suggestions, files.len()),
-    };
-    write_stdout(text.as_bytes())?;
-    if !settings.quiet {
-        messages::line(render_suggest::summary(&suggestions, files.len()));
-    }
-    Ok(if messages::errored() {
-        exit::ERROR
-    } else {
-        exit::OK
-    })
 }

@@ -77,7 +77,7 @@ fn suggest_text_lists_most_awaited_first_with_snippet() {
     t.run(&["suggest"]).expect(
         0,
         &text,
-        &["unawait: 4 files scanned; 4 awaited synchronous functions (1 high confidence, 3 to review)"],
+        &["unawait: 4 files scanned (4 parsed); 4 awaited synchronous functions (1 high confidence, 3 to review)"],
     );
 }
 
@@ -102,7 +102,7 @@ fn pasted_snippet_is_read_by_the_next_run() {
              # ]\n",
             suggest_table("configured")
         ),
-        &["unawait: 4 files scanned; 4 awaited synchronous functions (3 to review, 1 already configured)"],
+        &["unawait: 4 files scanned (4 parsed); 4 awaited synchronous functions (3 to review, 1 already configured)"],
     );
 }
 
@@ -126,7 +126,8 @@ fn snippet_with_nothing_high_is_commented_out_and_never_an_empty_list() {
          # functions = [\n\
          #     \"lib.settings\",  # review: decorated\n\
          # ]\n";
-    let summary = "unawait: 2 files scanned; 1 awaited synchronous function (1 to review)";
+    let summary =
+        "unawait: 2 files scanned (2 parsed); 1 awaited synchronous function (1 to review)";
     t.run(&["suggest"]).expect(0, text, &[summary]);
     // Pasted as it is, the snippet is valid TOML that configures nothing.
     t.write("pyproject.toml", snippet(text));
@@ -206,7 +207,7 @@ fn functions_the_rules_name_are_marked_configured_and_left_out() {
          \x20    1      1  configured  app.core.cached  (app/core.py:9) [decorated]\n\
          \x20    1      1  configured  app.core.make_task  (app/core.py:13) [returns a call]\n\n\
          # Nothing to add: every function above is already configured.\n",
-        &["unawait: 4 files scanned; 4 awaited synchronous functions (4 already configured)"],
+        &["unawait: 4 files scanned (4 parsed); 4 awaited synchronous functions (4 already configured)"],
     );
 }
 
@@ -260,7 +261,7 @@ fn factory_returning_a_plain_class_of_the_tree_is_high_confidence() {
     t.run(&["suggest"]).expect(
         0,
         &text,
-        &["unawait: 4 files scanned; 8 awaited synchronous functions (2 high confidence, 6 to review)"],
+        &["unawait: 4 files scanned (4 parsed); 8 awaited synchronous functions (2 high confidence, 6 to review)"],
     );
     t.write("pyproject.toml", snippet(&text));
     t.run(&["check", "-q"]).expect(
@@ -283,13 +284,13 @@ fn counts_are_singular_for_one() {
          \x20    1      1  high        app.make_client  (app.py:5)\n\n\
          # Paste into pyproject.toml:\n\
          [tool.unawait]\nfunctions = [\n    \"app.make_client\",\n]\n",
-        &["unawait: 1 file scanned; 1 awaited synchronous function (1 high confidence)"],
+        &["unawait: 1 file scanned (1 parsed); 1 awaited synchronous function (1 high confidence)"],
     );
     let none = tree(&[("a.py", "async def f():\n    return 1\n")]);
     none.run(&["suggest"]).expect(
         0,
         "",
-        &["unawait: 1 file scanned; 0 awaited synchronous functions"],
+        &["unawait: 1 file scanned (0 parsed); 0 awaited synchronous functions"],
     );
 }
 
@@ -402,4 +403,33 @@ fn suggest_json_is_versioned_and_matches_its_schema() {
     bad["suggestions"][1]["reasons"] = serde_json::json!(["looks odd"]);
     let path = saved(&t, "bad2.json", &bad);
     assert!(validate_against_schema("suggest-output-v1.schema.json", Path::new(&path)).is_err());
+}
+
+#[test]
+fn only_files_that_may_await_a_function_of_the_tree_are_parsed() {
+    let t = tree(&[
+        ("lib.py", "def make():\n    return 1\n"),
+        (
+            "use.py",
+            "from lib import make\n\n\nasync def main(hass):\n    await make()\n",
+        ),
+        // Awaits of a parameter, of a module outside the tree and of a call chain.
+        (
+            "other.py",
+            "import asyncio\n\n\nasync def f(hass):\n    await hass.run()\n    await asyncio.sleep(1)\n    await super().close()\n",
+        ),
+        // A file that does not parse is named, not silently passed over.
+        ("broken.py", "from lib import make\n\nasync def g(:\n    await make()\n"),
+    ]);
+    t.run(&["suggest"]).expect(
+        0,
+        "awaits  files  confidence  function  (defined at)\n\
+         \x20    1      1  high        lib.make  (lib.py:1)\n\n\
+         # Paste into pyproject.toml:\n\
+         [tool.unawait]\nfunctions = [\n    \"lib.make\",\n]\n",
+        &[
+            "unawait: warning: broken.py: syntax error at 3:13; not surveyed",
+            "unawait: 4 files scanned (3 parsed); 1 awaited synchronous function (1 high confidence)",
+        ],
+    );
 }

@@ -1,0 +1,104 @@
+//! Driving `suggest`: which synchronous functions of the tree are awaited.
+//!
+//! One parallel pass reads every file once and keeps only what its bytes say: its
+//! `def`s, its imports and its awaited calls (`fix::survey_filter`). From those alone
+//! the files with an await that may reach a function of the tree are chosen and
+//! parsed; then, round by round, the modules their callees resolve through (re-exports,
+//! definitions, what those return, the bases of the classes they make). Nothing else is
+//! parsed, and no file's text is kept past its look.
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+
+use super::file;
+use super::job::Job;
+use crate::files::discover::Candidate;
+use crate::files::sink::write_stdout;
+use crate::fix::suggest::{suggestions, survey_needed};
+use crate::fix::survey_filter;
+use crate::render::suggest as render;
+use crate::setup::cli::SuggestFormat;
+use crate::setup::settings::{Mode, Settings};
+use crate::{exit, messages};
+
+pub fn run(
+    files: &[Candidate],
+    job: &Job<'_>,
+    settings: &Settings,
+    pool: &rayon::ThreadPool,
+) -> anyhow::Result<u8> {
+    let Mode::Suggest {
+        format,
+        config_has_functions,
+    } = settings.mode
+    else {
+        unreachable!("called for `suggest` only");
+    };
+    let (modules, looks): (Vec<_>, Vec<_>) =
+        pool.install(|| files.par_iter().map(|c| file::suggest_look(c, job)).unzip());
+    let tops: HashSet<Vec<u8>> = modules
+        .iter()
+        .flatten()
+        .map(|m| {
+            m.name
+                .split('.')
+                .next()
+                .unwrap_or(&m.name)
+                .as_bytes()
+                .to_vec()
+        })
+        .collect();
+    let names = survey_filter::Names::of(&looks);
+    let first = survey_filter::select(&looks, &tops, &names);
+    drop(looks);
+    let module_names: Vec<Option<String>> = modules
+        .iter()
+        .map(|m| m.as_ref().map(|m| m.name.clone()))
+        .collect();
+    let surveys = pool.install(|| {
+        survey_needed(
+            &module_names,
+            first,
+            |i| file::survey(&files[i], modules[i].as_ref()),
+            &settings.rules,
+            &names,
+        )
+    });
+    for (i, survey) in &surveys {
+        if let Some((line, col)) = survey.syntax_error() {
+            messages::warning(format_args!(
+                "{}: syntax error at {line}:{col}; not surveyed",
+                crate::paths::display(&files[*i].path)
+            ));
+        }
+    }
+    let parsed = surveys.iter().filter(|(_, s)| s.parsed()).count();
+    let found = suggestions(&surveys, &settings.rules);
+    let text = match format {
+        SuggestFormat::Text => {
+            let target = match &settings.config_path {
+                None => render::Target::NewTable,
+                Some(path) => render::Target::File {
+                    shown: String::from_utf8_lossy(&crate::paths::relative_bytes(
+                        &settings.cwd,
+                        path,
+                    ))
+                    .into_owned(),
+                    has_functions: config_has_functions,
+                },
+            };
+            render::render_text(&found, &target)
+        }
+        SuggestFormat::Json => render::render_json(&found, files.len()),
+    };
+    write_stdout(text.as_bytes())?;
+    if !settings.quiet {
+        messages::line(render::summary(&found, files.len(), parsed));
+    }
+    Ok(if messages::errored() {
+        exit::ERROR
+    } else {
+        exit::OK
+    })
+}
