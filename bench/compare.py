@@ -6,7 +6,10 @@ For each job (a set of rule names) it times, on the pristine corpus:
   of just reading the files); then, each on a fresh copy of the corpus:
   unawait fix, ast-grep -U and the naive `sed -i 's/await NAME(/NAME(/g'`.
 Every timing is the median wall time of --runs runs (after one warm-up run of the
-dry commands), with the largest peak RSS seen (wait4 rusage of the process tree).
+dry commands, which run interleaved: one run of each in turn, --runs times), with the
+largest peak RSS seen (GNU time's %M of the process tree). The `suggest` job times
+`unawait suggest` against ast-grep's `await $F($$$A)` (every awaited call), and fixes
+nothing.
 The independent judge (bench/judge.py) then checks the three fixed trees of each job
 and counts the files each tool got wrong.
 
@@ -60,6 +63,9 @@ JOBS = [
     ("dense", [], ["get"],
      "a method rule on that name (any receiver, so no closer look): nearly every file "
      "with an `await` is parsed"),
+    ("suggest", [], [],
+     "`unawait suggest` (no rules): which synchronous functions of the tree are awaited; "
+     "ast-grep lists every awaited call (`await $F($$$A)`)"),
 ]
 
 
@@ -136,6 +142,24 @@ def timed(cmd, runs, warmup=True, prepare=None):
         rss = max(rss, r)
     return {"median": statistics.median(walls), "min": min(walls), "max": max(walls),
             "rss_mb": rss, "exit": code, "stderr_tail": err.strip().splitlines()[-3:]}
+
+
+def timed_together(cmds, runs):
+    """`timed` for several commands, interleaved: a warm-up run of each, then `runs`
+    rounds of one run of each in turn, so that the machine's noise falls on all alike."""
+    for cmd in cmds.values():
+        run_once(cmd)
+    samples = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            samples[name].append(run_once(cmd))
+    out = {}
+    for name, got in samples.items():
+        walls = [g[0] for g in got]
+        out[name] = {"median": statistics.median(walls), "min": min(walls),
+                     "max": max(walls), "rss_mb": max(g[1] for g in got),
+                     "exit": got[-1][2], "stderr_tail": got[-1][3].strip().splitlines()[-3:]}
+    return out
 
 
 def rule_flags(funcs, methods):
@@ -218,18 +242,31 @@ def time_job(tools, root, funcs, methods, runs):
     summary and grep say about the job (files scanned, parsed, containing a name)."""
     flags = rule_flags(funcs, methods)
     pattern = "|".join(funcs + methods)
-    dry = {}
-    dry["unawait check"] = timed([tools.unawait, "check", "--no-ignore", *flags, root], runs)
-    dry["unawait diff"] = timed([tools.unawait, "diff", "--no-ignore", *flags, root], runs)
+    cmds = {"unawait check": [tools.unawait, "check", "--no-ignore", *flags, root],
+            "unawait diff": [tools.unawait, "diff", "--no-ignore", *flags, root]}
     if tools.ast_grep:
-        dry["ast-grep (dry run)"] = timed(
-            ast_grep_cmd(tools.ast_grep, funcs, methods, root, False), runs)
-    dry["grep -rlE"] = timed(["grep", "-rlE", "--include=*.py", pattern, root], runs)
+        cmds["ast-grep (dry run)"] = ast_grep_cmd(tools.ast_grep, funcs, methods, root, False)
+    cmds["grep -rlE"] = ["grep", "-rlE", "--include=*.py", pattern, root]
     if tools.rg:
-        dry["rg -l"] = timed(
-            [tools.rg, "-l", "--no-ignore", "-g", "*.py", "-e", pattern, root], runs)
+        cmds["rg -l"] = [tools.rg, "-l", "--no-ignore", "-g", "*.py", "-e", pattern, root]
+    dry = timed_together(cmds, runs)
     info = parse_summary(dry["unawait check"]["stderr_tail"])
     info["files_with_name"] = count_files_with(pattern, root)
+    return dry, info
+
+
+def time_suggest(tools, root, runs):
+    """`unawait suggest` against ast-grep listing every awaited call, interleaved."""
+    cmds = {"unawait suggest": [tools.unawait, "suggest", "--no-ignore", root]}
+    if tools.ast_grep:
+        cmds["ast-grep (dry run)"] = [tools.ast_grep, "run", "-l", "python", "-p",
+                                      "await $F($$$A)", root]
+    cmds["grep -rlE"] = ["grep", "-rlE", "--include=*.py", "await", root]
+    if tools.rg:
+        cmds["rg -l"] = [tools.rg, "-l", "--no-ignore", "-g", "*.py", "-e", "await", root]
+    dry = timed_together(cmds, runs)
+    info = parse_summary(dry["unawait suggest"]["stderr_tail"])
+    info["files_with_name"] = count_files_with("await", root)
     return dry, info
 
 
@@ -282,6 +319,7 @@ def judge_job(python, root, work, name, trees, funcs, methods):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--smoke", action="store_true", help="use the small corpus")
+    ap.add_argument("--newer", action="store_true", help="use the newer-syntax corpus")
     ap.add_argument("--cache", type=Path, help="corpus cache (see bench/corpus.py)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--job", action="append", help="only these jobs (repeatable)")
@@ -291,8 +329,11 @@ def main():
     args = ap.parse_args()
 
     cache = (args.cache or corpus.default_cache(args.smoke)).resolve()
-    root = str(corpus.build(cache, corpus.SMOKE if args.smoke else corpus.FULL))
-    work = cache / "work"
+    if args.newer:
+        root = str(corpus.build(cache, corpus.NEWER, corpus.NEWER_PYTHON, "ex-newer"))
+    else:
+        root = str(corpus.build(cache, corpus.SMOKE if args.smoke else corpus.FULL))
+    work = cache / ("work-newer" if args.newer else "work")
     work.mkdir(exist_ok=True)
     una = os.path.abspath(args.unawait)
     if not os.path.exists(una):
@@ -307,6 +348,12 @@ def main():
                "load_before": load, "jobs": {}}
     for name, funcs, methods, about in jobs:
         log(f"== job {name}: {funcs + methods}")
+        if name == "suggest":
+            dry, info = time_suggest(tools, root, args.runs)
+            results["jobs"][name] = {"functions": funcs, "methods": methods, "about": about,
+                                     "info": info, "dry": dry, "fix": {}, "judge": {},
+                                     "judge_seconds": 0}
+            continue
         dry, info = time_job(tools, root, funcs, methods, args.runs)
         fixed, trees = fix_job(tools, root, work, name, funcs, methods, args.runs)
         info["summary"] = parse_summary(fixed["unawait fix"]["stderr_tail"])["summary"]
@@ -318,7 +365,8 @@ def main():
     results["load_after"] = os.getloadavg()
     out = cache / "results"
     out.mkdir(exist_ok=True)
-    (out / "compare.json").write_text(json.dumps(results, indent=1))
+    (out / ("compare-newer.json" if args.newer else "compare.json")).write_text(
+        json.dumps(results, indent=1))
     print(markdown(results))
 
 
@@ -329,11 +377,15 @@ def markdown(results):
         rules = " ".join([f"-f {f}" for f in j["functions"]] + [f"--method {m}" for m in j["methods"]])
         jd = j["judge"]
         some = next(iter(jd.values()), {})
-        lines.append(f"### `{name}`: `{rules}`\n")
-        lines.append(f"{j['about']}. Files containing a name: {info['files_with_name']}; "
-                     f"unawait parsed {info.get('parsed')} of {info.get('scanned')}; "
-                     f"the judge expects {some.get('expected_edits', '?')} edits in "
-                     f"{some.get('files_with_edits', '?')} files.\n")
+        lines.append(f"### `{name}`: `{rules}`\n" if rules else f"### `{name}`\n")
+        if name == "suggest":
+            lines.append(f"{j['about']}. Files containing `await`: {info['files_with_name']}; "
+                         f"unawait parsed {info.get('parsed')} of {info.get('scanned')}.\n")
+        else:
+            lines.append(f"{j['about']}. Files containing a name: {info['files_with_name']}; "
+                         f"unawait parsed {info.get('parsed')} of {info.get('scanned')}; "
+                         f"the judge expects {some.get('expected_edits', '?')} edits in "
+                         f"{some.get('files_with_edits', '?')} files.\n")
         base = j["dry"].get("ast-grep (dry run)", {}).get("median")
         lines.append("| command | median wall | min–max | peak RSS | vs ast-grep dry | wrong files (judge) |")
         lines.append("| --- | ---: | ---: | ---: | ---: | ---: |")

@@ -16,6 +16,7 @@ committed or walked by the project's own tools.
 
     python3 bench/corpus.py                 # the full corpus (~1.6M lines)
     python3 bench/corpus.py --smoke         # a few hundred files, into target/bench-smoke
+    python3 bench/corpus.py --newer         # Home Assistant 2026.11.0, into CACHE/ex-newer
     python3 bench/corpus.py --print-root    # just print where the corpus is (build if needed)
 
 Standard library only. Prints the corpus root on stdout; progress goes to stderr.
@@ -47,6 +48,15 @@ FULL = [
     ("httpx", "0.27.0"),
 ]
 
+# Newer syntax, as a corpus of its own (so the figures of FULL stay comparable): a
+# current Home Assistant, which needs Python 3.14.2 and uses PEP 695 generics, `type`
+# aliases, PEP 696 type-parameter defaults and PEP 758 `except A, B:`. Into
+# CACHE/ex-newer.
+NEWER = [
+    ("homeassistant", "2026.11.0"),
+]
+NEWER_PYTHON = "3.14.2"
+
 # For the test suite: a few hundred files, a couple of MB of downloads.
 SMOKE = [
     ("anyio", "4.4.0"),
@@ -57,15 +67,17 @@ SMOKE = [
     ("fastapi", "0.111.0"),
 ]
 
-PIP_TARGET = [
-    "--only-binary=:all:",
-    "--python-version",
-    "3.12",
-    "--implementation",
-    "cp",
-    "--platform",
-    "manylinux2014_x86_64",
-]
+def pip_target(python):
+    """Wheels for CPython `python` on manylinux x86_64, whatever this machine is."""
+    return [
+        "--only-binary=:all:",
+        "--python-version",
+        python,
+        "--implementation",
+        "cp",
+        "--platform",
+        "manylinux2014_x86_64",
+    ]
 
 
 def log(msg):
@@ -104,7 +116,7 @@ def pip_command():
     sys.exit("corpus.py: no pip found (install python3-pip or use a venv)")
 
 
-def download(dl, wanted):
+def download(dl, wanted, python):
     """Download the wheels of `wanted` [(dist, version)] not yet in `dl`, in one pip
     run (one resolver start instead of one per package)."""
     missing = [(d, v) for d, v in wanted if not wheel_for(dl, d, v)]
@@ -117,7 +129,7 @@ def download(dl, wanted):
             "--quiet",
             "-d",
             str(dl),
-            *PIP_TARGET,
+            *pip_target(python),
             *[f"{d}=={v}" for d, v in missing],
         ]
         subprocess.run(cmd, check=True)
@@ -154,8 +166,8 @@ def extract(wheel, dest):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def build(cache, packages):
-    ex = cache / "ex"
+def build(cache, packages, python="3.12", folder="ex"):
+    ex = cache / folder
     done = ex / ".complete"
     if done.is_file():
         return ex
@@ -164,7 +176,7 @@ def build(cache, packages):
     ex.mkdir(parents=True, exist_ok=True)
     dests = [ex / f"{d.replace('.', '_').lower()}-{v}" for d, v in packages]
     todo = [(p, dest) for p, dest in zip(packages, dests) if not dest.is_dir()]
-    for wheel, (_, dest) in zip(download(dl, [p for p, _ in todo]), todo):
+    for wheel, (_, dest) in zip(download(dl, [p for p, _ in todo], python), todo):
         extract(wheel, dest)
     files = lines = 0
     for p in ex.rglob("*.py"):
@@ -182,10 +194,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--smoke", action="store_true", help="the small corpus for tests")
     ap.add_argument("--cache", type=Path, help="cache folder (see the module doc)")
+    ap.add_argument("--newer", action="store_true",
+                    help="the newer-syntax corpus (into CACHE/ex-newer)")
     ap.add_argument("--print-root", action="store_true", help="only print the root")
     args = ap.parse_args()
     cache = (args.cache or default_cache(args.smoke)).resolve()
-    root = build(cache, SMOKE if args.smoke else FULL)
+    if args.newer:
+        root = build(cache, NEWER, NEWER_PYTHON, "ex-newer")
+    else:
+        root = build(cache, SMOKE if args.smoke else FULL)
     print(root)
 
 
