@@ -15,7 +15,7 @@ use crate::fix::kept::DefSite;
 use crate::python::facts::Binding;
 use crate::python::lexical::{is_ident_byte, whole_word};
 use crate::python::lines::LineIndex;
-use crate::python::modules::{absolute_import, ModulePath};
+use crate::python::modules::{ModuleNames, ModulePath};
 
 /// A module-level name in the index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,55 +28,128 @@ pub enum Entry {
 
 #[derive(Debug, Default)]
 pub struct ProjectIndex {
-    /// `pkg.mod` → name → entry.
-    modules: HashMap<String, HashMap<String, Entry>>,
+    /// Each indexed file's module-level names, with the primary name of its module.
+    files: Vec<(String, HashMap<String, Entry>)>,
+    /// Every module name a file is importable under → those files. A name can belong
+    /// to several files (two `tests/helpers/fakes.py` in one monorepo, a `.py` and its
+    /// `.pyi`): then all of them are looked at.
+    names: HashMap<String, Vec<usize>>,
 }
 
 /// How far re-export chains are followed (they can loop).
 const MAX_CHAIN: usize = 16;
 
+/// Where [`ProjectIndex::chain`] got to.
+struct Walk<'i> {
+    names: Vec<String>,
+    /// The definition reached, and its name spelled with its file's primary name: an
+    /// `async def` when any way leads to one, else the first `def` found.
+    def: Option<(String, &'i Entry)>,
+}
+
 impl ProjectIndex {
     pub fn is_empty(&self) -> bool {
-        self.modules.is_empty()
+        self.files.is_empty()
     }
 
+    /// How many distinct module names the index knows.
     pub fn module_count(&self) -> usize {
-        self.modules.len()
+        self.names.len()
     }
 
-    fn lookup(&self, qualified: &str) -> Option<&Entry> {
-        let (module, name) = qualified.rsplit_once('.')?;
-        self.modules.get(module)?.get(name)
+    /// The files a dotted name can be an attribute of: the longest prefix of
+    /// `qualified` that names a module, its files, and the rest after it.
+    fn files_of<'q>(&self, qualified: &'q str) -> Option<(&[usize], &'q str)> {
+        let mut end = qualified.len();
+        while let Some(dot) = qualified[..end].rfind('.') {
+            if let Some(files) = self.names.get(&qualified[..dot]) {
+                return Some((files, &qualified[dot + 1..]));
+            }
+            end = dot;
+        }
+        None
     }
 
-    /// `qualified`, then every name it re-exports in turn, ending at a definition when
-    /// the index knows it.
-    pub fn chain(&self, qualified: &str) -> (Vec<String>, Option<&Entry>) {
-        let mut names = vec![qualified.to_string()];
-        let mut current = qualified.to_string();
-        for _ in 0..MAX_CHAIN {
-            match self.lookup(&current) {
-                Some(Entry::Alias(target)) if !names.contains(target) => {
-                    names.push(target.clone());
-                    current = target.clone();
+    fn walk(&self, qualified: &str) -> Walk<'_> {
+        let mut walk = Walk {
+            names: vec![qualified.to_string()],
+            def: None,
+        };
+        let mut next = 0;
+        // Each name is looked at once; spellings and re-exports add names until a
+        // definition, a name the index does not know, or the limit.
+        while next < walk.names.len() && next < MAX_CHAIN * 4 {
+            let current = walk.names[next].clone();
+            next += 1;
+            let Some((files, rest)) = self.files_of(&current) else {
+                continue;
+            };
+            for &f in files {
+                let (primary, entries) = &self.files[f];
+                let spelled = format!("{primary}.{rest}");
+                if !walk.names.contains(&spelled) {
+                    walk.names.push(spelled.clone());
                 }
-                Some(def @ Entry::Def { .. }) => return (names, Some(def)),
-                _ => break,
+                match entries.get(rest) {
+                    Some(Entry::Alias(target)) => {
+                        if !walk.names.contains(target) {
+                            walk.names.push(target.clone());
+                        }
+                    }
+                    Some(def @ Entry::Def { is_async, .. }) => {
+                        let better = match walk.def {
+                            None => true,
+                            Some((_, Entry::Def { is_async: was, .. })) => *is_async && !was,
+                            Some(_) => false,
+                        };
+                        if better {
+                            walk.def = Some((spelled, def));
+                        }
+                    }
+                    None => {}
+                }
             }
         }
-        (names, None)
+        walk
     }
 
-    /// The definition `qualified` finally refers to, or itself.
+    /// `qualified`, the same name through the other names of its module, and every
+    /// name it re-exports in turn; then the definition they end at when the index
+    /// knows it (an `async def` when any of them can be one).
+    pub fn chain(&self, qualified: &str) -> (Vec<String>, Option<&Entry>) {
+        let walk = self.walk(qualified);
+        (walk.names, walk.def.map(|(_, d)| d))
+    }
+
+    /// The definition `qualified` finally refers to, spelled with the primary name of
+    /// its module; else the last name its chain reaches, or itself.
     pub fn canonical(&self, qualified: &str) -> String {
-        self.chain(qualified)
-            .0
-            .pop()
-            .unwrap_or_else(|| qualified.to_string())
+        let mut walk = self.walk(qualified);
+        match walk.def {
+            Some((name, _)) => name,
+            None => walk.names.pop().unwrap_or_else(|| qualified.to_string()),
+        }
     }
 
+    /// One file's entries under one module name.
     pub fn merge(&mut self, module: String, names: HashMap<String, Entry>) {
-        self.modules.entry(module).or_default().extend(names);
+        self.add(&ModuleNames::one(ModulePath {
+            name: module,
+            is_package: false,
+        }), names);
+    }
+
+    /// One file, under every name it is importable by, with its module-level
+    /// definitions and re-exports (none for a file indexed only for its names).
+    pub fn add(&mut self, module: &ModuleNames, entries: HashMap<String, Entry>) {
+        let f = self.files.len();
+        self.files.push((module.primary.name.clone(), entries));
+        for name in module.all() {
+            let files = self.names.entry(name.to_string()).or_default();
+            if !files.contains(&f) {
+                files.push(f);
+            }
+        }
     }
 }
 
@@ -131,17 +204,32 @@ fn preceded_by_def(source: &[u8], at: usize) -> bool {
 }
 
 /// The module-level definitions and re-exports of one parsed file.
-pub fn file_entries(module: &ModulePath, display: &str, source: &[u8]) -> HashMap<String, Entry> {
+pub fn file_entries(module: &ModuleNames, display: &str, source: &[u8]) -> HashMap<String, Entry> {
     let text = crate::python::parse::parse_text(source);
     let tree = crate::python::parse::parse(&text);
     let facts = crate::python::walk::collect(&tree, &text);
     let lines = LineIndex::new(&text);
-    entries_from_facts(module, display, &facts, &lines)
+    entries(|m| module.absolute(m), display, &facts, &lines)
 }
 
 /// The module-level definitions and re-exports among a file's facts.
 pub fn entries_from_facts(
     module: &ModulePath,
+    display: &str,
+    facts: &crate::python::facts::FileFacts<'_>,
+    lines: &LineIndex,
+) -> HashMap<String, Entry> {
+    entries(
+        |m| crate::python::modules::absolute_import(Some(module), m),
+        display,
+        facts,
+        lines,
+    )
+}
+
+/// The same, with `absolute` resolving the module of a `from ... import`.
+fn entries(
+    absolute: impl Fn(&str) -> Option<String>,
     display: &str,
     facts: &crate::python::facts::FileFacts<'_>,
     lines: &LineIndex,
@@ -162,8 +250,7 @@ pub fn entries_from_facts(
                 module: m,
                 name: imported,
                 ..
-            } => absolute_import(Some(module), m)
-                .map(|abs| Entry::Alias(format!("{abs}.{imported}"))),
+            } => absolute(m).map(|abs| Entry::Alias(format!("{abs}.{imported}"))),
             Binding::Module { .. } | Binding::Other => None,
         });
         if let Some(e) = entry {
@@ -177,11 +264,11 @@ pub fn entries_from_facts(
 mod tests {
     use super::*;
 
-    fn m(name: &str, is_package: bool) -> ModulePath {
-        ModulePath {
+    fn m(name: &str, is_package: bool) -> ModuleNames {
+        ModuleNames::one(ModulePath {
             name: name.into(),
             is_package,
-        }
+        })
     }
 
     #[test]
