@@ -41,7 +41,10 @@ const MAX_CHAIN: usize = 16;
 
 /// Where [`ProjectIndex::chain`] got to.
 struct Walk<'i> {
+    /// The name, then each name it re-exports in turn.
     names: Vec<String>,
+    /// The files (by number) and attribute paths those names were found at.
+    reached: Vec<(usize, String)>,
     /// The definition reached, and its name spelled with its file's primary name: an
     /// `async def` when any way leads to one, else the first `def` found.
     def: Option<(String, &'i Entry)>,
@@ -73,12 +76,14 @@ impl ProjectIndex {
     fn walk(&self, qualified: &str) -> Walk<'_> {
         let mut walk = Walk {
             names: vec![qualified.to_string()],
+            reached: Vec::new(),
             def: None,
         };
         let mut next = 0;
-        // Each name is looked at once; spellings and re-exports add names until a
-        // definition, a name the index does not know, or the limit.
-        while next < walk.names.len() && next < MAX_CHAIN * 4 {
+        // Each name is looked up once, in every file its module name may be; a
+        // re-export adds its target, until a definition, a name the index does not
+        // know, or the limit.
+        while next < walk.names.len() && next < MAX_CHAIN {
             let current = walk.names[next].clone();
             next += 1;
             let Some((files, rest)) = self.files_of(&current) else {
@@ -86,15 +91,12 @@ impl ProjectIndex {
             };
             for &f in files {
                 let (primary, entries) = &self.files[f];
-                let spelled = format!("{primary}.{rest}");
-                if !walk.names.contains(&spelled) {
-                    walk.names.push(spelled.clone());
+                if !walk.reached.iter().any(|(g, r)| *g == f && r == rest) {
+                    walk.reached.push((f, rest.to_string()));
                 }
                 match entries.get(rest) {
-                    Some(Entry::Alias(target)) => {
-                        if !walk.names.contains(target) {
-                            walk.names.push(target.clone());
-                        }
+                    Some(Entry::Alias(target)) if !walk.names.contains(target) => {
+                        walk.names.push(target.clone());
                     }
                     Some(def @ Entry::Def { is_async, .. }) => {
                         let better = match walk.def {
@@ -103,22 +105,30 @@ impl ProjectIndex {
                             Some(_) => false,
                         };
                         if better {
-                            walk.def = Some((spelled, def));
+                            walk.def = Some((format!("{primary}.{rest}"), def));
                         }
                     }
-                    None => {}
+                    _ => {}
                 }
             }
         }
         walk
     }
 
-    /// `qualified`, the same name through the other names of its module, and every
-    /// name it re-exports in turn; then the definition they end at when the index
-    /// knows it (an `async def` when any of them can be one).
+    /// `qualified`, then every name it re-exports in turn (looked up under every name
+    /// of each module); then the definition they end at when the index knows it: an
+    /// `async def` when any of them can be one.
     pub fn chain(&self, qualified: &str) -> (Vec<String>, Option<&Entry>) {
         let walk = self.walk(qualified);
         (walk.names, walk.def.map(|(_, d)| d))
+    }
+
+    /// Do `a` and `b` name the same thing: the same name, or names whose chains meet
+    /// in one file of the index, whichever of its module's names spells them?
+    pub fn same(&self, a: &str, b: &str) -> bool {
+        let (wa, wb) = (self.walk(a), self.walk(b));
+        wa.names.iter().any(|n| wb.names.contains(n))
+            || wa.reached.iter().any(|r| wb.reached.contains(r))
     }
 
     /// The definition `qualified` finally refers to, spelled with the primary name of
@@ -133,10 +143,13 @@ impl ProjectIndex {
 
     /// One file's entries under one module name.
     pub fn merge(&mut self, module: String, names: HashMap<String, Entry>) {
-        self.add(&ModuleNames::one(ModulePath {
-            name: module,
-            is_package: false,
-        }), names);
+        self.add(
+            &ModuleNames::one(ModulePath {
+                name: module,
+                is_package: false,
+            }),
+            names,
+        );
     }
 
     /// One file, under every name it is importable by, with its module-level
@@ -351,5 +364,86 @@ mod tests {
         let (names, def) = idx.chain("a.f");
         assert_eq!(names.len(), 2);
         assert_eq!(def, None);
+    }
+
+    fn def_at(path: &str, is_async: bool) -> HashMap<String, Entry> {
+        HashMap::from([(
+            "get".to_string(),
+            Entry::Def {
+                is_async,
+                at: DefSite::Module {
+                    path: path.into(),
+                    line: 1,
+                },
+            },
+        )])
+    }
+
+    fn names(primary: &str, others: &[&str]) -> ModuleNames {
+        ModuleNames {
+            primary: ModulePath {
+                name: primary.into(),
+                is_package: false,
+            },
+            others: others.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_module_is_found_under_each_of_its_names() {
+        let mut idx = ProjectIndex::default();
+        idx.add(
+            &names("helpers.fakes", &["tests.helpers.fakes"]),
+            def_at("tests/helpers/fakes.py", true),
+        );
+        // A file indexed for its names only: a re-export through a module the byte
+        // filter passed over is still known under both names.
+        idx.add(&names("pkg.api", &["ns.pkg.api"]), HashMap::new());
+        for q in ["helpers.fakes.get", "tests.helpers.fakes.get"] {
+            let (_, def) = idx.chain(q);
+            assert!(
+                matches!(def, Some(Entry::Def { is_async: true, .. })),
+                "{q}"
+            );
+            assert_eq!(idx.canonical(q), "helpers.fakes.get", "{q}");
+        }
+        assert_eq!(idx.chain("ns.pkg.api.get").1, None);
+        assert!(idx.same("ns.pkg.api.get", "pkg.api.get"));
+        assert!(!idx.same("ns.pkg.api.get", "pkg.api.other"));
+        // A class's method below a module: the module is still found by either name.
+        assert!(idx.same("ns.pkg.api.Client.get", "pkg.api.Client.get"));
+        assert!(idx.same("elsewhere.get", "elsewhere.get"));
+        assert!(!idx.same("elsewhere.get", "pkg.api.get"));
+    }
+
+    #[test]
+    fn a_name_two_files_share_is_async_when_either_is() {
+        for order in [[false, true], [true, false]] {
+            let mut idx = ProjectIndex::default();
+            idx.add(
+                &names("helpers.fakes", &["svc_a.tests.helpers.fakes"]),
+                def_at("svc_a/tests/helpers/fakes.py", order[0]),
+            );
+            idx.add(
+                &names("helpers.fakes", &["svc_b.tests.helpers.fakes"]),
+                def_at("svc_b/tests/helpers/fakes.py", order[1]),
+            );
+            let (_, def) = idx.chain("helpers.fakes.get");
+            assert!(
+                matches!(def, Some(Entry::Def { is_async: true, .. })),
+                "{order:?}"
+            );
+            // Each file's own longer name reaches only that file.
+            let (_, def) = idx.chain("svc_a.tests.helpers.fakes.get");
+            assert!(
+                matches!(def, Some(Entry::Def { is_async, .. }) if *is_async == order[0]),
+                "{order:?}"
+            );
+            assert!(!idx.same(
+                "svc_a.tests.helpers.fakes.get",
+                "svc_b.tests.helpers.fakes.get"
+            ));
+            assert!(idx.same("svc_a.tests.helpers.fakes.get", "helpers.fakes.get"));
+        }
     }
 }

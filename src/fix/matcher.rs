@@ -144,12 +144,13 @@ impl<'a, 't> Matcher<'a, 't> {
         );
         for rule in qualified_match.filter(|r| r.is_qualified()) {
             // The rule and the callee name the same function when their chains meet:
-            // the same name, spelled through any name of its module or re-exported.
-            let names = match self.ctx.index {
-                Some(index) => index.chain(rule.name()).0,
-                None => vec![rule.name().to_string()],
+            // the same name, re-exported, or spelled through another name of its module.
+            let same = match (self.ctx.index, qualified) {
+                (Some(index), Some(q)) => index.same(q, rule.name()),
+                (None, Some(q)) => q == rule.name(),
+                (_, None) => false,
             };
-            if chain.iter().any(|q| names.contains(q)) {
+            if same {
                 return Verdict::Match(rule);
             }
         }

@@ -187,10 +187,7 @@ impl Roots {
 /// The dotted name of `path` below `root`, when every part is an identifier.
 fn name_below(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
-    let mut parts: Vec<&str> = rel
-        .iter()
-        .map(|c| c.to_str())
-        .collect::<Option<_>>()?;
+    let mut parts: Vec<&str> = rel.iter().map(|c| c.to_str()).collect::<Option<_>>()?;
     let last = parts.pop()?;
     let stem = last.rsplit_once('.').map_or(last, |(s, _)| s);
     if stem != "__init__" {
@@ -205,9 +202,7 @@ fn name_below(root: &Path, path: &Path) -> Option<String> {
 /// Is `s` a Python identifier (`str.isidentifier()`, keywords included)?
 pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c == '_' || c.is_alphabetic())
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
         && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
@@ -279,5 +274,134 @@ mod tests {
             ModulePath::for_file(&dir.path().join("script.py")),
             Some(m("script", false))
         );
+    }
+
+    /// A tree of empty files at `paths` below a temporary folder.
+    fn files(paths: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for p in paths {
+            let at = dir.path().join(p);
+            std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+            std::fs::write(at, "").unwrap();
+        }
+        dir
+    }
+
+    /// Every name of `file` below `top` with `roots`: primary first, then the others.
+    fn names(roots: &Roots, top: &Path, file: &str) -> Vec<String> {
+        match roots.names(&top.join(file)) {
+            Some(n) => n.all().map(str::to_string).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_pytest_layout_is_importable_from_the_project_root_and_its_package_top() {
+        // `tests/` has no `__init__.py`; `tests/helpers/` has one.
+        let dir = files(&[
+            "tests/helpers/__init__.py",
+            "tests/helpers/fakes.py",
+            "tests/test_fakes.py",
+            "tests/conftest.py",
+            "app/__init__.py",
+            "app/core.py",
+        ]);
+        let top = dir.path();
+        let mut roots = Roots::new(&[]);
+        roots.add_project(top);
+        assert_eq!(
+            names(&roots, top, "tests/helpers/fakes.py"),
+            ["helpers.fakes", "tests.helpers.fakes"]
+        );
+        assert_eq!(
+            names(&roots, top, "tests/helpers/__init__.py"),
+            ["helpers", "tests.helpers"]
+        );
+        assert_eq!(
+            names(&roots, top, "tests/conftest.py"),
+            ["conftest", "tests.conftest"]
+        );
+        // A regular package: one name, whichever root gives it.
+        assert_eq!(names(&roots, top, "app/core.py"), ["app.core"]);
+        // Without the project root only the `__init__.py` chain names files.
+        assert_eq!(
+            names(&Roots::new(&[]), top, "tests/helpers/fakes.py"),
+            ["helpers.fakes"]
+        );
+    }
+
+    #[test]
+    fn namespace_packages_resolve_and_relative_imports_climb_into_them() {
+        // PEP 420: `ns/` has no `__init__.py`; `ns/pkg/` has one.
+        let dir = files(&["ns/pkg/__init__.py", "ns/pkg/mod.py", "ns/plain/mod.py"]);
+        let top = dir.path();
+        let mut roots = Roots::new(&[]);
+        roots.add_project(top);
+        assert_eq!(
+            names(&roots, top, "ns/pkg/mod.py"),
+            ["pkg.mod", "ns.pkg.mod"]
+        );
+        assert_eq!(
+            names(&roots, top, "ns/plain/mod.py"),
+            ["mod", "ns.plain.mod"]
+        );
+        let mod_py = roots.names(&top.join("ns/pkg/mod.py")).unwrap();
+        // The primary name resolves what it can; above `pkg`, the longer name does.
+        assert_eq!(mod_py.absolute(".x").as_deref(), Some("pkg.x"));
+        assert_eq!(mod_py.absolute("..").as_deref(), Some("ns"));
+        assert_eq!(mod_py.absolute("os").as_deref(), Some("os"));
+    }
+
+    #[test]
+    fn src_layout_with_and_without_configured_roots() {
+        let dir = files(&[
+            "src/myapp/__init__.py",
+            "src/myapp/core.py",
+            "src/solo/run.py",
+        ]);
+        let top = dir.path();
+        // The conventional `src/` of a project root is a root of its own.
+        let mut roots = Roots::new(&[]);
+        roots.add_project(top);
+        assert_eq!(
+            names(&roots, top, "src/myapp/core.py"),
+            ["myapp.core", "src.myapp.core"]
+        );
+        assert_eq!(
+            names(&roots, top, "src/solo/run.py"),
+            ["run", "src.solo.run", "solo.run"]
+        );
+        // A configured root gives the primary name, the `__init__.py` chain another.
+        let mut roots = Roots::new(&[top.join("src/solo")]);
+        roots.add_project(top);
+        assert_eq!(
+            names(&roots, top, "src/solo/run.py"),
+            ["run", "src.solo.run", "solo.run"]
+        );
+        let roots = Roots::new(&[top.join("src")]);
+        assert_eq!(names(&roots, top, "src/solo/run.py"), ["solo.run", "run"]);
+    }
+
+    #[test]
+    fn parts_that_are_not_identifiers_give_no_name() {
+        let dir = files(&["my-app/tool.py", "v1.2/x.py", "ok/a.b.py", "2fa/x.py"]);
+        let top = dir.path();
+        let mut roots = Roots::new(&[]);
+        roots.add_project(top);
+        // Only the `__init__.py` chain names them, as before.
+        assert_eq!(names(&roots, top, "my-app/tool.py"), ["tool"]);
+        assert_eq!(names(&roots, top, "v1.2/x.py"), ["x"]);
+        assert_eq!(names(&roots, top, "ok/a.b.py"), ["a.b"]);
+        assert_eq!(names(&roots, top, "2fa/x.py"), ["x"]);
+        for (s, ok) in [
+            ("tests", true),
+            ("_x1", true),
+            ("café", true),
+            ("1x", false),
+            ("a-b", false),
+            ("", false),
+        ] {
+            assert_eq!(is_identifier(s), ok, "{s:?}");
+        }
     }
 }

@@ -157,13 +157,12 @@ fn batch(
         progress.tick();
         look
     };
-    let (looks, other_looks): (Vec<file::FirstLook>, Vec<file::FirstLook>) =
-        pool.install(|| {
-            rayon::join(
-                || files.par_iter().map(|c| look(c, true)).collect(),
-                || project.others.par_iter().map(|c| look(c, false)).collect(),
-            )
-        });
+    let (looks, other_looks): (Vec<file::FirstLook>, Vec<file::FirstLook>) = pool.install(|| {
+        rayon::join(
+            || files.par_iter().map(|c| look(c, true)).collect(),
+            || project.others.par_iter().map(|c| look(c, false)).collect(),
+        )
+    });
     let mut index = ProjectIndex::default();
     for look in other_looks {
         if let Some(module) = &look.module {
