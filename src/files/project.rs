@@ -5,9 +5,10 @@
 //! files or subfolders are named (as pre-commit does), the rest of the project is
 //! walked too, with the same ignore files and excludes, and its Python files are read
 //! for the index only. A project root is the nearest folder at or above a named path
-//! that holds `pyproject.toml`, `setup.cfg` or `.git`; without one, the named folder
-//! (a named file's folder). Nothing here reads file contents; the files found here are
-//! never changed or reported.
+//! that holds `pyproject.toml`, `setup.cfg` or `.git`; without one, a named folder is
+//! its own project, and a named file has none (only it is read: a file in a home
+//! folder must not make the run read the whole home folder). Nothing here reads file
+//! contents; the files found here are never changed or reported.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -36,19 +37,16 @@ fn is_root(folder: &Path) -> bool {
 }
 
 /// The project root of `named` (absolute): the nearest folder at or above it (above a
-/// file) with `pyproject.toml`, `setup.cfg` or `.git`; else the folder itself, or a
-/// file's folder.
-pub fn root_of(named: &Path) -> PathBuf {
-    let start = if named.is_dir() {
-        named
-    } else {
-        named.parent().unwrap_or(named)
-    };
-    start
-        .ancestors()
-        .find(|d| is_root(d))
-        .unwrap_or(start)
-        .to_path_buf()
+/// file) with `pyproject.toml`, `setup.cfg` or `.git`; else a folder itself, and no
+/// root for a file.
+pub fn root_of(named: &Path) -> Option<PathBuf> {
+    let is_dir = named.is_dir();
+    let start = if is_dir { named } else { named.parent()? };
+    match start.ancestors().find(|d| is_root(d)) {
+        Some(root) => Some(root.to_path_buf()),
+        None if is_dir => Some(named.to_path_buf()),
+        None => None,
+    }
 }
 
 /// The outermost of `folders`: none of them lies inside another.
@@ -73,10 +71,20 @@ pub fn around(settings: &Settings, found: &Discovered) -> Project {
         .iter()
         .map(|p| crate::paths::absolute(&settings.cwd, p))
         .collect();
-    let tops = outermost(named.iter().map(|p| root_of(p)).collect());
-    let have: HashSet<&Path> = found.files.iter().map(|c| c.absolute.as_path()).collect();
+    let tops = outermost(named.iter().filter_map(|p| root_of(p)).collect());
     let walked: HashSet<PathBuf> = found.walked.iter().cloned().collect();
-    let mut project = walk(settings, &tops, &walked, &have);
+    let mut project = if tops.iter().all(|t| walked.contains(t)) {
+        // The usual run from the project root: discovery has seen every file. (No set
+        // of every path either: allocating and freeing one that large moves glibc's
+        // mmap threshold, and the file buffers of the first pass then stay resident.)
+        Project {
+            roots: tops,
+            others: Vec::new(),
+        }
+    } else {
+        let have: HashSet<&Path> = found.files.iter().map(|c| c.absolute.as_path()).collect();
+        walk(settings, &tops, &walked, &have)
+    };
     project.roots.extend(found.projects.iter().cloned());
     project.roots.sort();
     project.roots.dedup();
@@ -86,7 +94,7 @@ pub fn around(settings: &Settings, found: &Discovered) -> Project {
 /// The project of the file `absolute` whose source comes from stdin: its root, and
 /// every other Python file of it.
 pub fn around_file(settings: &Settings, absolute: &Path) -> Project {
-    let tops = vec![root_of(absolute)];
+    let tops: Vec<PathBuf> = root_of(absolute).into_iter().collect();
     let mut project = walk(settings, &tops, &HashSet::new(), &HashSet::from([absolute]));
     project.roots.sort();
     project.roots.dedup();
@@ -158,20 +166,22 @@ mod tests {
         let top = dir.path();
         std::fs::create_dir_all(top.join("a/b/c")).unwrap();
         std::fs::write(top.join("a/b/c/x.py"), "").unwrap();
-        // No marker: the folder named, or a file's folder.
-        assert_eq!(root_of(&top.join("a/b")), top.join("a/b"));
-        assert_eq!(root_of(&top.join("a/b/c/x.py")), top.join("a/b/c"));
+        // No marker: a folder named is its own project, a file has none.
+        assert_eq!(root_of(&top.join("a/b")), Some(top.join("a/b")));
+        assert_eq!(root_of(&top.join("a/b/c/x.py")), None);
         for marker in ["setup.cfg", "pyproject.toml", ".git"] {
             let at = top.join("a").join(marker);
             std::fs::write(&at, "").unwrap();
-            assert_eq!(root_of(&top.join("a/b/c/x.py")), top.join("a"), "{marker}");
-            assert_eq!(root_of(&top.join("a")), top.join("a"), "{marker}");
+            let a = Some(top.join("a"));
+            assert_eq!(root_of(&top.join("a/b/c/x.py")), a, "{marker}");
+            assert_eq!(root_of(&top.join("a/b")), a, "{marker}");
+            assert_eq!(root_of(&top.join("a")), a, "{marker}");
             std::fs::remove_file(at).unwrap();
         }
         // The nearest one wins.
         std::fs::write(top.join("a/.git"), "").unwrap();
         std::fs::write(top.join("a/b/pyproject.toml"), "").unwrap();
-        assert_eq!(root_of(&top.join("a/b/c/x.py")), top.join("a/b"));
+        assert_eq!(root_of(&top.join("a/b/c/x.py")), Some(top.join("a/b")));
     }
 
     #[test]

@@ -311,8 +311,8 @@ fn the_project_root_is_found_by_pyproject_setup_cfg_or_git_above_the_current_fol
                 ],
             );
     }
-    // Without any of them the named file's folder is the project: `tests.helpers`
-    // is not a name there, so the double is not found.
+    // Without any of them a named file has no project: only it is read, so the
+    // double is not found.
     project("")
         .run(&["check", "-q", "-f", "get_client", "tests/test_fakes.py"])
         .expect(
