@@ -73,10 +73,12 @@ pub fn around(settings: &Settings, found: &Discovered) -> Project {
         .collect();
     let tops = outermost(named.iter().filter_map(|p| root_of(p)).collect());
     let walked: HashSet<PathBuf> = found.walked.iter().cloned().collect();
-    let mut project = if tops.iter().all(|t| walked.contains(t)) {
-        // The usual run from the project root: discovery has seen every file. (No set
-        // of every path either: allocating and freeing one that large moves glibc's
-        // mmap threshold, and the file buffers of the first pass then stay resident.)
+    let mut project = if found.files.is_empty() || tops.iter().all(|t| walked.contains(t)) {
+        // Nothing to look up names for (every file named was excluded, say), or the
+        // usual run from the project root, where discovery has seen every file. (No
+        // set of every path either: allocating and freeing one that large moves
+        // glibc's mmap threshold, and the file buffers of the first pass then stay
+        // resident.)
         Project {
             roots: tops,
             others: Vec::new(),

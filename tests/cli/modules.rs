@@ -398,3 +398,35 @@ fn stdin_with_a_filename_uses_the_project_index() {
         &[],
     );
 }
+
+#[test]
+fn a_qualified_rule_may_spell_its_module_by_any_of_its_names() {
+    // `get_client` is no `def` in its module, so only the module's path tells that
+    // `helpers.client` and `tests.helpers.client` are one module.
+    let dir = tree(&[
+        ("tests/helpers/__init__.py", ""),
+        ("tests/helpers/client.py", "get_client = object\n"),
+        (
+            "tests/test_short.py",
+            "from helpers.client import get_client\n\n\nasync def test_it():\n    await get_client()\n",
+        ),
+        (
+            "tests/test_long.py",
+            "from tests.helpers.client import get_client\n\n\nasync def test_it():\n    await get_client()\n",
+        ),
+    ]);
+    for rule in [
+        "tests.helpers.client.get_client",
+        "helpers.client.get_client",
+    ] {
+        dir.run(&["check", "-q", "-f", rule]).expect(
+            1,
+            [
+                finding("tests/test_long.py:5:5", "get_client", rule),
+                finding("tests/test_short.py:5:5", "get_client", rule),
+            ]
+            .concat(),
+            &[],
+        );
+    }
+}
