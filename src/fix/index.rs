@@ -1,10 +1,13 @@
-//! The project index: what the scanned tree's modules define and re-export.
+//! The project index: what the project's modules define and re-export.
 //!
 //! Built in one parallel pass before matching. To stay cheap it parses only the files
 //! that can define a rule's function (`def NAME`, found by byte search) and the
 //! `__init__.py` files that mention a rule's name (re-exports); every other file is read
 //! once and never parsed here. It lets the matcher follow `from pkg import f` through
-//! `pkg/__init__.py` to the `def`, and know when a name is really an `async def`.
+//! `pkg/__init__.py` to the `def`, and know when a name is really an `async def`. A file
+//! is filed under every module name it has (`helpers.fakes` and `tests.helpers.fakes`),
+//! and a name several files share reaches all of them: it must never pick one file
+//! where Python might import another.
 
 use std::collections::HashMap;
 use std::path::Path;
