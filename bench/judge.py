@@ -26,8 +26,11 @@ operand is a call (parentheses are invisible in the AST) whose callee is
   - `anything.f` when `f` is a method rule;
 and never when a binding of that name is a parameter, an assignment or other target,
 a class, or an `async def`; nor when the import it came through resolves, in the
-before tree (module names from `__init__.py` folders, re-exports followed through
-`__init__.py`), to an `async def`. Awaits in `with pytest.raises(TypeError)` /
+before tree (module names as Python and pytest see them: from the top of each file's
+`__init__.py` chain and from every project root -- the tree's own root, each folder
+holding `pyproject.toml` or `setup.cfg`, and their `src/` folders -- through namespace
+packages; re-exports followed through `__init__.py`), to an `async def` of any file
+that has that name. Awaits in `with pytest.raises(TypeError)` /
 `assertRaises(TypeError)` blocks, on lines with `# unawait: ignore`, and in files with
 `# unawait: skip-file` stay (unless --no-keep-in-raises for the first).
 
@@ -88,6 +91,55 @@ def module_name(path):
     return ".".join(reversed(parts)), is_package
 
 
+def is_project_root(folder):
+    d = Path(folder)
+    return ((d / "pyproject.toml").is_file() or (d / "setup.cfg").is_file()
+            or (d / ".git").exists())
+
+
+def project_roots(top):
+    """The folders module names start from, for the tree `top`: its project root (the
+    nearest folder at or above it with pyproject.toml, setup.cfg or .git, else `top`
+    itself), every folder below it holding pyproject.toml or setup.cfg (hidden folders
+    are not walked), and the `src/` folder of each of them."""
+    top = os.path.abspath(top)
+    root = next((d for d in [top, *map(str, Path(top).parents)] if is_project_root(d)), top)
+    found = {root}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        if "pyproject.toml" in filenames or "setup.cfg" in filenames:
+            found.add(dirpath)
+    return frozenset(found | {os.path.join(d, "src") for d in found
+                              if os.path.isdir(os.path.join(d, "src"))})
+
+
+def module_names(path, roots):
+    """(primary, others): the primary (dotted name, is_package) from the __init__
+    chain, and every other name a root above `path` gives it (each part an
+    identifier), longest first, then by name."""
+    path = os.path.abspath(path)
+    primary = module_name(path)
+    is_package = Path(path).stem == "__init__"
+    found = []
+    d = os.path.dirname(path)
+    while True:
+        if d in roots:
+            rel = Path(os.path.relpath(path, d))
+            parts = list(rel.parent.parts) + ([] if is_package else [rel.stem])
+            if parts and all(p.isidentifier() for p in parts):
+                found.append(".".join(parts))
+        parent = os.path.dirname(d)
+        if parent == d:
+            break
+        d = parent
+    if primary is None:
+        if not found:
+            return None
+        primary = (found[0], is_package)
+    others = sorted({n for n in found if n != primary[0]}, key=lambda n: (-n.count("."), n))
+    return primary, others
+
+
 def absolute(mod, target):
     """The absolute module of `from <target> import` in module `mod`, or None."""
     dots = len(target) - len(target.lstrip("."))
@@ -109,17 +161,30 @@ def absolute(mod, target):
     return ".".join(package) if package else None
 
 
-def top_level_entries(tree, mod):
+def absolute_in(names, target):
+    """`absolute` against a file's primary name, else against its longest name (a
+    relative import that climbs into a namespace package)."""
+    if names is None:
+        return absolute(None, target)
+    primary, others = names
+    m = absolute(primary, target)
+    if m is None and others:
+        m = absolute((others[0], primary[1]), target)
+    return m
+
+
+def top_level_entries(tree, names):
     """name -> ("def", is_async) | ("alias", qualified): the last top-level def or
     `from` import of each name (re-exports only count in a package's __init__)."""
     out = {}
+    is_package = names[0][1]
 
     def visit(stmts):
         for s in stmts:
             if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 out[s.name] = ("def", isinstance(s, ast.AsyncFunctionDef))
-            elif isinstance(s, ast.ImportFrom) and mod[1]:
-                m = absolute(mod, "." * s.level + (s.module or ""))
+            elif isinstance(s, ast.ImportFrom) and is_package:
+                m = absolute_in(names, "." * s.level + (s.module or ""))
                 for a in s.names:
                     if a.name != "*" and m:
                         out[a.asname or a.name] = ("alias", f"{m}.{a.name}")
@@ -140,34 +205,40 @@ def top_level_entries(tree, mod):
     return out
 
 
-def index_file(path):
-    """(module name, top-level entries) of the file at `path`, or None."""
-    mod = module_name(path)
-    if mod is None:
+def index_file(roots, path):
+    """(every module name, top-level entries) of the file at `path`, or None."""
+    names = module_names(path, roots)
+    if names is None:
         return None
     try:
         tree = ast.parse(Path(path).read_bytes())
     except (SyntaxError, ValueError):
         return None
-    return mod[0], top_level_entries(tree, mod)
+    return [names[0][0], *names[1]], top_level_entries(tree, names)
 
 
 class Index:
     def __init__(self, modules):
+        # module name -> [entries of each file importable under that name]
         self.modules = modules
 
     def ends_async(self, qualified):
-        """Does `qualified`, following re-exports, end at an `async def`?"""
-        seen = set()
-        while qualified and qualified not in seen and len(seen) < 16:
-            seen.add(qualified)
-            mod, _, name = qualified.rpartition(".")
-            entry = self.modules.get(mod, {}).get(name)
-            if entry is None:
-                return False
-            if entry[0] == "def":
-                return entry[1]
-            qualified = entry[1]
+        """Can `qualified`, following re-exports through every file that has the
+        module's name, end at an `async def`? (16 names at most: chains can loop.)"""
+        names = [qualified]
+        i = 0
+        while i < len(names) and i < 16:
+            mod, _, name = names[i].rpartition(".")
+            i += 1
+            for entries in self.modules.get(mod, ()):
+                entry = entries.get(name)
+                if entry is None:
+                    continue
+                if entry[0] == "def":
+                    if entry[1]:
+                        return True
+                elif entry[1] not in names:
+                    names.append(entry[1])
         return False
 
 
@@ -397,7 +468,7 @@ class FileJudge:
             if name not in self.rules:
                 return NO
             for star in c.stars:
-                m = absolute(self.mod, star)
+                m = absolute_in(self.mod, star)
                 if m and self.index.ends_async(f"{m}.{name}"):
                     return ASYNC
             return MATCH
@@ -407,10 +478,10 @@ class FileJudge:
                 if b[1]:
                     out.append(ASYNC if name in self.rules else NO)
                 else:
-                    q = f"{self.mod[0]}.{name}" if s is c.module and self.mod else None
+                    q = f"{self.mod[0][0]}.{name}" if s is c.module and self.mod else None
                     out.append(self.verdict_for(name, q))
             elif b[0] == "from":
-                m = absolute(self.mod, b[1])
+                m = absolute_in(self.mod, b[1])
                 out.append(self.verdict_for(b[2], f"{m}.{b[2]}" if m else None))
             else:
                 out.append(NO)
@@ -435,7 +506,7 @@ class FileJudge:
                         if b[0] == "module":
                             base = b[1]
                         else:
-                            m = absolute(self.mod, b[1])
+                            m = absolute_in(self.mod, b[1])
                             base = f"{m}.{b[2]}" if m else None
                         out.append(self.verdict_for(last, f"{base}.{rest}" if base else None))
                     verdict = combine(out)
@@ -508,8 +579,9 @@ class TreeJudge:
     trees, the rules and the project index. Built once per run; a worker process gets
     it once, through the pool's initializer (see `_start_worker`)."""
 
-    def __init__(self, before, afters, rules, methods, index, keep_in_raises):
+    def __init__(self, before, afters, rules, methods, index, keep_in_raises, roots):
         self.before = before
+        self.roots = roots
         self.afters = afters
         self.rules = set(rules)
         self.methods = set(methods)
@@ -526,8 +598,8 @@ class TreeJudge:
             return data, None, 0
         tree = ast.parse(data)
         token_starts, comments = scan_tokens(data)
-        judge = FileJudge(module_name(before_path), self.rules, self.methods, self.index,
-                          self.keep_in_raises)
+        judge = FileJudge(module_names(before_path, self.roots), self.rules, self.methods,
+                          self.index, self.keep_in_raises)
         positions = [(n.lineno, n.col_offset) for n in judge.expected(tree, comments)]
         if not positions:
             return data, None, 0
@@ -616,7 +688,7 @@ def py_files(root):
     return sorted(out)
 
 
-def build_index(before, files, names, pool):
+def build_index(before, files, names, pool, roots):
     if not names:
         return Index({})
     defs = re.compile(rb"\bdef[ \t]+(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
@@ -628,9 +700,10 @@ def build_index(before, files, names, pool):
         if (os.path.basename(rel) == "__init__.py" and needles.search(data)) or defs.search(data):
             wanted.append(p)
     modules = {}
-    for r in pool.map(index_file, wanted, chunksize=16):
+    for r in pool.map(functools.partial(index_file, roots), wanted, chunksize=16):
         if r:
-            modules.setdefault(r[0], {}).update(r[1])
+            for name in r[0]:
+                modules.setdefault(name, []).append(r[1])
     return Index(modules)
 
 
@@ -639,10 +712,11 @@ def judge_trees(before, afters, names, methods, keep_in_raises=True, jobs=None, 
     before = os.path.abspath(before)
     labels = labels or [os.path.basename(a.rstrip("/")) for a in afters]
     files = py_files(before)
+    roots = project_roots(before)
     with Pool(jobs or os.cpu_count()) as pool:
-        index = build_index(before, files, sorted(set(names)), pool)
+        index = build_index(before, files, sorted(set(names)), pool, roots)
     judge = TreeJudge(before, [os.path.abspath(a) for a in afters], names, methods, index,
-                      keep_in_raises)
+                      keep_in_raises, roots)
     report = {lab: {"files": 0, "ok": 0, "wrong": 0, "unjudged": 0, "expected_edits": 0,
                     "files_with_edits": 0, "wrong_files": [], "unjudged_files": []} for lab in labels}
     with Pool(jobs or os.cpu_count(), initializer=_start_worker, initargs=(judge,)) as pool:
@@ -669,9 +743,27 @@ def judge_trees(before, afters, names, methods, keep_in_raises=True, jobs=None, 
 # ---------------------------------------------------------------------------------
 # Self-test: the judge must flag each kind of wrong result.
 
+SELF_TEST_DOUBLES = (
+    # The pytest layout (`tests/` has no __init__, `tests/helpers/` has one) and a
+    # namespace package: the async doubles are found under these names, so the awaits
+    # on them stay.
+    "from tests.helpers.fakes import get_thing as fake\n"
+    "from helpers.fakes import get_thing as sibling\n"
+    "from ns.pkg.mod import get_thing as spaced\n"
+    "\n"
+    "\n"
+    "async def test_it():\n"
+    "    await fake()\n"
+    "    await sibling()\n"
+    "    await spaced()\n"
+)
 SELF_TEST_SRC = {
     "pkg/__init__.py": "from .impl import fetch\n",
     "pkg/impl.py": "async def fetch():\n    pass\n",
+    "tests/helpers/__init__.py": "",
+    "tests/helpers/fakes.py": "async def get_thing():\n    pass\n",
+    "tests/test_doubles.py": SELF_TEST_DOUBLES,
+    "ns/pkg/mod.py": "async def get_thing():\n    pass\n",
     "app/__init__.py": "",
     "app/main.py": (
         "import asyncio\n"
@@ -739,6 +831,14 @@ def self_test():
             a = os.path.join(tmp, name)
             tree(a, {**SELF_TEST_SRC, "app/main.py": text})
             afters.append(a)
+        for double in ["fake", "sibling", "spaced"]:
+            # A tool that does not see the double removes its await: wrong.
+            name = f"double-{double}"
+            a = os.path.join(tmp, name)
+            removed = SELF_TEST_DOUBLES.replace(f"await {double}()", f"{double}()")
+            tree(a, {**SELF_TEST_SRC, "app/main.py": good, "tests/test_doubles.py": removed})
+            afters.append(a)
+            cases[name] = (None, 1)
         vanished = os.path.join(tmp, "vanished")
         tree(vanished, {k: v for k, v in SELF_TEST_SRC.items() if k != "pkg/impl.py"} | {"app/main.py": good})
         afters.append(vanished)
@@ -749,7 +849,7 @@ def self_test():
             ok = r["wrong"] == want_wrong and r["expected_edits"] == 6
             failures += not ok
             why = "; ".join(w for _, w in r["wrong_files"]) or "no wrong file"
-            print(f"self-test {name:9} {'pass' if ok else 'FAIL'}: wrong={r['wrong']} "
+            print(f"self-test {name:14} {'pass' if ok else 'FAIL'}: wrong={r['wrong']} "
                   f"(want {want_wrong}), expected edits={r['expected_edits']} (want 6): {why}")
     print(f"self-test: {len(cases) - failures} passed, {failures} failed")
     return 1 if failures else 0

@@ -3,10 +3,11 @@
 //! Walks respect `.gitignore`, `.ignore`, git's excludes and hidden folders as ripgrep
 //! does (through the `ignore` crate), plus the configured exclude globs; symbolic links
 //! are not followed. A file named on the command line is always processed. Discovery
-//! never reads file contents.
+//! never reads file contents; on the way it notes the folders that hold a
+//! `pyproject.toml` or `setup.cfg` (project roots, where module names start).
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::files::kind::FileKind;
 use crate::setup::settings::Settings;
@@ -21,11 +22,60 @@ pub struct Candidate {
     pub kind: FileKind,
 }
 
+/// What discovery found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// The files to process, sorted by path.
+    pub files: Vec<Candidate>,
+    /// The problems met on the way (each names a path and what went wrong).
+    pub errors: Vec<String>,
+    /// The folders walked, absolute.
+    pub walked: Vec<PathBuf>,
+    /// The folders seen holding a `pyproject.toml` or `setup.cfg`, absolute.
+    pub projects: Vec<PathBuf>,
+}
+
 /// The files to process, sorted by path, and the problems met on the way (each names
 /// a path and what went wrong).
 pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
+    let found = find(settings);
+    (found.files, found.errors)
+}
+
+/// Is this file name one that makes its folder a project root?
+pub fn is_project_marker(name: &std::ffi::OsStr) -> bool {
+    name == "pyproject.toml" || name == "setup.cfg"
+}
+
+/// A walk below `root` as the settings say (ignore files, hidden files, excludes; no
+/// links followed), not entering the folders of `skip` (absolute).
+pub fn walker(root: &Path, settings: &Settings, skip: HashSet<PathBuf>) -> ignore::Walk {
+    let excludes = settings.excludes.clone();
+    let cwd = settings.cwd.clone();
+    ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .ignore(settings.respect_ignore)
+        .git_ignore(settings.respect_ignore)
+        .git_global(settings.respect_ignore)
+        .git_exclude(settings.respect_ignore)
+        .parents(settings.respect_ignore)
+        .follow_links(false)
+        .filter_entry(move |entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            let absolute = crate::paths::absolute(&cwd, entry.path());
+            !excludes.is_excluded(&absolute) && !skip.contains(&absolute)
+        })
+        .build()
+}
+
+/// The files to process and the project roots seen on the way.
+pub fn find(settings: &Settings) -> Discovered {
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    let mut walked = Vec::new();
+    let mut projects = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let several_roots = settings.paths.len() > 1;
     let mut push = |files: &mut Vec<Candidate>, path: PathBuf, kind: FileKind| {
@@ -76,22 +126,8 @@ pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
             }
             continue;
         }
-        let excludes = settings.excludes.clone();
-        let cwd = settings.cwd.clone();
-        let walker = ignore::WalkBuilder::new(root)
-            .hidden(true)
-            .ignore(settings.respect_ignore)
-            .git_ignore(settings.respect_ignore)
-            .git_global(settings.respect_ignore)
-            .git_exclude(settings.respect_ignore)
-            .parents(settings.respect_ignore)
-            .follow_links(false)
-            .filter_entry(move |entry| {
-                entry.depth() == 0
-                    || !excludes.is_excluded(&crate::paths::absolute(&cwd, entry.path()))
-            })
-            .build();
-        for entry in walker {
+        walked.push(crate::paths::absolute(&settings.cwd, root));
+        for entry in walker(root, settings, HashSet::new()) {
             match entry {
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
@@ -99,6 +135,12 @@ pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
                         continue;
                     }
                     let path = entry.into_path();
+                    if path.file_name().is_some_and(is_project_marker) {
+                        if let Some(folder) = path.parent() {
+                            projects.push(crate::paths::absolute(&settings.cwd, folder));
+                        }
+                        continue;
+                    }
                     if let Some(kind) = FileKind::of(&path, false, settings.docs) {
                         push(&mut files, path, kind);
                     }
@@ -108,7 +150,12 @@ pub fn discover(settings: &Settings) -> (Vec<Candidate>, Vec<String>) {
         }
     }
     files.sort_by_cached_key(|c| crate::paths::sort_key(&c.path));
-    (files, errors)
+    Discovered {
+        files,
+        errors,
+        walked,
+        projects,
+    }
 }
 
 fn walk_error(e: &ignore::Error) -> String {

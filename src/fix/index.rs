@@ -1,10 +1,13 @@
-//! The project index: what the scanned tree's modules define and re-export.
+//! The project index: what the project's modules define and re-export.
 //!
 //! Built in one parallel pass before matching. To stay cheap it parses only the files
 //! that can define a rule's function (`def NAME`, found by byte search) and the
 //! `__init__.py` files that mention a rule's name (re-exports); every other file is read
 //! once and never parsed here. It lets the matcher follow `from pkg import f` through
-//! `pkg/__init__.py` to the `def`, and know when a name is really an `async def`.
+//! `pkg/__init__.py` to the `def`, and know when a name is really an `async def`. A file
+//! is filed under every module name it has (`helpers.fakes` and `tests.helpers.fakes`),
+//! and a name several files share reaches all of them: it must never pick one file
+//! where Python might import another.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,7 +18,7 @@ use crate::fix::kept::DefSite;
 use crate::python::facts::Binding;
 use crate::python::lexical::{is_ident_byte, whole_word};
 use crate::python::lines::LineIndex;
-use crate::python::modules::{absolute_import, ModulePath};
+use crate::python::modules::{ModuleNames, ModulePath};
 
 /// A module-level name in the index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,55 +31,141 @@ pub enum Entry {
 
 #[derive(Debug, Default)]
 pub struct ProjectIndex {
-    /// `pkg.mod` → name → entry.
-    modules: HashMap<String, HashMap<String, Entry>>,
+    /// Each indexed file's module-level names, with the primary name of its module.
+    files: Vec<(String, HashMap<String, Entry>)>,
+    /// Every module name a file is importable under → those files. A name can belong
+    /// to several files (two `tests/helpers/fakes.py` in one monorepo, a `.py` and its
+    /// `.pyi`): then all of them are looked at.
+    names: HashMap<String, Vec<usize>>,
 }
 
 /// How far re-export chains are followed (they can loop).
 const MAX_CHAIN: usize = 16;
 
+/// Where [`ProjectIndex::chain`] got to.
+struct Walk<'i> {
+    /// The name, then each name it re-exports in turn.
+    names: Vec<String>,
+    /// The files (by number) and attribute paths those names were found at.
+    reached: Vec<(usize, String)>,
+    /// The definition reached, and its name spelled with its file's primary name: an
+    /// `async def` when any way leads to one, else the first `def` found.
+    def: Option<(String, &'i Entry)>,
+}
+
 impl ProjectIndex {
     pub fn is_empty(&self) -> bool {
-        self.modules.is_empty()
+        self.files.is_empty()
     }
 
+    /// How many distinct module names the index knows.
     pub fn module_count(&self) -> usize {
-        self.modules.len()
+        self.names.len()
     }
 
-    fn lookup(&self, qualified: &str) -> Option<&Entry> {
-        let (module, name) = qualified.rsplit_once('.')?;
-        self.modules.get(module)?.get(name)
+    /// The files a dotted name can be an attribute of: the longest prefix of
+    /// `qualified` that names a module, its files, and the rest after it.
+    fn files_of<'q>(&self, qualified: &'q str) -> Option<(&[usize], &'q str)> {
+        let mut end = qualified.len();
+        while let Some(dot) = qualified[..end].rfind('.') {
+            if let Some(files) = self.names.get(&qualified[..dot]) {
+                return Some((files, &qualified[dot + 1..]));
+            }
+            end = dot;
+        }
+        None
     }
 
-    /// `qualified`, then every name it re-exports in turn, ending at a definition when
-    /// the index knows it.
-    pub fn chain(&self, qualified: &str) -> (Vec<String>, Option<&Entry>) {
-        let mut names = vec![qualified.to_string()];
-        let mut current = qualified.to_string();
-        for _ in 0..MAX_CHAIN {
-            match self.lookup(&current) {
-                Some(Entry::Alias(target)) if !names.contains(target) => {
-                    names.push(target.clone());
-                    current = target.clone();
+    fn walk(&self, qualified: &str) -> Walk<'_> {
+        let mut walk = Walk {
+            names: vec![qualified.to_string()],
+            reached: Vec::new(),
+            def: None,
+        };
+        let mut next = 0;
+        // Each name is looked up once, in every file its module name may be; a
+        // re-export adds its target, until a definition, a name the index does not
+        // know, or the limit.
+        while next < walk.names.len() && next < MAX_CHAIN {
+            let current = walk.names[next].clone();
+            next += 1;
+            let Some((files, rest)) = self.files_of(&current) else {
+                continue;
+            };
+            for &f in files {
+                let (primary, entries) = &self.files[f];
+                if !walk.reached.iter().any(|(g, r)| *g == f && r == rest) {
+                    walk.reached.push((f, rest.to_string()));
                 }
-                Some(def @ Entry::Def { .. }) => return (names, Some(def)),
-                _ => break,
+                match entries.get(rest) {
+                    Some(Entry::Alias(target)) if !walk.names.contains(target) => {
+                        walk.names.push(target.clone());
+                    }
+                    Some(def @ Entry::Def { is_async, .. }) => {
+                        let better = match walk.def {
+                            None => true,
+                            Some((_, Entry::Def { is_async: was, .. })) => *is_async && !was,
+                            Some(_) => false,
+                        };
+                        if better {
+                            walk.def = Some((format!("{primary}.{rest}"), def));
+                        }
+                    }
+                    _ => {}
+                }
             }
         }
-        (names, None)
+        walk
     }
 
-    /// The definition `qualified` finally refers to, or itself.
+    /// `qualified`, then every name it re-exports in turn (looked up under every name
+    /// of each module); then the definition they end at when the index knows it: an
+    /// `async def` when any of them can be one.
+    pub fn chain(&self, qualified: &str) -> (Vec<String>, Option<&Entry>) {
+        let walk = self.walk(qualified);
+        (walk.names, walk.def.map(|(_, d)| d))
+    }
+
+    /// Do `a` and `b` name the same thing: the same name, or names whose chains meet
+    /// in one file of the index, whichever of its module's names spells them?
+    pub fn same(&self, a: &str, b: &str) -> bool {
+        let (wa, wb) = (self.walk(a), self.walk(b));
+        wa.names.iter().any(|n| wb.names.contains(n))
+            || wa.reached.iter().any(|r| wb.reached.contains(r))
+    }
+
+    /// The definition `qualified` finally refers to, spelled with the primary name of
+    /// its module; else the last name its chain reaches, or itself.
     pub fn canonical(&self, qualified: &str) -> String {
-        self.chain(qualified)
-            .0
-            .pop()
-            .unwrap_or_else(|| qualified.to_string())
+        let mut walk = self.walk(qualified);
+        match walk.def {
+            Some((name, _)) => name,
+            None => walk.names.pop().unwrap_or_else(|| qualified.to_string()),
+        }
     }
 
+    /// One file's entries under one module name.
     pub fn merge(&mut self, module: String, names: HashMap<String, Entry>) {
-        self.modules.entry(module).or_default().extend(names);
+        self.add(
+            &ModuleNames::one(ModulePath {
+                name: module,
+                is_package: false,
+            }),
+            names,
+        );
+    }
+
+    /// One file, under every name it is importable by, with its module-level
+    /// definitions and re-exports (none for a file indexed only for its names).
+    pub fn add(&mut self, module: &ModuleNames, entries: HashMap<String, Entry>) {
+        let f = self.files.len();
+        self.files.push((module.primary.name.clone(), entries));
+        for name in module.all() {
+            let files = self.names.entry(name.to_string()).or_default();
+            if !files.contains(&f) {
+                files.push(f);
+            }
+        }
     }
 }
 
@@ -131,17 +220,32 @@ fn preceded_by_def(source: &[u8], at: usize) -> bool {
 }
 
 /// The module-level definitions and re-exports of one parsed file.
-pub fn file_entries(module: &ModulePath, display: &str, source: &[u8]) -> HashMap<String, Entry> {
+pub fn file_entries(module: &ModuleNames, display: &str, source: &[u8]) -> HashMap<String, Entry> {
     let text = crate::python::parse::parse_text(source);
     let tree = crate::python::parse::parse(&text);
     let facts = crate::python::walk::collect(&tree, &text);
     let lines = LineIndex::new(&text);
-    entries_from_facts(module, display, &facts, &lines)
+    entries(|m| module.absolute(m), display, &facts, &lines)
 }
 
 /// The module-level definitions and re-exports among a file's facts.
 pub fn entries_from_facts(
     module: &ModulePath,
+    display: &str,
+    facts: &crate::python::facts::FileFacts<'_>,
+    lines: &LineIndex,
+) -> HashMap<String, Entry> {
+    entries(
+        |m| crate::python::modules::absolute_import(Some(module), m),
+        display,
+        facts,
+        lines,
+    )
+}
+
+/// The same, with `absolute` resolving the module of a `from ... import`.
+fn entries(
+    absolute: impl Fn(&str) -> Option<String>,
     display: &str,
     facts: &crate::python::facts::FileFacts<'_>,
     lines: &LineIndex,
@@ -162,8 +266,7 @@ pub fn entries_from_facts(
                 module: m,
                 name: imported,
                 ..
-            } => absolute_import(Some(module), m)
-                .map(|abs| Entry::Alias(format!("{abs}.{imported}"))),
+            } => absolute(m).map(|abs| Entry::Alias(format!("{abs}.{imported}"))),
             Binding::Module { .. } | Binding::Other => None,
         });
         if let Some(e) = entry {
@@ -177,11 +280,11 @@ pub fn entries_from_facts(
 mod tests {
     use super::*;
 
-    fn m(name: &str, is_package: bool) -> ModulePath {
-        ModulePath {
+    fn m(name: &str, is_package: bool) -> ModuleNames {
+        ModuleNames::one(ModulePath {
             name: name.into(),
             is_package,
-        }
+        })
     }
 
     #[test]
@@ -264,5 +367,86 @@ mod tests {
         let (names, def) = idx.chain("a.f");
         assert_eq!(names.len(), 2);
         assert_eq!(def, None);
+    }
+
+    fn def_at(path: &str, is_async: bool) -> HashMap<String, Entry> {
+        HashMap::from([(
+            "get".to_string(),
+            Entry::Def {
+                is_async,
+                at: DefSite::Module {
+                    path: path.into(),
+                    line: 1,
+                },
+            },
+        )])
+    }
+
+    fn names(primary: &str, others: &[&str]) -> ModuleNames {
+        ModuleNames {
+            primary: ModulePath {
+                name: primary.into(),
+                is_package: false,
+            },
+            others: others.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_module_is_found_under_each_of_its_names() {
+        let mut idx = ProjectIndex::default();
+        idx.add(
+            &names("helpers.fakes", &["tests.helpers.fakes"]),
+            def_at("tests/helpers/fakes.py", true),
+        );
+        // A file indexed for its names only: a re-export through a module the byte
+        // filter passed over is still known under both names.
+        idx.add(&names("pkg.api", &["ns.pkg.api"]), HashMap::new());
+        for q in ["helpers.fakes.get", "tests.helpers.fakes.get"] {
+            let (_, def) = idx.chain(q);
+            assert!(
+                matches!(def, Some(Entry::Def { is_async: true, .. })),
+                "{q}"
+            );
+            assert_eq!(idx.canonical(q), "helpers.fakes.get", "{q}");
+        }
+        assert_eq!(idx.chain("ns.pkg.api.get").1, None);
+        assert!(idx.same("ns.pkg.api.get", "pkg.api.get"));
+        assert!(!idx.same("ns.pkg.api.get", "pkg.api.other"));
+        // A class's method below a module: the module is still found by either name.
+        assert!(idx.same("ns.pkg.api.Client.get", "pkg.api.Client.get"));
+        assert!(idx.same("elsewhere.get", "elsewhere.get"));
+        assert!(!idx.same("elsewhere.get", "pkg.api.get"));
+    }
+
+    #[test]
+    fn a_name_two_files_share_is_async_when_either_is() {
+        for order in [[false, true], [true, false]] {
+            let mut idx = ProjectIndex::default();
+            idx.add(
+                &names("helpers.fakes", &["svc_a.tests.helpers.fakes"]),
+                def_at("svc_a/tests/helpers/fakes.py", order[0]),
+            );
+            idx.add(
+                &names("helpers.fakes", &["svc_b.tests.helpers.fakes"]),
+                def_at("svc_b/tests/helpers/fakes.py", order[1]),
+            );
+            let (_, def) = idx.chain("helpers.fakes.get");
+            assert!(
+                matches!(def, Some(Entry::Def { is_async: true, .. })),
+                "{order:?}"
+            );
+            // Each file's own longer name reaches only that file.
+            let (_, def) = idx.chain("svc_a.tests.helpers.fakes.get");
+            assert!(
+                matches!(def, Some(Entry::Def { is_async, .. }) if *is_async == order[0]),
+                "{order:?}"
+            );
+            assert!(!idx.same(
+                "svc_a.tests.helpers.fakes.get",
+                "svc_b.tests.helpers.fakes.get"
+            ));
+            assert!(idx.same("svc_a.tests.helpers.fakes.get", "helpers.fakes.get"));
+        }
     }
 }

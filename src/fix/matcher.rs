@@ -16,7 +16,7 @@ use crate::fix::kept::{DefSite, KeptReason, RaisesBlocks};
 use crate::fix::rules::{Rule, RuleSet};
 use crate::python::facts::{Binding, FileFacts, ImportSite};
 use crate::python::lines::LineIndex;
-use crate::python::modules::{absolute_import, ModulePath};
+use crate::python::modules::ModuleNames;
 use crate::python::parse::{await_operand, name_chain, unparenthesize, written_callee};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,8 +55,8 @@ pub struct Finding {
 /// What the file being fixed is, for resolving its imports: per-file inputs.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FileContext<'a> {
-    /// Its module name, when it is importable.
-    pub module: Option<&'a ModulePath>,
+    /// Its module names, when it is importable.
+    pub module: Option<&'a ModuleNames>,
     /// What the rest of the project defines and re-exports.
     pub index: Option<&'a ProjectIndex>,
 }
@@ -104,7 +104,11 @@ impl<'a, 't> Matcher<'a, 't> {
     }
 
     fn absolute(&self, module: &str) -> Option<String> {
-        absolute_import(self.ctx.module, module)
+        match self.ctx.module {
+            Some(names) => names.absolute(module),
+            // Outside a package only absolute imports resolve.
+            None => crate::python::modules::absolute_import(None, module),
+        }
     }
 
     fn bare_rule(&self, last: &str) -> Option<&'a Rule> {
@@ -139,11 +143,14 @@ impl<'a, 't> Matcher<'a, 't> {
                 .flat_map(|l| self.rules.by_last(l)),
         );
         for rule in qualified_match.filter(|r| r.is_qualified()) {
-            let canonical = self.ctx.index.map(|i| i.canonical(rule.name()));
-            if chain
-                .iter()
-                .any(|q| q == rule.name() || Some(q) == canonical.as_ref())
-            {
+            // The rule and the callee name the same function when their chains meet:
+            // the same name, re-exported, or spelled through another name of its module.
+            let same = match (self.ctx.index, qualified) {
+                (Some(index), Some(q)) => index.same(q, rule.name()),
+                (None, Some(q)) => q == rule.name(),
+                (_, None) => false,
+            };
+            if same {
                 return Verdict::Match(rule);
             }
         }
@@ -201,7 +208,7 @@ impl<'a, 't> Matcher<'a, 't> {
                 is_async: false, ..
             } => {
                 let qualified = match (bound_in, self.ctx.module) {
-                    (0, Some(m)) => Some(format!("{}.{name}", m.name)),
+                    (0, Some(m)) => Some(format!("{}.{name}", m.primary.name)),
                     _ => None,
                 };
                 self.verdict_for(name, qualified.as_deref())

@@ -18,7 +18,7 @@ use crate::fix::index::{self, Entry, ProjectIndex};
 use crate::fix::matcher::FileContext;
 use crate::fix::suggest::{self, Survey};
 use crate::fix::survey_filter::{self, Look};
-use crate::python::modules::ModulePath;
+use crate::python::modules::{ModuleNames, ModulePath};
 use crate::render::FileView;
 use crate::report::{FileReport, SkipReason, Status};
 
@@ -29,8 +29,9 @@ pub struct FirstLook {
     /// read, or it is binary).
     pub wanted: bool,
     pub binary: bool,
-    /// Its module name, when it is wanted or indexed and importable.
-    pub module: Option<ModulePath>,
+    /// Its module names, when it is wanted, indexed or may be a rule's module, and
+    /// importable.
+    pub module: Option<ModuleNames>,
     /// Its module-level definitions, when it was indexed.
     pub entries: Option<HashMap<String, Entry>>,
 }
@@ -39,7 +40,7 @@ pub struct FirstLook {
 #[derive(Clone, Debug)]
 pub struct Wanted {
     pub candidate: Candidate,
-    pub module: Option<ModulePath>,
+    pub module: Option<ModuleNames>,
     pub binary: bool,
 }
 
@@ -72,18 +73,40 @@ pub fn first_look(candidate: &Candidate, job: &Job<'_>) -> FirstLook {
         };
     }
     let wanted = worth_parsing(job, candidate.kind, &source);
+    let mut look = index_look(candidate, job, &source, wanted);
+    look.wanted = wanted;
+    look
+}
+
+/// The first pass over a file of the project that the run does not process: only
+/// whether it goes into the index (the same byte filter), never the prefilter.
+pub fn index_only(candidate: &Candidate, job: &Job<'_>) -> FirstLook {
+    if crate::interrupt::interrupted() || candidate.kind != FileKind::Python {
+        return FirstLook::default();
+    }
+    match read_source(&candidate.path) {
+        Ok(source) if !is_binary(&source) => index_look(candidate, job, &source, false),
+        _ => FirstLook::default(),
+    }
+}
+
+/// The module names and index entries of a file read in the first pass; `wanted`
+/// files need their names for the second pass.
+pub fn index_look(candidate: &Candidate, job: &Job<'_>, source: &[u8], wanted: bool) -> FirstLook {
     let indexed =
-        candidate.kind == FileKind::Python && job.index_filter.wants(&candidate.path, &source);
-    // Probing the folders for `__init__.py` is done once, here, for both passes.
-    let module = if wanted || indexed {
-        job.module_of(&candidate.absolute)
+        candidate.kind == FileKind::Python && job.index_filter.wants(&candidate.path, source);
+    // Probing the folders for `__init__.py` is done once, here, for both passes; a
+    // file that may be a qualified rule's module gets its names too, so that the rule
+    // is known under each of them.
+    let module = if wanted || indexed || job.may_be_rule_module(&candidate.absolute) {
+        job.module_names_of(&candidate.absolute)
     } else {
         None
     };
     let entries = match (&module, indexed) {
         (Some(m), true) => {
             let display = crate::paths::display(&candidate.path);
-            Some(index::file_entries(m, &display, &source))
+            Some(index::file_entries(m, &display, source))
         }
         _ => None,
     };
@@ -112,7 +135,7 @@ pub fn examine(
     mut report: FileReport,
     source: &[u8],
     kind: FileKind,
-    module: Option<&ModulePath>,
+    module: Option<&ModuleNames>,
     index: &ProjectIndex,
 ) -> Examined {
     let examined = |report: FileReport| Examined {

@@ -7,7 +7,7 @@ use crate::fix::index::IndexFilter;
 use crate::fix::matcher::FixOptions;
 use crate::fix::prefilter::Prefilter;
 use crate::fix::rules::RuleSet;
-use crate::python::modules::ModulePath;
+use crate::python::modules::{ModuleNames, ModulePath, Roots};
 use crate::render::diff::{Diff, Palette};
 use crate::render::github::Github;
 use crate::render::json::Json;
@@ -31,6 +31,12 @@ pub struct Job<'s> {
     /// Which files the first pass indexes.
     pub index_filter: IndexFilter,
     src_roots: &'s [PathBuf],
+    /// Where module names start: the source roots, and the project roots once the
+    /// run has found them.
+    pub roots: Roots,
+    /// The module parts of the qualified rules and their prefixes, as folder paths
+    /// (`pkg.mod.get` gives `pkg/mod` and `pkg`): the files they may name.
+    rule_modules: Vec<PathBuf>,
     /// `Some` in `fix`: write fixed files.
     pub write: Option<WritePolicy>,
     /// What each file shows on stdout; `None` when nothing does (`fix`).
@@ -47,6 +53,8 @@ impl<'s> Job<'s> {
             prefilter: Prefilter::new(&settings.rules),
             index_filter: IndexFilter::new(&settings.rules.function_needles()),
             src_roots: &settings.src_roots,
+            roots: Roots::new(&settings.src_roots),
+            rule_modules: rule_modules(&settings.rules),
             write: match &settings.mode {
                 Mode::Fix { backup, .. } => Some(WritePolicy {
                     backup: backup.clone(),
@@ -83,8 +91,45 @@ impl<'s> Job<'s> {
         })
     }
 
-    /// The module name of the file at `absolute`, for its relative imports.
+    /// The module name of the file at `absolute` by its `__init__.py` chain or source
+    /// root alone (what `suggest` names functions by).
     pub fn module_of(&self, absolute: &Path) -> Option<ModulePath> {
         ModulePath::for_file_in(absolute, self.src_roots)
     }
+
+    /// Every module name of the file at `absolute` under this run's roots.
+    pub fn module_names_of(&self, absolute: &Path) -> Option<ModuleNames> {
+        self.roots.names(absolute)
+    }
+
+    /// Could the file at `absolute` be the module of a qualified rule, under some
+    /// root (`…/pkg/mod.py` or `…/pkg/mod/__init__.py` for `pkg.mod.get`)? Path
+    /// bytes only.
+    pub fn may_be_rule_module(&self, absolute: &Path) -> bool {
+        if self.rule_modules.is_empty() {
+            return false;
+        }
+        let module = match absolute.file_stem() {
+            Some(stem) if stem == "__init__" => absolute.parent().map(Path::to_path_buf),
+            Some(stem) => absolute.parent().map(|p| p.join(stem)),
+            None => None,
+        };
+        module.is_some_and(|m| self.rule_modules.iter().any(|r| m.ends_with(r)))
+    }
+}
+
+/// The folder paths the qualified rules' modules may be: `pkg.mod.get` gives
+/// `pkg/mod` and `pkg` (the rule may name a class's method, `pkg.mod.Class.get`).
+fn rule_modules(rules: &RuleSet) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for rule in rules.iter().filter(|r| r.is_qualified()) {
+        let parts: Vec<&str> = rule.name().split('.').collect();
+        for end in 1..parts.len() {
+            let path: PathBuf = parts[..end].iter().collect();
+            if !out.contains(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out
 }

@@ -2,7 +2,9 @@
 //!
 //! A batch run reads every discovered file once in a parallel first pass (the
 //! prefilter decides which files are worth parsing, and the few files that may define
-//! a rule's function are indexed), then processes the wanted files in chunks: workers
+//! a rule's function are indexed; the rest of the project, when the paths named are
+//! only part of it, is read for the index alone), then processes the wanted files in
+//! chunks: workers
 //! run each file's pipeline (`file`) and render its output, and the reporter prints
 //! the results in path order. Chunks bound memory; order makes the output
 //! deterministic. `stdin`, `interactive` and `suggest` are the other drivers; all of
@@ -21,6 +23,7 @@ use std::io::{self, IsTerminal};
 use rayon::prelude::*;
 
 use crate::files::discover::{self, Candidate};
+use crate::files::project::{self, Project};
 use crate::files::sink::write_stdout;
 use crate::fix::index::ProjectIndex;
 use crate::report::Status;
@@ -89,11 +92,12 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
     if let Some(input) = &settings.stdin {
         return stdin::run(settings, input);
     }
-    let (files, walk_errors) = discover::discover(settings);
-    for e in &walk_errors {
+    let found = discover::find(settings);
+    let walk_errors = &found.errors;
+    for e in walk_errors {
         messages::error(e);
     }
-    if files.is_empty() && walk_errors.is_empty() {
+    if found.files.is_empty() && walk_errors.is_empty() {
         let paths: Vec<String> = settings
             .paths
             .iter()
@@ -115,16 +119,24 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)
         .build()?;
-    let job = Job::new(settings);
+    let mut job = Job::new(settings);
+    let files = &found.files;
     match settings.mode {
-        Mode::Suggest { .. } => suggest::run(&files, &job, settings, &pool),
-        _ => batch(&files, &job, settings, &pool),
+        Mode::Suggest { .. } => suggest::run(files, &job, settings, &pool),
+        _ => {
+            let project = project::around(settings, &found);
+            for root in &project.roots {
+                job.roots.add_project(root);
+            }
+            batch(files, &project, &job, settings, &pool)
+        }
     }
 }
 
-/// `diff`, `fix`, `patch` and `check` over discovered files.
+/// `diff`, `fix`, `patch` and `check` over discovered files, in their project.
 fn batch(
     files: &[Candidate],
+    project: &Project,
     job: &Job<'_>,
     settings: &Settings,
     pool: &rayon::ThreadPool,
@@ -132,23 +144,35 @@ fn batch(
     let mut out = Reporter::open(settings, job.format.as_deref())?;
 
     // First pass: read every file once; index the few that define a rule's function,
-    // and keep only the files worth parsing.
-    let progress = Progress::start(settings, "reading", files.len());
-    let looks: Vec<file::FirstLook> = pool.install(|| {
-        files
-            .par_iter()
-            .map(|c| {
-                let look = file::first_look(c, job);
-                progress.tick();
-                look
-            })
-            .collect()
+    // and keep only the files worth parsing. The project's other files are read for
+    // the index only: they are never parsed unless they may define or re-export a
+    // rule's function, and never reported.
+    let progress = Progress::start(settings, "reading", files.len() + project.others.len());
+    let look = |c: &Candidate, own: bool| {
+        let look = if own {
+            file::first_look(c, job)
+        } else {
+            file::index_only(c, job)
+        };
+        progress.tick();
+        look
+    };
+    let (looks, other_looks): (Vec<file::FirstLook>, Vec<file::FirstLook>) = pool.install(|| {
+        rayon::join(
+            || files.par_iter().map(|c| look(c, true)).collect(),
+            || project.others.par_iter().map(|c| look(c, false)).collect(),
+        )
     });
-    let mut project = ProjectIndex::default();
+    let mut index = ProjectIndex::default();
+    for look in other_looks {
+        if let Some(module) = &look.module {
+            index.add(module, look.entries.unwrap_or_default());
+        }
+    }
     let mut wanted = Vec::new();
     for (candidate, look) in files.iter().zip(looks) {
-        if let (Some(module), Some(entries)) = (&look.module, look.entries) {
-            project.merge(module.name.clone(), entries);
+        if let Some(module) = &look.module {
+            index.add(module, look.entries.unwrap_or_default());
         }
         if look.wanted {
             wanted.push(Wanted {
@@ -166,7 +190,7 @@ fn batch(
     } = settings.mode
     {
         drop(progress);
-        interactive::review(&wanted, job, settings, &project, &mut out)?;
+        interactive::review(&wanted, job, settings, &index, &mut out)?;
         return out.finish();
     }
     progress.phase("checking", wanted.len());
@@ -178,7 +202,7 @@ fn batch(
             chunk
                 .par_iter()
                 .map(|w| {
-                    let done = file::process(job, w, &project);
+                    let done = file::process(job, w, &index);
                     progress.tick();
                     done
                 })

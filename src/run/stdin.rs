@@ -6,8 +6,9 @@
 //! the output never loses text. `diff`, `patch` and `check` print what they print for a
 //! file. Configuration, excludes and the file type follow `--stdin-filename`.
 //!
-//! Only the one file is read: names imported from elsewhere in the project are resolved
-//! as far as the file itself shows (no project index).
+//! With `--stdin-filename`, the rest of the file's project is read for the index, as in
+//! a batch run that names the file, with the buffer standing in for the file on disk;
+//! without it, only the buffer is read, and imports resolve as far as it shows.
 
 use std::io::{self, Read};
 
@@ -17,7 +18,9 @@ use super::file;
 use super::job::Job;
 use super::reporter::Reporter;
 use crate::exit;
+use crate::files::discover::Candidate;
 use crate::files::kind::FileKind;
+use crate::files::project;
 use crate::files::sink::write_stdout;
 use crate::fix::index::ProjectIndex;
 use crate::messages;
@@ -59,14 +62,60 @@ pub fn run(settings: &Settings, input: &StdinInput) -> anyhow::Result<u8> {
         // The whole file, fixed or not: this is what replaces the editor's buffer.
         job.format = Some(Box::new(Buffer));
     }
-    let mut report = FileReport::new(absolute.clone(), absolute);
+    let mut report = FileReport::new(absolute.clone(), absolute.clone());
     report.display = display;
-    let module = job.module_of(&report.absolute);
-    let index = ProjectIndex::default();
+    let (module, index) = match &input.filename {
+        Some(path) => project_index(settings, &mut job, path, &absolute, kind, &source)?,
+        None => (None, ProjectIndex::default()),
+    };
     let examined = file::examine(&job, report, &source, kind, module.as_ref(), &index);
     let report = examined.report;
     let rendered = file::render(&job, &report, &source, examined.fixed.as_deref());
     let mut out = Reporter::open(settings, job.format.as_deref())?;
     out.report(&report, &rendered)?;
     out.finish()
+}
+
+/// The buffer's module names and the index of its project: the project's other files
+/// read as a batch run reads them, and the buffer in place of the file on disk.
+fn project_index(
+    settings: &Settings,
+    job: &mut Job<'_>,
+    path: &std::path::Path,
+    absolute: &std::path::Path,
+    kind: FileKind,
+    source: &[u8],
+) -> anyhow::Result<(Option<crate::python::modules::ModuleNames>, ProjectIndex)> {
+    use rayon::prelude::*;
+    let project = project::around_file(settings, absolute);
+    for root in &project.roots {
+        job.roots.add_project(root);
+    }
+    let job: &Job<'_> = job;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .build()?;
+    let looks: Vec<file::FirstLook> = pool.install(|| {
+        project
+            .others
+            .par_iter()
+            .map(|c| file::index_only(c, job))
+            .collect()
+    });
+    let mut index = ProjectIndex::default();
+    for look in looks {
+        if let Some(module) = &look.module {
+            index.add(module, look.entries.unwrap_or_default());
+        }
+    }
+    let buffer = Candidate {
+        path: path.to_path_buf(),
+        absolute: absolute.to_path_buf(),
+        kind,
+    };
+    let look = file::index_look(&buffer, job, source, true);
+    if let Some(module) = &look.module {
+        index.add(module, look.entries.unwrap_or_default());
+    }
+    Ok((look.module, index))
 }

@@ -16,6 +16,7 @@ mod formats;
 mod hostile;
 mod imports;
 mod interactive;
+mod modules;
 mod notebooks_docs;
 mod patch;
 mod stdin;
