@@ -25,10 +25,6 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::parse;
 
-fn to_range(r: TextRange) -> Range<usize> {
-    r.start().to_usize()..r.end().to_usize()
-}
-
 /// Why a text cannot be worked on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Problem {
@@ -193,6 +189,11 @@ fn unreadable(parsed: &Parsed<ModModule>, source: &str, error: Range<usize>) -> 
             construct: None,
         },
     }
+}
+
+/// A ruff range as byte offsets.
+fn to_range(r: TextRange) -> Range<usize> {
+    r.start().to_usize()..r.end().to_usize()
 }
 
 /// PEP 696 defaults (`def f[T = int]()`, Python 3.13), which tree-sitter-python 0.25
