@@ -1,11 +1,12 @@
 //! unawait: remove `await` from calls to synchronous functions in Python code.
 //!
-//! The data flow: discover files → read bytes → prefilter → parse → find matches →
-//! edits → verify (re-parse) → render or write → summary and exit status. The folders
-//! follow it: `setup` (flags and configuration), `files` (finding, reading and writing
-//! files), `python` (parsing and what a file binds), `fix` (rules, matching, edits),
-//! `embedded` (Python inside notebooks and docs), `render` (output formats), `run`
-//! (driving a run and reporting it).
+//! The data flow: discover files → read bytes → prefilter → parse (tree-sitter for the
+//! matcher; ruff's CPython-conformant parser decides what is valid Python) → find
+//! matches → edits → verify (both parsers again) → render or write → summary and exit
+//! status. The folders follow it: `setup` (flags and configuration), `files` (finding,
+//! reading and writing files), `python` (parsing and what a file binds), `fix` (rules,
+//! matching, edits), `embedded` (Python inside notebooks and docs), `render` (output
+//! formats), `run` (driving a run and reporting it).
 
 pub mod embedded;
 pub mod files;

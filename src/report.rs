@@ -15,9 +15,24 @@ pub enum SkipReason {
     Read(ReadError),
     /// It holds NUL bytes.
     Binary,
-    /// A syntax error, an unreadable notebook, or a fix that would break the file.
+    /// A syntax error (by CPython's grammar), valid Python that tree-sitter cannot read,
+    /// an unreadable notebook, or a fix that would break the file.
     Source(SourceError),
     Write(WriteError),
+}
+
+impl SkipReason {
+    /// A short name for the reason, for machine-readable output and the summary's
+    /// counts: `read`, `binary`, `write`, or the [`SourceError`]'s (`syntax-error`,
+    /// `tree-sitter-unreadable`, ...).
+    pub fn key(&self) -> &'static str {
+        match self {
+            SkipReason::Read(_) => "read",
+            SkipReason::Binary => "binary",
+            SkipReason::Source(e) => e.key(),
+            SkipReason::Write(_) => "write",
+        }
+    }
 }
 
 impl std::fmt::Display for SkipReason {

@@ -20,7 +20,7 @@
 //! word: examples in prose are often fragments.
 
 use super::mapped::Mapped;
-use super::piece::{fix_unit, Escape, Outcome, Piece, Unit};
+use super::piece::{describe, fix_unit, Escape, Outcome, Piece, Unit};
 use crate::fix::engine::SourceError;
 use crate::fix::matcher::FileContext;
 use crate::fix::matcher::FixOptions;
@@ -236,7 +236,9 @@ pub fn rst_pieces(file: &[u8]) -> Vec<Piece> {
     out
 }
 
-/// Fix each block alone; a block that does not parse is passed over.
+/// Fix each block alone. A block CPython rejects is passed over (an example of
+/// something else: Python 2, a sketch with `...`); a block CPython accepts that cannot
+/// be fixed (tree-sitter cannot read it, the fix would break it) gets a note.
 pub(super) fn fix(
     pieces: &[Piece],
     rules: &RuleSet,
@@ -252,14 +254,14 @@ pub(super) fn fix(
         let unit = Unit::of(&[(i, p.mapped.clone())]);
         match fix_unit(&unit, rules, options, ctx) {
             Ok(fixed) => out.take(&unit, fixed, pieces, "block"),
-            Err((SourceError::Internal(why), _)) => out.note(
+            // A block that does not parse is an example of something else.
+            Err((SourceError::Syntax { .. }, _)) => {}
+            Err((e, at)) => out.note(
                 p,
                 &p.mapped,
-                None,
-                &format!("internal error: {why}; block left unchanged (please report this)"),
+                at,
+                &format!("{}; block left unchanged", describe(&e, "block")),
             ),
-            // A block that does not parse is an example of something else.
-            Err(_) => {}
         }
     }
 }

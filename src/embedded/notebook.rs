@@ -11,27 +11,27 @@
 //! it. Around that:
 //! - a cell whose first line starts with `%%` (a cell magic: `%%bash`, `%%time`) is
 //!   not Python and is left alone, silently;
-//! - when a cell does not parse as it is, its IPython lines are hidden from the parser
-//!   and it is tried again: a line starting with `%`, `!` or `?`, the magic after
+//! - when a cell does not parse as it is (CPython's grammar rejects it, or tree-sitter
+//!   cannot read it), its IPython lines are hidden from the parsers and it is tried
+//!   again: a line starting with `%`, `!` or `?`, the magic after
 //!   `name = ` in `x = !ls`, and help lines ending in `?` (`obj?`). Such a line is
 //!   replaced, in the parser's copy only, by `0` and spaces of the same length, so it
 //!   is still a statement (inside an indented block too) and every offset stays put.
 //!   Awaits inside those lines are never changed;
-//! - a cell that still does not parse is left unchanged with a note naming it and the
-//!   notebook line; the other cells are still fixed.
+//! - a cell that still does not parse is left unchanged with a note naming it, the
+//!   notebook line and why; the other cells are still fixed.
 //!
 //! nbformat 4 (`cells`, `source`) and 3 (`worksheets`, `input`) are read. A notebook
 //! whose kernel language is not Python is left alone.
 
 use super::json::{self, Value};
 use super::mapped::Mapped;
-use super::piece::{fix_unit, Escape, Outcome, Piece, Skip, Unit};
-use crate::fix::engine::SourceError;
+use super::piece::{describe, describe_problem, fix_unit, Escape, Outcome, Piece, Skip, Unit};
 use crate::fix::matcher::FileContext;
 use crate::fix::matcher::FixOptions;
 use crate::fix::rules::RuleSet;
+use crate::python::cpython;
 use crate::python::lines::{lines, LineIndex};
-use crate::python::parse::{parses, syntax_error_at};
 
 /// 1-based line and column of `offset` in `file`, for messages.
 fn line_col(file: &[u8], offset: usize) -> (usize, usize) {
@@ -175,14 +175,6 @@ fn mask_magics(m: &mut Mapped) {
     }
 }
 
-fn describe(e: &SourceError) -> String {
-    match e {
-        SourceError::Syntax { .. } => "syntax error".into(),
-        SourceError::Internal(why) => format!("internal error: {why} (please report this)"),
-        SourceError::Format(why) => why.clone(),
-    }
-}
-
 /// Fix a notebook's code cells (see the module documentation).
 pub(super) fn fix(
     pieces: &[Piece],
@@ -202,7 +194,7 @@ pub(super) fn fix(
             None => {}
         }
         let mut m = p.mapped.clone();
-        if has_magic(&m.text) && !parses(&m.text) {
+        if has_magic(&m.text) && cpython::check(&m.text).is_err() {
             mask_magics(&mut m);
         }
         ready.push((i, m));
@@ -211,16 +203,16 @@ pub(super) fn fix(
         return;
     }
     let mut unit = Unit::of(&ready);
-    if !parses(&unit.mapped.text) {
+    if cpython::check(&unit.mapped.text).is_err() {
         let mut kept = Vec::new();
         for (i, m) in ready {
-            match syntax_error_at(&m.text) {
-                None => kept.push((i, m)),
-                Some(at) => out.note(
+            match cpython::check(&m.text) {
+                Ok(()) => kept.push((i, m)),
+                Err(problem) => out.note(
                     &pieces[i],
                     &m,
-                    Some(at),
-                    "syntax error; cell left unchanged",
+                    Some(problem.at()),
+                    &format!("{}; cell left unchanged", describe_problem(&problem)),
                 ),
             }
         }
@@ -240,7 +232,7 @@ pub(super) fn fix(
                         &pieces[*i],
                         m,
                         at,
-                        &format!("{}; cell left unchanged", describe(&e)),
+                        &format!("{}; cell left unchanged", describe(&e, "cell")),
                     ),
                 }
             }
@@ -335,13 +327,13 @@ mod tests {
         let text = b"%time x = 1\n!pip install m\nfiles = !ls\nobj?\nif a:\n    %timeit f()\nawait get()\n";
         let mut m = Mapped::raw(text, 0);
         assert!(has_magic(&m.text));
-        assert!(!parses(&m.text));
+        assert!(cpython::check(&m.text).is_err());
         mask_magics(&mut m);
         assert_eq!(
             std::str::from_utf8(&m.text).unwrap(),
             "0          \n0             \nfiles = 0  \n0   \nif a:\n    0          \nawait get()\n"
         );
-        assert!(parses(&m.text));
+        assert!(cpython::check(&m.text).is_ok());
         assert!(!has_magic(b"x = a % b\ny = not_magic\n"));
     }
 }

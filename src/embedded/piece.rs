@@ -10,8 +10,8 @@ use crate::fix::engine::{self, Fixed, Located, SourceError};
 use crate::fix::kept::{DefSite, KeptReason};
 use crate::fix::matcher::{Action, FileContext, Finding, FixOptions};
 use crate::fix::rules::RuleSet;
+use crate::python::cpython::{self, Problem};
 use crate::python::lines::LineIndex;
-use crate::python::parse::syntax_error_at;
 
 /// How replacement text is written into the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -285,7 +285,8 @@ fn map_edit(mapped: &Mapped, file: &[u8], e: &Edit, escape: &Escape) -> Option<E
     })
 }
 
-/// Run the core on `unit`, a syntax error reported as the offset in the unit's text.
+/// Run the core on `unit`; a problem of its text (a syntax error, a construct
+/// tree-sitter cannot read) comes with its offset in the unit's text.
 pub(super) fn fix_unit(
     unit: &Unit,
     rules: &RuleSet,
@@ -294,11 +295,49 @@ pub(super) fn fix_unit(
 ) -> Result<Fixed, (SourceError, Option<usize>)> {
     engine::fix_source(&unit.mapped.text, rules, options, ctx).map_err(|e| {
         let at = match e {
-            SourceError::Syntax { .. } => syntax_error_at(&unit.mapped.text),
+            SourceError::Syntax { .. } | SourceError::Unreadable { .. } => {
+                cpython::check(&unit.mapped.text).err().map(|p| p.at())
+            }
             _ => None,
         };
         (e, at)
     })
+}
+
+/// What is wrong with a piece (`what`: `cell`, `block`), for a note that says where.
+pub(super) fn describe(e: &SourceError, what: &str) -> String {
+    match e {
+        SourceError::Syntax { reason, .. } => invalid(reason),
+        SourceError::Unreadable { construct, .. } => unreadable(construct),
+        SourceError::FixInvalid { reason, .. } => {
+            format!("the fixed {what} would not be valid Python ({reason})")
+        }
+        SourceError::FixUnreadable { construct, .. } => format!(
+            "tree-sitter-python could not read the fixed {what} ({}), so the fix cannot be checked",
+            engine::named(construct)
+        ),
+        SourceError::Internal(why) => format!("internal error: {why} (please report this)"),
+        SourceError::Format(why) => why.clone(),
+    }
+}
+
+/// What is wrong with a piece's text, as [`cpython::check`] found it.
+pub(super) fn describe_problem(problem: &Problem) -> String {
+    match problem {
+        Problem::Invalid { reason, .. } => invalid(reason),
+        Problem::Unreadable { construct, .. } => unreadable(construct),
+    }
+}
+
+fn invalid(reason: &str) -> String {
+    format!("syntax error: {reason}")
+}
+
+fn unreadable(construct: &Option<String>) -> String {
+    format!(
+        "tree-sitter-python cannot read {}, which CPython accepts",
+        engine::named(construct)
+    )
 }
 
 #[cfg(test)]

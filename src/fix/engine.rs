@@ -1,14 +1,16 @@
 //! The pure core: source bytes and rules in, findings and fixed bytes out.
 //!
-//! No file system, no printing. The fixed source is parsed again before it is returned;
-//! a fix that would introduce a syntax error is refused as an internal error, never
-//! written or shown.
+//! No file system, no printing. What is Python is CPython's grammar's call
+//! ([`cpython`]); tree-sitter's tree is what the matcher reads. An input either rejects
+//! or cannot read is refused whole; the fixed source is checked the same way before it
+//! is returned, and a fix that either would reject is refused, never written or shown.
 
 use std::ops::Range;
 
 use crate::fix::edit::{self, Edit};
 use crate::fix::matcher::{self, Action, FileContext, Finding, FixOptions};
 use crate::fix::rules::RuleSet;
+use crate::python::cpython::{self, Problem};
 use crate::python::lines::LineIndex;
 use crate::python::parse;
 use crate::python::walk;
@@ -44,27 +46,126 @@ pub fn all_edits<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Vec<Edi
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceError {
-    /// The input does not parse; nothing was changed.
-    Syntax { line: usize, col: usize },
+    /// CPython's grammar rejects the input: where and why. Nothing was changed.
+    Syntax {
+        line: usize,
+        col: usize,
+        reason: String,
+    },
+    /// CPython accepts the input but tree-sitter-python cannot read it: where, and what
+    /// (when it can be named). Nothing was changed.
+    Unreadable {
+        line: usize,
+        col: usize,
+        construct: Option<String>,
+    },
+    /// The fixed text would be rejected by CPython (at a line and column of the fixed
+    /// text): the fix is refused, nothing was changed.
+    FixInvalid {
+        line: usize,
+        col: usize,
+        reason: String,
+    },
+    /// The fix would be valid Python that tree-sitter-python cannot read, so it could
+    /// not be checked: refused, nothing was changed.
+    FixUnreadable {
+        line: usize,
+        col: usize,
+        construct: Option<String>,
+    },
     /// The fix would break the file: a bug in unawait, reported, never written.
     Internal(String),
     /// The file's format cannot be read (a notebook that is not JSON): the reason.
     Format(String),
 }
 
+impl SourceError {
+    /// The input's problem, located in `text` (the parser's text).
+    fn of_input(problem: Problem, text: &[u8]) -> SourceError {
+        let (line, col) = LineIndex::new(text).line_col(text, problem.at());
+        match problem {
+            Problem::Invalid { reason, .. } => SourceError::Syntax { line, col, reason },
+            Problem::Unreadable { construct, .. } => SourceError::Unreadable {
+                line,
+                col,
+                construct,
+            },
+        }
+    }
+
+    /// The fixed text's problem, located in `text` (the fixed text).
+    fn of_fix(problem: Problem, text: &[u8]) -> SourceError {
+        match SourceError::of_input(problem, text) {
+            SourceError::Syntax { line, col, reason } => {
+                SourceError::FixInvalid { line, col, reason }
+            }
+            SourceError::Unreadable {
+                line,
+                col,
+                construct,
+            } => SourceError::FixUnreadable {
+                line,
+                col,
+                construct,
+            },
+            other => other,
+        }
+    }
+
+    /// A short name for the kind of problem, for machine-readable output.
+    pub fn key(&self) -> &'static str {
+        match self {
+            SourceError::Syntax { .. } => "syntax-error",
+            SourceError::Unreadable { .. } => "tree-sitter-unreadable",
+            SourceError::FixInvalid { .. } => "fix-invalid",
+            SourceError::FixUnreadable { .. } => "fix-unreadable",
+            SourceError::Internal(_) => "internal",
+            SourceError::Format(_) => "format",
+        }
+    }
+}
+
 impl std::fmt::Display for SourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unchanged = "file left unchanged";
         match self {
-            SourceError::Syntax { line, col } => {
-                write!(f, "syntax error at {line}:{col}; file left unchanged")
+            SourceError::Syntax { line, col, reason } => {
+                write!(f, "syntax error at {line}:{col}: {reason}; {unchanged}")
             }
+            SourceError::Unreadable {
+                line,
+                col,
+                construct,
+            } => write!(
+                f,
+                "tree-sitter-python cannot read {} at {line}:{col}, which CPython accepts; {unchanged}",
+                named(construct)
+            ),
+            SourceError::FixInvalid { line, col, reason } => write!(
+                f,
+                "the fixed file would not be valid Python (at {line}:{col}: {reason}); {unchanged}"
+            ),
+            SourceError::FixUnreadable {
+                line,
+                col,
+                construct,
+            } => write!(
+                f,
+                "tree-sitter-python could not read the fixed file ({} at {line}:{col}), so the fix cannot be checked; {unchanged}",
+                named(construct)
+            ),
             SourceError::Internal(why) => write!(
                 f,
-                "internal error: {why}; file left unchanged (please report this)"
+                "internal error: {why}; {unchanged} (please report this)"
             ),
             SourceError::Format(why) => f.write_str(why),
         }
     }
+}
+
+/// A construct tree-sitter-python cannot read, or `the code` when it has no name.
+pub fn named(construct: &Option<String>) -> &str {
+    construct.as_deref().unwrap_or("the code")
 }
 
 /// The byte range that removing `await` deletes: the keyword and the spaces or tabs
@@ -90,21 +191,19 @@ pub fn await_deletion(source: &[u8], keyword: Range<usize>) -> Range<usize> {
     keyword.start..end
 }
 
-/// Apply `edits` to Python `source` and parse the result again: the one way a fix of
-/// Python text is made. An edit set that overlaps, or whose result would not parse, is
-/// refused as an internal error; nothing is changed.
+/// Apply `edits` to Python `source` and check the result as the input was checked:
+/// the one way a fix of Python text is made. An edit set that overlaps is refused as an
+/// internal error, a result that CPython would reject or tree-sitter could not read is
+/// refused as such; nothing is changed.
 pub fn apply_checked(source: &[u8], edits: &[Edit]) -> Result<Vec<u8>, SourceError> {
     if edits.is_empty() {
         return Ok(source.to_vec());
     }
     let out = edit::apply(source, edits).map_err(|e| SourceError::Internal(e.to_string()))?;
-    let check = parse::parse(&parse::parse_text(&out));
-    if let Some(at) = parse::first_error(&check) {
-        let (line, col) = LineIndex::new(&out).line_col(&out, at);
-        return Err(SourceError::Internal(format!(
-            "the fixed file would not parse (at {line}:{col})"
-        )));
-    }
+    let text = parse::parse_text(&out);
+    let tree = parse::parse(&text);
+    cpython::judge(&text, parse::first_error_range(&tree))
+        .map_err(|p| SourceError::of_fix(p, &text))?;
     Ok(out)
 }
 
@@ -117,11 +216,9 @@ pub fn fix_source(
 ) -> Result<Fixed, SourceError> {
     let text = parse::parse_text(source);
     let tree = parse::parse(&text);
+    cpython::judge(&text, parse::first_error_range(&tree))
+        .map_err(|p| SourceError::of_input(p, &text))?;
     let lines = LineIndex::new(&text);
-    if let Some(at) = parse::first_error(&tree) {
-        let (line, col) = lines.line_col(&text, at);
-        return Err(SourceError::Syntax { line, col });
-    }
     let facts = walk::collect(&tree, &text);
     let mut findings = matcher::find(&facts, &text, rules, options, ctx, &lines);
     for f in &mut findings {

@@ -1,6 +1,8 @@
-//! Python source as unawait reads it: the parser, what a file binds and awaits, lines
-//! and columns, module names, and byte-level lexical helpers.
+//! Python source as unawait reads it: the parser (tree-sitter, for the matcher), the
+//! CPython-conformant syntax check, what a file binds and awaits, lines and columns,
+//! module names, and byte-level lexical helpers.
 
+pub mod cpython;
 pub mod facts;
 pub mod lexical;
 pub mod lines;

@@ -1,4 +1,6 @@
-//! Parsing Python with tree-sitter.
+//! Parsing Python with tree-sitter, the matcher's parser. Whether a text is Python at
+//! all is CPython's grammar's call (`cpython.rs`); a tree-sitter error alone says only
+//! that tree-sitter cannot read it.
 //!
 //! The parser sees a copy of the source in which a lone CR (old Mac line endings, which
 //! CPython accepts) becomes LF: same length, so every byte offset still points into the
@@ -6,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::ops::Range;
 
 use tree_sitter::{Node, Parser, Tree};
 
@@ -52,8 +55,13 @@ pub fn parse(text: &[u8]) -> Tree {
     })
 }
 
-/// The first syntax error in `tree`, as a byte offset.
+/// The first error in `tree`, as a byte offset.
 pub fn first_error(tree: &Tree) -> Option<usize> {
+    first_error_range(tree).map(|r| r.start)
+}
+
+/// The bytes of the first ERROR node in `tree` (empty for a MISSING node).
+pub fn first_error_range(tree: &Tree) -> Option<Range<usize>> {
     let root = tree.root_node();
     if !root.has_error() {
         return None;
@@ -64,14 +72,14 @@ pub fn first_error(tree: &Tree) -> Option<usize> {
     loop {
         let node = cursor.node();
         if node.is_error() || node.is_missing() {
-            return Some(node.start_byte());
+            return Some(node.byte_range());
         }
         if !cursor.goto_first_child() {
-            return Some(node.start_byte());
+            return Some(node.byte_range());
         }
         while !cursor.node().has_error() {
             if !cursor.goto_next_sibling() {
-                return Some(node.start_byte());
+                return Some(node.byte_range());
             }
         }
     }
@@ -85,16 +93,6 @@ pub fn node_text<'a>(node: Node<'_>, text: &'a [u8]) -> Cow<'a, str> {
 /// Does the node's text equal `s`? (No allocation.)
 pub fn text_is(node: Node<'_>, text: &[u8], s: &str) -> bool {
     &text[node.byte_range()] == s.as_bytes()
-}
-
-/// Does `text` parse as Python without a syntax error?
-pub fn parses(text: &[u8]) -> bool {
-    first_error(&parse(&parse_text(text))).is_none()
-}
-
-/// The first syntax error in `text`, as a byte offset.
-pub fn syntax_error_at(text: &[u8]) -> Option<usize> {
-    first_error(&parse(&parse_text(text)))
 }
 
 /// Strip parentheses around an expression; comments inside them are skipped.

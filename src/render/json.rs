@@ -29,9 +29,9 @@ impl Format for Json {
 
     fn file(&self, file: &FileView<'_>) -> Vec<u8> {
         let report = file.report;
-        let error = match &report.status {
-            Status::Skipped(why) => Some(why.to_string()),
-            _ => None,
+        let (error, error_kind) = match &report.status {
+            Status::Skipped(why) => (Some(why.to_string()), Some(why.key())),
+            _ => (None, None),
         };
         if report.findings.is_empty() && error.is_none() && report.notes.is_empty() {
             return Vec::new();
@@ -82,6 +82,7 @@ impl Format for Json {
             "path": report.display,
             "status": status,
             "error": error,
+            "error_kind": error_kind,
             "notes": report.notes,
             "findings": findings,
         });
@@ -98,6 +99,7 @@ impl Format for Json {
             "files_parsed": summary.parsed,
             "files_with_findings": summary.files_with_findings,
             "files_skipped": summary.skipped,
+            "files_skipped_by_reason": summary.skipped_by_reason,
             "findings": summary.findings,
             "kept": summary.kept.values().sum::<usize>(),
             "kept_by_reason": summary.kept,

@@ -20,6 +20,8 @@ pub struct Summary {
     pub files_with_findings: usize,
     pub kept: BTreeMap<&'static str, usize>,
     pub skipped: usize,
+    /// Skipped files by [`SkipReason::key`](crate::report::SkipReason::key).
+    pub skipped_by_reason: BTreeMap<&'static str, usize>,
     /// Every file problem (a skipped file, a note), with the file's absolute path.
     pub problems: Vec<(PathBuf, String)>,
 }
@@ -43,6 +45,7 @@ impl Summary {
             Status::Changed => self.changed += 1,
             Status::Skipped(why) => {
                 self.skipped += 1;
+                *self.skipped_by_reason.entry(why.key()).or_default() += 1;
                 self.problems
                     .push((report.absolute.clone(), why.to_string()));
             }
@@ -91,6 +94,24 @@ impl Summary {
                 "; {} skipped with errors",
                 plural(self.skipped, "file", "files")
             ));
+            // Syntax errors and the valid Python tree-sitter cannot read, apart: the
+            // one is the file's to fix, the other unawait's limit.
+            let count = |key| self.skipped_by_reason.get(key).copied().unwrap_or(0);
+            let parts: Vec<String> = [
+                (count("syntax-error"), "syntax error", "syntax errors"),
+                (
+                    count("tree-sitter-unreadable"),
+                    "unreadable by tree-sitter-python",
+                    "unreadable by tree-sitter-python",
+                ),
+            ]
+            .into_iter()
+            .filter(|(n, _, _)| *n > 0)
+            .map(|(n, one, many)| plural(n, one, many))
+            .collect();
+            if !parts.is_empty() {
+                s.push_str(&format!(" ({})", parts.join(", ")));
+            }
         }
         s
     }
@@ -163,6 +184,53 @@ pub fn backups_kept(suffix: &str, backups: &[PathBuf]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fix::engine::SourceError;
+    use crate::report::SkipReason;
+
+    #[test]
+    fn syntax_errors_and_what_tree_sitter_cannot_read_are_counted_apart() {
+        let skipped = |why: SkipReason| {
+            let mut r = FileReport::new(PathBuf::from("a.py"), PathBuf::from("/a.py"));
+            r.parsed = true;
+            r.status = Status::Skipped(why);
+            r
+        };
+        let syntax = || {
+            SkipReason::Source(SourceError::Syntax {
+                line: 1,
+                col: 7,
+                reason: "expected an expression".into(),
+            })
+        };
+        let unreadable = SkipReason::Source(SourceError::Unreadable {
+            line: 1,
+            col: 11,
+            construct: None,
+        });
+        let mut summary = Summary::default();
+        summary.add(&skipped(SkipReason::Binary));
+        assert_eq!(
+            summary.render(false),
+            "unawait: 1 file scanned (1 parsed); 0 files to change, 0 awaits to fix; 1 file skipped with errors"
+        );
+        summary.add(&skipped(syntax()));
+        summary.add(&skipped(syntax()));
+        summary.add(&skipped(unreadable));
+        assert_eq!(
+            summary.render(true),
+            "unawait: 4 files scanned (4 parsed); 0 files changed, 0 awaits fixed; \
+             4 files skipped with errors (2 syntax errors, 1 unreadable by tree-sitter-python)"
+        );
+        let keys: Vec<(&str, usize)> = summary.skipped_by_reason.into_iter().collect();
+        assert_eq!(
+            keys,
+            [
+                ("binary", 1),
+                ("syntax-error", 2),
+                ("tree-sitter-unreadable", 1)
+            ]
+        );
+    }
 
     #[test]
     fn backup_lines_name_every_backup_in_a_command_that_pastes() {

@@ -204,10 +204,10 @@ fn a_file_that_cannot_be_processed_exits_2_and_still_writes_the_sarif() {
     r.script(&[NONE, RULES], true).expect(
         2,
         annotation("app/a.py")
-            + "::error file=app/broken.py,title=unawait::app/broken.py: syntax error at 1:13; file left unchanged\n",
+            + "::error file=app/broken.py,title=unawait::app/broken.py: syntax error at 1:13: expected a parameter or the end of the parameter list; file left unchanged\n",
         &[
-            "unawait: app/broken.py: syntax error at 1:13; file left unchanged",
-            "unawait: 2 files scanned (2 parsed); 1 file to change, 1 await to fix; 1 file skipped with errors",
+            "unawait: app/broken.py: syntax error at 1:13: expected a parameter or the end of the parameter list; file left unchanged",
+            "unawait: 2 files scanned (2 parsed); 1 file to change, 1 await to fix; 1 file skipped with errors (1 syntax error)",
         ],
     );
     assert_eq!(
@@ -226,7 +226,7 @@ fn a_file_that_cannot_be_processed_exits_2_and_still_writes_the_sarif() {
     assert_eq!(invocation["executionSuccessful"], false);
     assert_eq!(
         invocation["toolExecutionNotifications"][0]["message"]["text"],
-        "syntax error at 1:13; file left unchanged"
+        "syntax error at 1:13: expected a parameter or the end of the parameter list; file left unchanged"
     );
 }
 

@@ -556,3 +556,64 @@ pub fn validate_against_schema(schema: &str, doc: &Path) -> Result<(), String> {
         ))
     }
 }
+
+/// A CPython of 3.12 or later, for syntax that 3.11 does not know.
+pub fn modern_python() -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = ["python3.14", "python3.13", "python3.12"]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+    if let Ok(root) = std::env::var("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|_| std::env::var("HOME").map(|h| Path::new(&h).join(".pyenv")))
+    {
+        if let Ok(dirs) = fs::read_dir(root.join("versions")) {
+            let mut found: Vec<PathBuf> = dirs
+                .filter_map(|d| d.ok())
+                .map(|d| d.path().join("bin/python3"))
+                .collect();
+            found.sort();
+            found.reverse();
+            candidates.extend(found);
+        }
+    }
+    candidates.into_iter().find(|p| {
+        Command::new(p)
+            .args(["-c", "import sys; sys.exit(sys.version_info < (3, 12))"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// Does `python` parse `source`?
+pub fn cpython_parses(python: &Path, source: &[u8]) -> bool {
+    use std::io::Write;
+    let mut child = Command::new(python)
+        .args(["-c", "import ast, sys; ast.parse(sys.stdin.buffer.read())"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(source).unwrap();
+    child.wait().unwrap().success()
+}
+
+/// The line and message of CPython's `SyntaxError` for `source` (`python3`, or
+/// `python` when given), `None` when it parses.
+pub fn cpython_syntax_error(python: &Path, source: &[u8]) -> Option<(usize, String)> {
+    use std::io::Write;
+    let script = "import ast, sys\ntry:\n    ast.parse(sys.stdin.buffer.read())\nexcept SyntaxError as e:\n    print(e.lineno, e.msg)";
+    let mut child = Command::new(python)
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child.stdin.take().unwrap().write_all(source).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{python:?} failed");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (line, msg) = text.trim_end().split_once(' ')?;
+    Some((line.parse().unwrap(), msg.to_string()))
+}

@@ -8,7 +8,7 @@ const F: &str = "get_manager";
 const SYNTAX_ERROR: &str = "async def broken(:\n    await get_manager()\n";
 
 /// The message for `SYNTAX_ERROR` in `bad.py`.
-const BAD_PY: &str = "unawait: bad.py: syntax error at 1:18; file left unchanged";
+const BAD_PY: &str = "unawait: bad.py: syntax error at 1:18: expected a parameter or the end of the parameter list; file left unchanged";
 
 /// A negative test that awaits on purpose: kept by default.
 const RAISES: &str = "import pytest\nfrom svc import get_manager\n\n\nasync def test_negative():\n    with pytest.raises(TypeError):\n        await get_manager()\n";
@@ -219,7 +219,7 @@ fn syntax_error_exits_2_and_other_files_are_still_checked() {
         format!("{}{}", src_check_line("a.py"), src_check_line("c.py")),
         &[
             BAD_PY,
-            "unawait: 3 files scanned (3 parsed); 2 files to change, 2 awaits to fix; 1 file skipped with errors",
+            "unawait: 3 files scanned (3 parsed); 2 files to change, 2 awaits to fix; 1 file skipped with errors (1 syntax error)",
         ],
     );
 }
@@ -232,7 +232,7 @@ fn syntax_error_exits_2_and_other_files_are_still_fixed() {
         "",
         &[
             BAD_PY,
-            "unawait: 3 files scanned (3 parsed); 2 files changed, 2 awaits fixed; 1 file skipped with errors",
+            "unawait: 3 files scanned (3 parsed); 2 files changed, 2 awaits fixed; 1 file skipped with errors (1 syntax error)",
         ],
     );
     assert_eq!(t.text("a.py"), FIXED);
@@ -248,7 +248,7 @@ fn syntax_error_exits_2_and_other_files_are_still_diffed() {
         src_diff("a.py"),
         &[
             BAD_PY,
-            "unawait: 2 files scanned (2 parsed); 1 file to change, 1 await to fix; 1 file skipped with errors",
+            "unawait: 2 files scanned (2 parsed); 1 file to change, 1 await to fix; 1 file skipped with errors (1 syntax error)",
         ],
     );
 }
@@ -339,7 +339,7 @@ fn a_folder_of_clean_files_with_one_error_still_exits_2() {
     let t = tree(&[("a.py", CLEAN), ("bad.py", SYNTAX_ERROR)]);
     let to_change = [
         BAD_PY,
-        "unawait: 2 files scanned (1 parsed); 0 files to change, 0 awaits to fix; 1 file skipped with errors",
+        "unawait: 2 files scanned (1 parsed); 0 files to change, 0 awaits to fix; 1 file skipped with errors (1 syntax error)",
     ];
     t.run(&["check", "-f", F]).expect(2, "", &to_change);
     t.run(&["diff", "-f", F]).expect(2, "", &to_change);
@@ -349,7 +349,7 @@ fn a_folder_of_clean_files_with_one_error_still_exits_2() {
         "",
         &[
             BAD_PY,
-            "unawait: 2 files scanned (1 parsed); 0 files changed, 0 awaits fixed; 1 file skipped with errors",
+            "unawait: 2 files scanned (1 parsed); 0 files changed, 0 awaits fixed; 1 file skipped with errors (1 syntax error)",
         ],
     );
 }

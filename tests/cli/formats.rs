@@ -34,9 +34,9 @@ fn check(t: &Tree, format: &str) -> Run {
     run.code(2);
     assert_eq!(
         run.stderr,
-        "unawait: app/broken.py: syntax error at 1:13; file left unchanged\n\
+        "unawait: app/broken.py: syntax error at 1:13: expected a parameter or the end of the parameter list; file left unchanged\n\
          app/uni code.py:6:9: kept `get_manager()`: line has `# unawait: ignore`\n\
-         unawait: 3 files scanned (3 parsed); 2 files to change, 3 awaits to fix; 1 kept (1 ignore-comment); 1 file skipped with errors\n",
+         unawait: 3 files scanned (3 parsed); 2 files to change, 3 awaits to fix; 1 kept (1 ignore-comment); 1 file skipped with errors (1 syntax error)\n",
         "{format}"
     );
     run
@@ -157,7 +157,14 @@ fn json_matches_its_schema_and_its_fixes_equal_fix() {
     assert_eq!(files[1]["status"], "skipped");
     assert_eq!(
         files[1]["error"],
-        "syntax error at 1:13; file left unchanged"
+        "syntax error at 1:13: expected a parameter or the end of the parameter list; file left unchanged"
+    );
+    assert_eq!(files[1]["error_kind"], "syntax-error");
+    assert_eq!(files[0]["error_kind"], Value::Null);
+    assert_eq!(doc["summary"]["files_skipped"], 1);
+    assert_eq!(
+        doc["summary"]["files_skipped_by_reason"],
+        serde_json::json!({"syntax-error": 1})
     );
 
     let uni = &files[2]["findings"];
@@ -263,7 +270,7 @@ fn sarif_passes_the_sarif_multitool_with_github_rules_and_its_fixes_equal_fix() 
     let note = &invocation["toolExecutionNotifications"][0];
     assert_eq!(
         note["message"]["text"],
-        "syntax error at 1:13; file left unchanged"
+        "syntax error at 1:13: expected a parameter or the end of the parameter list; file left unchanged"
     );
 
     let fixed = fixed_by_unawait();
@@ -305,12 +312,12 @@ fn github_annotations_are_escaped_workflow_commands() {
     t.run(&["check", "--output-format", "github", "-f", "get_manager"])
         .expect(
             2,
-            format!("{finding}::error file=src/bad%0A100%25.py,title=unawait::src/bad%0A100%25.py: syntax error at 1:1; file left unchanged\n"),
+            format!("{finding}::error file=src/bad%0A100%25.py,title=unawait::src/bad%0A100%25.py: syntax error at 2:1: unexpected EOF while parsing; file left unchanged\n"),
             &[
                 // On stderr the name is written as it is, newline and all.
                 "unawait: src/bad",
-                "100%.py: syntax error at 1:1; file left unchanged",
-                "unawait: 2 files scanned (2 parsed); 1 file to change, 1 await to fix; 1 file skipped with errors",
+                "100%.py: syntax error at 2:1: unexpected EOF while parsing; file left unchanged",
+                "unawait: 2 files scanned (2 parsed); 1 file to change, 1 await to fix; 1 file skipped with errors (1 syntax error)",
             ],
         );
     // From a subfolder, file= stays relative to the repository root, as GitHub wants.

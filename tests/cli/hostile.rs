@@ -7,7 +7,7 @@
 //! `faults.rs`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::common::*;
@@ -182,11 +182,7 @@ fn deep_nesting_does_not_overflow_the_stack() {
         blocks.push_str(&format!("{}if x:\n", " ".repeat(depth)));
     }
     blocks.push_str(&format!("{}await get_manager()\n", " ".repeat(96)));
-    // In a chain of awaits (which CPython rejects) one is on the call.
-    let awaits_fixed = format!(
-        "async def h():\n    return {}get_manager()\n",
-        "await ".repeat(10_000)
-    );
+    // A chain of awaits is a syntax error for CPython: skipped, unchanged.
     let r = fix_cases(&[
         (
             "parens.py",
@@ -200,7 +196,7 @@ fn deep_nesting_does_not_overflow_the_stack() {
         ),
         ("calls.py", calls.as_bytes(), &unawaited(calls.as_bytes())),
         ("mixed.py", mixed.as_bytes(), &unawaited(mixed.as_bytes())),
-        ("awaits.py", awaits.as_bytes(), awaits_fixed.as_bytes()),
+        ("awaits.py", awaits.as_bytes(), awaits.as_bytes()),
         ("sum.py", sum.as_bytes(), &unawaited(sum.as_bytes())),
         (
             "blocks.py",
@@ -209,9 +205,12 @@ fn deep_nesting_does_not_overflow_the_stack() {
         ),
     ]);
     r.expect(
-        0,
+        2,
         "",
-        &["unawait: 7 files scanned (7 parsed); 7 files changed, 7 awaits fixed"],
+        &[
+            "unawait: awaits.py: syntax error at 2:60012: await expression cannot be used here; file left unchanged",
+            "unawait: 7 files scanned (7 parsed); 6 files changed, 6 awaits fixed; 1 file skipped with errors (1 syntax error)",
+        ],
     );
 }
 
@@ -265,62 +264,6 @@ fn many_ignore_comments_and_raises_blocks_stay_linear() {
         r.summary(),
         "unawait: 2 files scanned (2 parsed); 1 file changed, 1 await fixed; 40000 kept (20000 ignore-comment, 20000 raises-block)"
     );
-}
-
-#[test]
-fn python2_syntax_is_parsed_by_tree_sitter_and_edited_like_any_file() {
-    // tree-sitter-python still reads the print and exec statements, backticks, `<>`,
-    // `0777`, `ur''` and `except A, B`: such a file is edited like any other (CPython 3
-    // rejects it before and after alike).
-    let py2 = b"print \"hello\"\nexec \"x = 1\"\nx = `1`\ny = 0777\nz = ur'a'\nif 1 <> 2:\n    pass\nasync def h():\n    try:\n        pass\n    except ValueError, e:\n        return await get_manager()\n";
-    let r = fix_cases(&[("py2.py", py2, &unawaited(py2))]);
-    r.expect(
-        0,
-        "",
-        &["unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed"],
-    );
-}
-
-/// A CPython of 3.12 or later, for syntax that 3.11 does not know.
-fn modern_python() -> Option<PathBuf> {
-    let mut candidates: Vec<PathBuf> = ["python3.14", "python3.13", "python3.12"]
-        .iter()
-        .map(PathBuf::from)
-        .collect();
-    if let Ok(root) = std::env::var("PYENV_ROOT")
-        .map(PathBuf::from)
-        .or_else(|_| std::env::var("HOME").map(|h| Path::new(&h).join(".pyenv")))
-    {
-        if let Ok(dirs) = fs::read_dir(root.join("versions")) {
-            let mut found: Vec<PathBuf> = dirs
-                .filter_map(|d| d.ok())
-                .map(|d| d.path().join("bin/python3"))
-                .collect();
-            found.sort();
-            found.reverse();
-            candidates.extend(found);
-        }
-    }
-    candidates.into_iter().find(|p| {
-        Command::new(p)
-            .args(["-c", "import sys; sys.exit(sys.version_info < (3, 12))"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
-/// Does `python` parse `source`?
-fn cpython_parses(python: &Path, source: &[u8]) -> bool {
-    use std::io::Write;
-    let mut child = Command::new(python)
-        .args(["-c", "import ast, sys; ast.parse(sys.stdin.buffer.read())"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(source).unwrap();
-    child.wait().unwrap().success()
 }
 
 #[test]
@@ -387,7 +330,7 @@ fn newer_syntax_is_fixed_or_refused_never_damaged() {
         ),
     ];
     // PEP 696 type parameter defaults (3.13): tree-sitter-python 0.25 does not know
-    // them, so the file is refused with a syntax error and left as it is.
+    // them, so the file is refused, naming them, and left as it is.
     let refused = "def f[T = int](x: T) -> T:\n    return x\nasync def h():\n    return await get_manager()\n";
 
     let mut cases: Vec<(&str, Vec<u8>, Vec<u8>)> = Vec::new();
@@ -405,7 +348,7 @@ fn newer_syntax_is_fixed_or_refused_never_damaged() {
     let borrowed: Vec<(&str, &[u8], &[u8])> =
         cases.iter().map(|(n, b, a)| (*n, &b[..], &a[..])).collect();
     let r = fix_cases(&borrowed);
-    r.expect(2, "", &["unawait: pep696.py: syntax error at 1:7; file left unchanged", "unawait: 15 files scanned (15 parsed); 9 files changed, 10 awaits fixed; 1 file skipped with errors"]);
+    r.expect(2, "", &["unawait: pep696.py: tree-sitter-python cannot read the PEP 696 type parameter default at 1:11, which CPython accepts; file left unchanged", "unawait: 15 files scanned (15 parsed); 9 files changed, 10 awaits fixed; 1 file skipped with errors (1 unreadable by tree-sitter-python)"]);
     match modern_python() {
         Some(python) => {
             for (name, before, after) in &cases {

@@ -13,6 +13,7 @@ mod exit;
 mod faults;
 mod fix;
 mod formats;
+mod grammar;
 mod hostile;
 mod imports;
 mod interactive;

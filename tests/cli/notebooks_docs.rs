@@ -231,7 +231,7 @@ fn a_cell_with_a_syntax_error_is_reported_and_the_others_fixed() {
         2,
         "",
         &[
-            "unawait: n.ipynb: cell 2 at 17:27: syntax error; cell left unchanged",
+            "unawait: n.ipynb: cell 2 at 17:27: syntax error: expected a parameter or the end of the parameter list; cell left unchanged",
             "unawait: 1 file scanned (1 parsed); 1 file changed, 2 awaits fixed",
         ],
     );
@@ -244,6 +244,51 @@ fn a_cell_with_a_syntax_error_is_reported_and_the_others_fixed() {
         );
     assert_eq!(fixed, want);
     assert_eq!(only_awaits_deleted(&nb, fixed.as_bytes()), 2);
+}
+
+#[test]
+fn cells_and_blocks_follow_cpythons_grammar() {
+    // As a cell tree-sitter cannot parse: a cell CPython rejects (Python 2, read by
+    // tree-sitter), valid Python tree-sitter cannot read, and a cell whose fix CPython
+    // would reject are each left unchanged with a note; the other cells are fixed.
+    let nb = notebook(&[
+        r#""x = await get_manager()""#,
+        r#"["print 'x'\n", "await get_manager()\n"]"#,
+        r#"["class Box[T = int]:\n", "    pass\n", "await get_manager()\n"]"#,
+        r#"["async def h():\n", "    await \fget_manager()\n", "    return 1\n"]"#,
+    ]);
+    let dir = tree(&[("n.ipynb", &nb)]);
+    dir.run(&["fix", "-f", "get_manager"]).expect(
+        2,
+        "",
+        &[
+            "unawait: n.ipynb: cell 2 at 17:22: syntax error: simple statements must be separated by newlines or semicolons; cell left unchanged",
+            "unawait: n.ipynb: cell 3 at 25:30: tree-sitter-python cannot read the PEP 696 type parameter default, which CPython accepts; cell left unchanged",
+            "unawait: n.ipynb: cell 4: the fixed cell would not be valid Python (expected an indented block after function definition); cell left unchanged",
+            "unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed",
+        ],
+    );
+    let want = show(&nb).replace("\"x = await get_manager()\"", "\"x = get_manager()\"");
+    assert_eq!(show(&read(&dir, "n.ipynb")), want);
+
+    // A docs block CPython rejects is an example of something else: passed over
+    // silently, as a block tree-sitter cannot parse always was. A block of valid
+    // Python that cannot be fixed gets a note.
+    let md = "# Guide\n\n```python\nprint 'old'\nawait get_manager()\n```\n\n```python\ndef f[T = int](): pass\nawait get_manager()\n```\n\n```python\nawait get_manager()\n```\n";
+    let dir = tree(&[("guide.md", md.as_bytes())]);
+    dir.run(&["fix", "--docs", "-f", "get_manager"]).expect(
+        2,
+        "",
+        &[
+            "unawait: guide.md: block at line 8 at 9:11: tree-sitter-python cannot read the PEP 696 type parameter default, which CPython accepts; block left unchanged",
+            "unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed",
+        ],
+    );
+    let want = md.replace(
+        "```python\nawait get_manager()\n```",
+        "```python\nget_manager()\n```",
+    );
+    assert_eq!(show(&read(&dir, "guide.md")), want);
 }
 
 #[test]

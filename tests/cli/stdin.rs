@@ -55,8 +55,8 @@ fn stdin_follows_excludes_and_never_loses_the_buffer() {
         2,
         broken,
         &[
-            "unawait: a.py: syntax error at 1:13; file left unchanged",
-            "unawait: 1 file scanned (1 parsed); 0 files changed, 0 awaits fixed; 1 file skipped with errors",
+            "unawait: a.py: syntax error at 1:13: expected a parameter or the end of the parameter list; file left unchanged",
+            "unawait: 1 file scanned (1 parsed); 0 files changed, 0 awaits fixed; 1 file skipped with errors (1 syntax error)",
         ],
     );
 }
