@@ -25,7 +25,8 @@ use rayon::prelude::*;
 use crate::files::discover::{self, Candidate};
 use crate::files::project::{self, Project};
 use crate::files::sink::write_stdout;
-use crate::fix::index::ProjectIndex;
+use crate::fix::index::{Known, ProjectIndex};
+use crate::fix::rules::RuleKind;
 use crate::report::Status;
 use crate::setup::cli::{self, Cli};
 use crate::setup::settings::{Mode, Settings};
@@ -216,5 +217,35 @@ fn batch(
         }
     }
     drop(progress);
+    // A skipped file may hold the match.
+    if !interrupt::interrupted() && !out.skipped_any() && !files.is_empty() {
+        warn_of_unmatched_rules(settings, &index, &out);
+    }
     out.finish()
+}
+
+/// A function rule that matched no await and names nothing the project defines is
+/// most likely misspelt (`-f get_clinet`): say so, and with `--strict` fail the run.
+/// Method rules name methods of any class, which the index does not record.
+fn warn_of_unmatched_rules(settings: &Settings, index: &ProjectIndex, out: &Reporter<'_>) {
+    for rule in settings.rules.iter() {
+        if !matches!(rule.kind, RuleKind::Function(_)) || out.matched(rule.name()) {
+            continue;
+        }
+        let why = match index.knows(rule.name()) {
+            Known::Defined => continue,
+            Known::NotDefined if rule.is_qualified() => {
+                let module = rule.name().rsplit_once('.').map_or("", |(m, _)| m);
+                format!("`{module}` defines no `{}`", rule.last())
+            }
+            Known::NotDefined => "no module of the project defines it (misspelt?)".to_string(),
+            Known::NoModule(module) => format!("module `{module}` is not in the tree"),
+        };
+        let message = format!("rule `{}` matched no await, and {why}", rule.name());
+        if settings.strict {
+            messages::error(format_args!("error: {message}"));
+        } else {
+            messages::warning(message);
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! the end, what was written where (changed files with `--show-fixes`, backups, the
 //! patch file), the summary and the exit status.
 
+use std::collections::HashSet;
 use std::io;
 use std::path::PathBuf;
 
@@ -44,6 +45,8 @@ pub struct Reporter<'f> {
     wrote_part: bool,
     /// stdout was closed by the reader (`| head`): write nothing more.
     stdout_closed: bool,
+    /// The rules (as findings name them) that matched an await, whatever was done.
+    matched: HashSet<String>,
 }
 
 impl<'f> Reporter<'f> {
@@ -84,6 +87,7 @@ impl<'f> Reporter<'f> {
             },
             wrote_part: false,
             stdout_closed: false,
+            matched: HashSet::new(),
         };
         if let Some(format) = out.format {
             out.write(&format.begin())?;
@@ -116,6 +120,11 @@ impl<'f> Reporter<'f> {
     /// Print what one file's report says, with its rendered part, and count it.
     pub fn report(&mut self, report: &FileReport, rendered: &[u8]) -> anyhow::Result<()> {
         self.summary.add(report);
+        for f in &report.findings {
+            if !self.matched.contains(&f.finding.function) {
+                self.matched.insert(f.finding.function.clone());
+            }
+        }
         if let (Some(fixed), Status::Changed) = (&mut self.show_fixes, &report.status) {
             fixed.push((report.display.clone(), report.fixed_count()));
         }
@@ -156,6 +165,16 @@ impl<'f> Reporter<'f> {
     }
 
     /// Close the output, print the summary, and return the exit status.
+    /// Was a file skipped (it may hold what a rule would match)?
+    pub fn skipped_any(&self) -> bool {
+        self.summary.skipped > 0
+    }
+
+    /// Did the rule named `name` match an await in a file reported so far?
+    pub fn matched(&self, name: &str) -> bool {
+        self.matched.contains(name)
+    }
+
     pub fn finish(mut self) -> anyhow::Result<u8> {
         if interrupt::interrupted() {
             // Dropping the sink removes a half-written patch file.

@@ -166,6 +166,11 @@ pub struct Common {
     #[arg(long, help_heading = "Rules")]
     pub no_keep_in_raises: bool,
 
+    /// Exit 2 when a rule matches no await and names nothing the project defines (a
+    /// misspelt name, a module that is not in the tree); without it, a warning.
+    #[arg(long, help_heading = "Rules")]
+    pub strict: bool,
+
     /// Read settings from FILE instead of the nearest unawait.toml / pyproject.toml.
     #[arg(long, value_name = "FILE", help_heading = "Configuration")]
     pub config: Option<PathBuf>,
@@ -259,6 +264,11 @@ pub fn refuse_unused_by_suggest(common: &Common) -> Result<(), String> {
             common.no_keep_in_raises,
             "--no-keep-in-raises",
             "it never counts awaits in blocks that expect a `TypeError`",
+        ),
+        (
+            common.strict,
+            "--strict",
+            "its rules only mark what is already configured",
         ),
         (
             common.docs,

@@ -135,6 +135,8 @@ pub struct Settings {
     pub threads: usize,
     pub color: bool,
     pub quiet: bool,
+    /// A rule that matches nothing and names nothing the project defines is an error.
+    pub strict: bool,
     pub keep_in_raises: bool,
     pub docs: bool,
     /// Source roots for module names (config `src`), absolute; empty: find packages
@@ -417,6 +419,7 @@ pyproject.toml with [tool.unawait], in {} and every folder above it)",
             threads,
             color,
             quiet: common.quiet,
+            strict: common.strict,
             keep_in_raises,
             docs,
             src_roots,

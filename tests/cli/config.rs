@@ -412,7 +412,14 @@ src = [\"src\"]
         ("a.py", SRC),
     ])
     .run(&["check"])
-    .expect(1, src_check_line("a.py"), &[&one_to_fix(1, 1)]);
+    .expect(
+        1,
+        src_check_line("a.py"),
+        &[
+            "unawait: warning: rule `pkg.mod.get_thing` matched no await, and module `pkg.mod` is not in the tree",
+            &one_to_fix(1, 1),
+        ],
+    );
 }
 
 /// The error line for the configuration file `rel` of `t`: `unawait: error: PATH: why`.

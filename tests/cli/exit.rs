@@ -21,7 +21,10 @@ fn check_exits_0_when_nothing_matches() {
     tree(&[("a.py", CLEAN)]).run(&["check", "-f", F]).expect(
         0,
         "",
-        &["unawait: 1 file scanned (0 parsed); 0 files to change, 0 awaits to fix"],
+        &[
+            "unawait: warning: rule `get_manager` matched no await, and no module of the project defines it (misspelt?)",
+            "unawait: 1 file scanned (0 parsed); 0 files to change, 0 awaits to fix",
+        ],
     );
 }
 
@@ -366,7 +369,10 @@ fn diff_exit_code_is_1_with_changes_and_0_without() {
     t.run(&["diff", "--exit-code", "-f", F]).expect(
         0,
         "",
-        &["unawait: 1 file scanned (1 parsed); 0 files to change, 0 awaits to fix"],
+        &[
+            "unawait: warning: rule `get_manager` matched no await, and no module of the project defines it (misspelt?)",
+            "unawait: 1 file scanned (1 parsed); 0 files to change, 0 awaits to fix",
+        ],
     );
 }
 
@@ -450,4 +456,55 @@ fn quiet_still_reports_errors() {
         "",
         &["unawait: error: invalid function name `1abc`: `1` cannot start a Python identifier"],
     );
+}
+
+#[test]
+fn a_rule_that_matches_nothing_and_names_nothing_defined_is_reported() {
+    let t = tree(&[
+        ("app/__init__.py", ""),
+        ("app/client.py", "def get_client():\n    return 1\n"),
+        (
+            "app/use.py",
+            "from app.client import get_client\n\n\nasync def main():\n    return await get_client()\n",
+        ),
+    ]);
+    // A typo: defined nowhere, matches nothing. A warning, exit 0; `--strict` fails.
+    let typo =
+        "rule `get_clinet` matched no await, and no module of the project defines it (misspelt?)";
+    let summary = "unawait: 3 files scanned (0 parsed); 0 files to change, 0 awaits to fix";
+    t.run(&["check", "-f", "get_clinet"]).expect(
+        0,
+        "",
+        &[&format!("unawait: warning: {typo}"), summary],
+    );
+    t.run(&["check", "--strict", "-f", "get_clinet"]).expect(
+        2,
+        "",
+        &[&format!("unawait: error: {typo}"), summary],
+    );
+    // A qualified rule whose module is not in the tree, and one whose module lacks it.
+    t.run(&["check", "-f", "app.clients.get_client", "-f", "app.client.get_clinet"])
+        .expect(
+            0,
+            "",
+            &[
+                "unawait: warning: rule `app.clients.get_client` matched no await, and module `app.clients` is not in the tree",
+                "unawait: warning: rule `app.client.get_clinet` matched no await, and `app.client` defines no `get_clinet`",
+                "unawait: 3 files scanned (1 parsed); 0 files to change, 0 awaits to fix",
+            ],
+        );
+    // Defined but awaited nowhere: nothing to say. A rule that matches is never named.
+    let quiet = tree(&[
+        ("app/__init__.py", ""),
+        ("app/client.py", "def get_client():\n    return 1\n"),
+    ]);
+    quiet
+        .run(&["check", "--strict", "-f", "get_client"])
+        .expect(
+            0,
+            "",
+            &["unawait: 2 files scanned (0 parsed); 0 files to change, 0 awaits to fix"],
+        );
+    t.run(&["check", "--strict", "-f", "app.client.get_client"])
+        .code(1);
 }

@@ -562,6 +562,7 @@ fn patch_with_nothing_to_change_writes_an_empty_patch() {
         0,
         "",
         &[
+            "unawait: warning: rule `get_manager` matched no await, and no module of the project defines it (misspelt?)",
             "unawait: wrote an empty patch to fix.patch (nothing to change)",
             "unawait: 1 file scanned (0 parsed); 0 files to change, 0 awaits to fix",
         ],
