@@ -2,6 +2,7 @@
 //! and columns, module names, and byte-level lexical helpers.
 
 pub mod facts;
+pub mod fallback;
 pub mod lexical;
 pub mod lines;
 pub mod modules;
