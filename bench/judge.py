@@ -30,7 +30,15 @@ before tree (module names as Python and pytest see them: from the top of each fi
 `__init__.py` chain and from every project root -- the tree's own root, each folder
 holding `pyproject.toml` or `setup.cfg`, and their `src/` folders -- through namespace
 packages; re-exports followed through `__init__.py`), to an `async def` of any file
-that has that name. Awaits in `with pytest.raises(TypeError)` /
+that has that name. Where several bindings may reach the call, the await
+goes only when one is the function and none can be awaited; what an `except
+ImportError:` handler binds in place of a name its `try` imports (`None`, a mock, a
+lambda, a sync `def`) neither counts nor blocks, an `AsyncMock` there blocks. A `def`
+with a decorator that is not known to keep it synchronous (functools' caches and
+`wraps`, `staticmethod`, `property`, typing's markers, `contextlib.contextmanager`, ...)
+blocks, in its own file and through the index. Scopes follow CPython: defaults,
+decorators, annotations and bases where the definition is, a comprehension's first
+iterable outside it, PEP 695 type parameters in a scope of their own. Awaits in `with pytest.raises(TypeError)` /
 `assertRaises(TypeError)` blocks, on lines with `# unawait: ignore`, and in files with
 `# unawait: skip-file` stay (unless --no-keep-in-raises for the first).
 
@@ -61,6 +69,72 @@ from judgelib import JudgeError, expected_bytes, first_difference, without_await
 
 RAISES = {"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"}
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# A handler of one of these runs when the `try` body's import fails.
+IMPORT_FAILURES = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+# unittest.mock classes: neither they nor their instances can be awaited; calling an
+# AsyncMock instance returns a coroutine.
+MOCKS = {"MagicMock", "Mock", "NonCallableMagicMock", "NonCallableMock"}
+ASYNC_MOCK = "AsyncMock"
+# Decorators that give back a synchronous callable for a synchronous function.
+SYNC_DECORATORS = {
+    "abc.abstractmethod", "classmethod", "contextlib.contextmanager", "functools.cache",
+    "functools.cached_property", "functools.lru_cache", "functools.wraps", "property",
+    "staticmethod", "typing.final", "typing.no_type_check", "typing.overload",
+    "typing.override", "typing_extensions.deprecated", "typing_extensions.final",
+    "typing_extensions.overload", "typing_extensions.override", "warnings.deprecated",
+}
+
+
+def dotted(expr):
+    """`a.b.c` for a chain of names, else None."""
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return None
+    parts.append(expr.id)
+    return ".".join(reversed(parts))
+
+
+def decorator_names(node):
+    """Each decorator of a def as written: the dotted name called, or None."""
+    return [dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
+
+
+def handles_import_failure(handler):
+    t = handler.type
+    if t is None:
+        return True
+    kinds = t.elts if isinstance(t, ast.Tuple) else [t]
+    return any((dotted(k) or "").rpartition(".")[2] in IMPORT_FAILURES for k in kinds)
+
+
+def stand_in_kind(value):
+    """"inert" for None, a lambda, a mock or a mock's call; "awaitable" for AsyncMock."""
+    if isinstance(value, ast.Constant) and value.value is None:
+        return "inert"
+    if isinstance(value, ast.Lambda):
+        return "inert"
+    if isinstance(value, ast.Call):
+        value = value.func
+    last = (dotted(value) or "").rpartition(".")[2]
+    if last == ASYNC_MOCK:
+        return "awaitable"
+    return "inert" if last in MOCKS else None
+
+
+def imported_in(stmts):
+    """Names that `from ... import` statements among `stmts` bind, in this scope."""
+    out = set()
+    todo = list(stmts)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ast.ImportFrom):
+            out.update(a.asname or a.name for a in n.names if a.name != "*")
+        elif not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(n))
+    return out
 
 
 # ---------------------------------------------------------------------------------
@@ -174,32 +248,45 @@ def absolute_in(names, target):
 
 
 def top_level_entries(tree, names):
-    """name -> ("def", is_async) | ("alias", qualified): the last top-level def or
-    `from` import of each name (re-exports only count in a package's __init__)."""
+    """name -> ("def", is_async, decorators) | ("alias", qualified): the last top-level
+    def or `from` import of each name (re-exports only count in a package's __init__),
+    but an `async def` of the name wins wherever it is, and a sync def in an `except
+    ImportError:` handler for the name its `try` imports does not count. `decorators`
+    are (written, qualified) pairs, qualified through the module's top-level names."""
     out = {}
     is_package = names[0][1]
+    asyncs = set()
+    top = Collector().run(tree).module
 
-    def visit(stmts):
+    def visit(stmts, fallbacks=frozenset()):
         for s in stmts:
             if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                out[s.name] = ("def", isinstance(s, ast.AsyncFunctionDef))
+                is_async = isinstance(s, ast.AsyncFunctionDef)
+                if s.name in asyncs or (not is_async and s.name in fallbacks):
+                    continue
+                if is_async:
+                    asyncs.add(s.name)
+                decos = [(w, qualify_name(top, top, w, names)) for w in decorator_names(s)]
+                out[s.name] = ("def", is_async, decos)
             elif isinstance(s, ast.ImportFrom) and is_package:
                 m = absolute_in(names, "." * s.level + (s.module or ""))
                 for a in s.names:
-                    if a.name != "*" and m:
-                        out[a.asname or a.name] = ("alias", f"{m}.{a.name}")
+                    name = a.asname or a.name
+                    if a.name != "*" and m and name not in asyncs:
+                        out[name] = ("alias", f"{m}.{a.name}")
             elif isinstance(s, ast.If):
-                visit(s.body)
-                visit(s.orelse)
+                visit(s.body, fallbacks)
+                visit(s.orelse, fallbacks)
             elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
-                visit(s.body)
+                visit(s.body, fallbacks)
+                imported = imported_in(s.body) if isinstance(s, ast.Try) else set()
                 for h in s.handlers:
-                    visit(h.body)
-                visit(s.orelse)
-                visit(s.finalbody)
+                    visit(h.body, fallbacks | imported if handles_import_failure(h) else fallbacks)
+                visit(s.orelse, fallbacks)
+                visit(s.finalbody, fallbacks)
             elif isinstance(s, (ast.With, ast.For, ast.While)):
-                visit(s.body)
-                visit(getattr(s, "orelse", []))
+                visit(s.body, fallbacks)
+                visit(getattr(s, "orelse", []), fallbacks)
 
     visit(tree.body)
     return out
@@ -222,10 +309,13 @@ class Index:
         # module name -> [entries of each file importable under that name]
         self.modules = modules
 
-    def ends_async(self, qualified):
-        """Can `qualified`, following re-exports through every file that has the
-        module's name, end at an `async def`? (16 names at most: chains can loop.)"""
+    def definition(self, qualified):
+        """The ("def", is_async, decorators) entry `qualified` can end at, following
+        re-exports through every file that has the module's name (16 names at most:
+        chains can loop): an `async def` when any way leads to one, else a def with a
+        decorator that may make it awaitable, else the first def; or None."""
         names = [qualified]
+        found = []
         i = 0
         while i < len(names) and i < 16:
             mod, _, name = names[i].rpartition(".")
@@ -235,11 +325,19 @@ class Index:
                 if entry is None:
                     continue
                 if entry[0] == "def":
-                    if entry[1]:
-                        return True
+                    found.append(entry)
                 elif entry[1] not in names:
                     names.append(entry[1])
-        return False
+        for pick in (lambda d: d[1], lambda d: first_unsafe(d[2]), lambda d: True):
+            for d in found:
+                if pick(d):
+                    return d
+        return None
+
+    def ends_async(self, qualified):
+        """Can `qualified`, following re-exports, end at an `async def`?"""
+        d = self.definition(qualified)
+        return bool(d and d[1])
 
 
 # ---------------------------------------------------------------------------------
@@ -272,6 +370,26 @@ class Collector:
         self.awaits = []  # (Await node, Scope)
         self.stars = []
         self.in_raises = set()  # id() of Await nodes inside raises blocks
+        # (scope, names its `try` imports) of the `except ImportError:` handlers the
+        # walk is inside.
+        self.handlers = []
+
+    def is_fallback(self, scope, name):
+        return any(s is scope and name in names for s, names in self.handlers)
+
+    def type_param_scope(self, node, scope):
+        """The scope of a generic definition's PEP 695 type parameters, or `scope`."""
+        params = getattr(node, "type_params", None)
+        if not params:
+            return scope
+        inner = Scope("typeparams", scope)
+        for p in params:
+            inner.bind(p.name, OTHER)
+        for p in params:
+            for field in ("bound", "default_value"):
+                if getattr(p, field, None) is not None:
+                    self.visit(getattr(p, field), inner)
+        return inner
 
     def run(self, tree):
         for s in tree.body:
@@ -290,21 +408,26 @@ class Collector:
             if a is not None:
                 scope.bind(a.arg, OTHER)
 
-    def arg_outer(self, args, scope):
+    def arg_outer(self, args, scope, annotations=None):
+        """Defaults are evaluated in `scope`, annotations in `annotations` (the type
+        parameters' scope of a generic def) or `scope`."""
         self.visit_all(args.defaults + [d for d in args.kw_defaults if d], scope)
         for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
             if a is not None and a.annotation is not None:
-                self.visit(a.annotation, scope)
+                self.visit(a.annotation, annotations or scope)
 
     def visit(self, node, scope):
         t = type(node)
         if t in (ast.FunctionDef, ast.AsyncFunctionDef):
-            scope.bind(node.name, ("def", t is ast.AsyncFunctionDef))
+            is_async = t is ast.AsyncFunctionDef
+            fallback = not is_async and self.is_fallback(scope, node.name)
+            scope.bind(node.name, ("def", is_async, decorator_names(node), fallback))
             self.visit_all(node.decorator_list, scope)
-            self.arg_outer(node.args, scope)
+            params = self.type_param_scope(node, scope)
+            self.arg_outer(node.args, scope, params)
             if node.returns is not None:
-                self.visit(node.returns, scope)
-            inner = Scope("function", scope)
+                self.visit(node.returns, params)
+            inner = Scope("function", params)
             self.bind_args(node.args, inner)
             self.visit_all(node.body, inner)
         elif t is ast.Lambda:
@@ -314,10 +437,37 @@ class Collector:
             self.visit(node.body, inner)
         elif t is ast.ClassDef:
             scope.bind(node.name, OTHER)
-            self.visit_all(node.decorator_list + node.bases, scope)
-            self.visit_all([k.value for k in node.keywords], scope)
-            inner = Scope("class", scope)
+            self.visit_all(node.decorator_list, scope)
+            params = self.type_param_scope(node, scope)
+            self.visit_all(node.bases, params)
+            self.visit_all([k.value for k in node.keywords], params)
+            inner = Scope("class", params)
             self.visit_all(node.body, inner)
+        elif type(node).__name__ == "TypeAlias":
+            self.visit(node.name, scope)
+            self.visit(node.value, self.type_param_scope(node, scope))
+        elif t is ast.Try:
+            self.visit_all(node.body, scope)
+            imported = imported_in(node.body)
+            for h in node.handlers:
+                fallback = handles_import_failure(h) and imported
+                if fallback:
+                    self.handlers.append((scope, imported))
+                self.visit(h, scope)
+                if fallback:
+                    self.handlers.pop()
+            self.visit_all(node.orelse + node.finalbody, scope)
+        elif t in (ast.Assign, ast.AnnAssign) and node.value is not None and self.handlers:
+            targets = node.targets if t is ast.Assign else [node.target]
+            kind = stand_in_kind(node.value)
+            for target in targets:
+                if kind and isinstance(target, ast.Name) and self.is_fallback(scope, target.id):
+                    scope.bind(target.id, ("standin", kind))
+                else:
+                    self.visit(target, scope)
+            if t is ast.AnnAssign:
+                self.visit(node.annotation, scope)
+            self.visit(node.value, scope)
         elif t in COMPREHENSIONS:
             gens = node.generators
             self.visit(gens[0].iter, scope)
@@ -432,19 +582,59 @@ def resolve(scope, name, module):
     return None
 
 
+def qualify_name(scope, module_scope, written, names):
+    """The qualified name of the dotted name `written` read in `scope`, through the
+    last binding of its first name: an import, or a module-level name of the module
+    whose names (primary, others) are `names`."""
+    if written is None:
+        return None
+    root, _, rest = written.partition(".")
+    s = resolve(scope, root, module_scope)
+    if s is None:
+        return None
+    b = s.bindings[root][-1]
+    tail = f".{rest}" if rest else ""
+    if b[0] == "from":
+        m = absolute_in(names, b[1])
+        return f"{m}.{b[2]}{tail}" if m else None
+    if b[0] == "module":
+        return f"{b[1]}{tail}" if rest else None
+    if s is module_scope and b[0] in ("def", "other") and names:
+        return f"{names[0][0]}.{written}"
+    return None
+
+
+def first_unsafe(decorators):
+    """The first (written, qualified) decorator not known to keep a def synchronous."""
+    for written, qualified in decorators:
+        name = qualified if qualified is not None else written
+        if name not in SYNC_DECORATORS:
+            return written or "?"
+    return None
+
+
 # ---------------------------------------------------------------------------------
 # The expected edits of one file.
 
-MATCH, NO, ASYNC = "match", "no", "async"
+# A binding's verdict: the rule's function; not it; an async def (or an import of
+# one); the function, decorated with what may make it awaitable; a stand-in for a
+# failed import that cannot be awaited; an AsyncMock stand-in.
+MATCH, NO, ASYNC, DECORATED, STANDIN, AMOCK = (
+    "match", "no", "async", "decorated", "standin", "asyncmock")
 
 
 def combine(verdicts):
-    verdicts = list(verdicts)
-    if ASYNC in verdicts:
-        return ASYNC
-    if not verdicts or NO in verdicts:
+    """The verdict on a call that bindings with these verdicts may reach: nothing to do
+    unless one is the function (or an async def); kept when any can be awaited, not the
+    function when one is not, kept when one is decorated; stand-ins change nothing."""
+    verdicts = set(verdicts)
+    if not verdicts & {MATCH, ASYNC, DECORATED}:
         return NO
-    return MATCH
+    if verdicts & {ASYNC, AMOCK}:
+        return ASYNC
+    if NO in verdicts:
+        return NO
+    return DECORATED if DECORATED in verdicts else MATCH
 
 
 class FileJudge:
@@ -458,8 +648,11 @@ class FileJudge:
     def verdict_for(self, last, qualified):
         if last not in self.rules:
             return NO
-        if qualified and self.index.ends_async(qualified):
+        d = self.index.definition(qualified) if qualified else None
+        if d and d[1]:
             return ASYNC
+        if d and first_unsafe(d[2]):
+            return DECORATED
         return MATCH
 
     def name_verdict(self, c, scope, name):
@@ -467,22 +660,39 @@ class FileJudge:
         if s is None:
             if name not in self.rules:
                 return NO
+            # Any star import may bring it: an async def behind one keeps the await,
+            # else the first that reaches a definition decides (a decorated one too).
+            first = None
             for star in c.stars:
                 m = absolute_in(self.mod, star)
-                if m and self.index.ends_async(f"{m}.{name}"):
+                v = self.verdict_for(name, f"{m}.{name}") if m else NO
+                if v == ASYNC:
                     return ASYNC
-            return MATCH
+                if v != NO and first is None:
+                    first = v
+            return first or MATCH
         out = []
         for b in s.bindings[name]:
             if b[0] == "def":
-                if b[1]:
+                _, is_async, written, fallback = b
+                if is_async:
                     out.append(ASYNC if name in self.rules else NO)
-                else:
-                    q = f"{self.mod[0][0]}.{name}" if s is c.module and self.mod else None
-                    out.append(self.verdict_for(name, q))
+                    continue
+                # This file's own def decides on its decorators, not the index's entry.
+                decos = [(w, qualify_name(s, c.module, w, self.mod)) for w in written]
+                if fallback and not first_unsafe(decos):
+                    out.append(STANDIN)
+                    continue
+                q = f"{self.mod[0][0]}.{name}" if s is c.module and self.mod else None
+                v = self.verdict_for(name, q)
+                if v in (MATCH, DECORATED):
+                    v = DECORATED if first_unsafe(decos) else MATCH
+                out.append(v)
             elif b[0] == "from":
                 m = absolute_in(self.mod, b[1])
                 out.append(self.verdict_for(b[2], f"{m}.{b[2]}" if m else None))
+            elif b[0] == "standin":
+                out.append(AMOCK if b[1] == "awaitable" else STANDIN)
             else:
                 out.append(NO)
         return combine(out)
@@ -499,10 +709,14 @@ class FileJudge:
             s = resolve(scope, obj.id, c.module)
             if s is not None:
                 bindings = s.bindings[obj.id]
-                if all(b[0] in ("module", "from") for b in bindings):
+                imports = [b for b in bindings if b[0] in ("module", "from")]
+                if imports and all(b[0] in ("module", "from", "standin") for b in bindings):
                     rest = ".".join(reversed(parts))
                     out = []
                     for b in bindings:
+                        if b[0] == "standin":
+                            out.append(AMOCK if b[1] == "awaitable" else STANDIN)
+                            continue
                         if b[0] == "module":
                             base = b[1]
                         else:
@@ -794,6 +1008,60 @@ SELF_TEST_SRC = {
         "    return [await get_thing() for get_thing in things]\n"
     ),
 }
+# Bindings decided at run time, where Python evaluates a default, decorated defs.
+SELF_TEST_SRC["app/runtime.py"] = (
+    "import functools\n"
+    "from unittest.mock import AsyncMock\n"
+    "from asgiref.sync import sync_to_async\n"
+    "\n"
+    "try:\n"
+    "    from helpers import get_thing\n"
+    "except ImportError:\n"
+    "    get_thing = None\n"
+    "\n"
+    "\n"
+    "async def uses_fallback():\n"
+    "    await get_thing()  # None stands in: goes\n"
+    "\n"
+    "\n"
+    "async def default_scope():\n"
+    "    def inner(get_thing=None, value=await get_thing()):  # evaluated here: goes\n"
+    "        return value\n"
+    "    return inner\n"
+    "\n"
+    "\n"
+    "async def decorated():\n"
+    "    @sync_to_async\n"
+    "    def get_thing():\n"
+    "        return 1\n"
+    "    return await get_thing()  # may be awaitable: stays\n"
+    "\n"
+    "\n"
+    "async def cached():\n"
+    "    @functools.lru_cache(maxsize=None)\n"
+    "    def get_thing():\n"
+    "        return 1\n"
+    "    return await get_thing()  # goes\n"
+    "\n"
+    "\n"
+    "async def mocked():\n"
+    "    try:\n"
+    "        from helpers import get_thing\n"
+    "    except ImportError:\n"
+    "        get_thing = AsyncMock()\n"
+    "    return await get_thing()  # an AsyncMock can be awaited: stays\n"
+)
+# Through the index: a decorated def of another module.
+SELF_TEST_SRC["pkg/wrapped.py"] = (
+    "from asgiref.sync import sync_to_async\n\n\n@sync_to_async\ndef get_thing():\n    return 1\n")
+SELF_TEST_SRC["app/cross.py"] = (
+    "from pkg.wrapped import get_thing\n\n\nasync def f():\n"
+    "    return await get_thing()  # decorated in pkg/wrapped.py: stays\n")
+SELF_TEST_RUNTIME_AFTER = SELF_TEST_SRC["app/runtime.py"].replace(
+    "    await get_thing()  # None", "    get_thing()  # None").replace(
+    "value=await get_thing()", "value=get_thing()").replace(
+    "return await get_thing()  # goes", "return get_thing()  # goes")
+SELF_TEST_EDITS = 9
 SELF_TEST_AFTER = SELF_TEST_SRC["app/main.py"].replace(
     "a = await get_thing()", "a = get_thing()").replace(
     "b = await  (get_thing", "b = (get_thing").replace(
@@ -811,8 +1079,19 @@ def self_test():
             p.write_bytes(text.encode())
 
     good = SELF_TEST_AFTER
+    runtime = SELF_TEST_RUNTIME_AFTER
     cases = {
         "right": (good, 0),
+        "fallback": ({"app/runtime.py": runtime.replace("    get_thing()  # None",
+                                                         "    await get_thing()  # None")}, 1),
+        "default": ({"app/runtime.py": runtime.replace("value=get_thing()",
+                                                        "value=await get_thing()")}, 1),
+        "decorated": ({"app/runtime.py": runtime.replace("return await get_thing()  # may",
+                                                          "return get_thing()  # may")}, 1),
+        "asyncmock": ({"app/runtime.py": runtime.replace("return await get_thing()  # an",
+                                                          "return get_thing()  # an")}, 1),
+        "index": ({"app/cross.py": SELF_TEST_SRC["app/cross.py"].replace(
+            "return await get_thing()", "return get_thing()")}, 1),
         "missed": (good.replace("a = get_thing()", "a = await get_thing()"), 1),
         "extra": (good.replace("f = await fetch()", "f = fetch()"), 1),
         "chain": (good.replace("e = await get_thing().send()", "e = get_thing().send()"), 1),
@@ -829,28 +1108,32 @@ def self_test():
         afters = []
         for name, (text, _) in cases.items():
             a = os.path.join(tmp, name)
-            tree(a, {**SELF_TEST_SRC, "app/main.py": text})
+            files = text if isinstance(text, dict) else {"app/main.py": text}
+            tree(a, {**SELF_TEST_SRC, "app/main.py": good, "app/runtime.py": runtime, **files})
             afters.append(a)
         for double in ["fake", "sibling", "spaced"]:
             # A tool that does not see the double removes its await: wrong.
             name = f"double-{double}"
             a = os.path.join(tmp, name)
             removed = SELF_TEST_DOUBLES.replace(f"await {double}()", f"{double}()")
-            tree(a, {**SELF_TEST_SRC, "app/main.py": good, "tests/test_doubles.py": removed})
+            tree(a, {**SELF_TEST_SRC, "app/main.py": good, "app/runtime.py": runtime,
+                     "tests/test_doubles.py": removed})
             afters.append(a)
             cases[name] = (None, 1)
         vanished = os.path.join(tmp, "vanished")
-        tree(vanished, {k: v for k, v in SELF_TEST_SRC.items() if k != "pkg/impl.py"} | {"app/main.py": good})
+        tree(vanished, {k: v for k, v in SELF_TEST_SRC.items() if k != "pkg/impl.py"}
+             | {"app/main.py": good, "app/runtime.py": runtime})
         afters.append(vanished)
         cases["vanished"] = (None, 1)
         report = judge_trees(before, afters, ["get_thing"], ["sync_method"], jobs=1, labels=list(cases))
         for name, (_, want_wrong) in cases.items():
             r = report[name]
-            ok = r["wrong"] == want_wrong and r["expected_edits"] == 6
+            ok = r["wrong"] == want_wrong and r["expected_edits"] == SELF_TEST_EDITS
             failures += not ok
             why = "; ".join(w for _, w in r["wrong_files"]) or "no wrong file"
             print(f"self-test {name:14} {'pass' if ok else 'FAIL'}: wrong={r['wrong']} "
-                  f"(want {want_wrong}), expected edits={r['expected_edits']} (want 6): {why}")
+                  f"(want {want_wrong}), expected edits={r['expected_edits']} "
+                  f"(want {SELF_TEST_EDITS}): {why}")
     print(f"self-test: {len(cases) - failures} passed, {failures} failed")
     return 1 if failures else 0
 

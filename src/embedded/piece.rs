@@ -7,7 +7,6 @@ use super::json;
 use super::mapped::Mapped;
 use crate::fix::edit::{self, Edit};
 use crate::fix::engine::{self, Fixed, Located, SourceError};
-use crate::fix::kept::{DefSite, KeptReason};
 use crate::fix::matcher::{Action, FileContext, Finding, FixOptions};
 use crate::fix::rules::RuleSet;
 use crate::python::cpython::{self, Problem};
@@ -250,13 +249,12 @@ impl<'f> Outcome<'f> {
         f.keyword = to_file(&f.keyword);
         f.expr = to_file(&f.expr);
         f.callee_name = to_file(&f.callee_name);
-        if let Action::Kept(KeptReason::AsyncDef {
-            at: DefSite::Here { line },
-        }) = &mut f.action
-        {
+        if let Action::Kept(why) = &mut f.action {
             // A line of the unit text becomes the file's line.
-            if let Some(start) = unit_lines.line_start(line.wrapping_sub(1)) {
-                (*line, _) = self.line_col(mapped.file_offset(start));
+            for line in why.sites_here_mut() {
+                if let Some(start) = unit_lines.line_start(line.wrapping_sub(1)) {
+                    (*line, _) = self.line_col(mapped.file_offset(start));
+                }
             }
         }
         let (line, col) = self.line_col(f.keyword.start);

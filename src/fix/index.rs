@@ -14,17 +14,25 @@ use std::path::Path;
 
 use aho_corasick::AhoCorasick;
 
+use crate::fix::decorators::{self, Decorator};
 use crate::fix::kept::DefSite;
 use crate::python::facts::Binding;
 use crate::python::lexical::{is_ident_byte, whole_word};
 use crate::python::lines::LineIndex;
 use crate::python::modules::{ModuleNames, ModulePath};
 
+mod known;
+pub use known::Known;
+
 /// A module-level name in the index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry {
-    /// Defined here: `def` or `async def`, and where.
-    Def { is_async: bool, at: DefSite },
+    /// Defined here: `def` or `async def`, where, and its decorators.
+    Def {
+        is_async: bool,
+        at: DefSite,
+        decorators: Vec<Decorator>,
+    },
     /// Re-exported from elsewhere: the qualified name it refers to.
     Alias(String),
 }
@@ -39,17 +47,6 @@ pub struct ProjectIndex {
     names: HashMap<String, Vec<usize>>,
 }
 
-/// What [`ProjectIndex::knows`] of a rule's name.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Known {
-    /// A module of the tree defines or re-exports it.
-    Defined,
-    /// No module of the tree defines it (for a qualified rule: its module does not).
-    NotDefined,
-    /// A qualified rule whose module is not in the tree.
-    NoModule(String),
-}
-
 /// How far re-export chains are followed (they can loop).
 const MAX_CHAIN: usize = 16;
 
@@ -60,7 +57,8 @@ struct Walk<'i> {
     /// The files (by number) and attribute paths those names were found at.
     reached: Vec<(usize, String)>,
     /// The definition reached, and its name spelled with its file's primary name: an
-    /// `async def` when any way leads to one, else the first `def` found.
+    /// `async def` when any way leads to one, else the first decorated `def`, else the
+    /// first `def` found.
     def: Option<(String, &'i Entry)>,
 }
 
@@ -112,10 +110,30 @@ impl ProjectIndex {
                     Some(Entry::Alias(target)) if !walk.names.contains(target) => {
                         walk.names.push(target.clone());
                     }
-                    Some(def @ Entry::Def { is_async, .. }) => {
+                    Some(
+                        def @ Entry::Def {
+                            is_async,
+                            decorators,
+                            ..
+                        },
+                    ) => {
+                        // An `async def` first, then a decorated one: what may be
+                        // awaitable is what the matcher must see.
                         let better = match walk.def {
                             None => true,
-                            Some((_, Entry::Def { is_async: was, .. })) => *is_async && !was,
+                            Some((
+                                _,
+                                Entry::Def {
+                                    is_async: was,
+                                    decorators: had,
+                                    ..
+                                },
+                            )) => {
+                                (*is_async && !was)
+                                    || (*is_async == *was
+                                        && had.is_empty()
+                                        && !decorators.is_empty())
+                            }
                             Some(_) => false,
                         };
                         if better {
@@ -152,33 +170,6 @@ impl ProjectIndex {
         match walk.def {
             Some((name, _)) => name,
             None => walk.names.pop().unwrap_or_else(|| qualified.to_string()),
-        }
-    }
-
-    /// What the index knows of a rule's name (`get` or `pkg.mod.get`), for the warning
-    /// about a rule that matches nothing.
-    pub fn knows(&self, rule: &str) -> Known {
-        match rule.rsplit_once('.') {
-            None => {
-                if self
-                    .files
-                    .iter()
-                    .any(|(_, entries)| entries.contains_key(rule))
-                {
-                    Known::Defined
-                } else {
-                    Known::NotDefined
-                }
-            }
-            Some((module, _)) => {
-                if !self.names.contains_key(module) {
-                    Known::NoModule(module.to_string())
-                } else if self.walk(rule).def.is_some() {
-                    Known::Defined
-                } else {
-                    Known::NotDefined
-                }
-            }
         }
     }
 
@@ -263,7 +254,13 @@ pub fn file_entries(module: &ModuleNames, display: &str, source: &[u8]) -> HashM
     let tree = crate::python::parse::parse(&text);
     let facts = crate::python::walk::collect(&tree, &text);
     let lines = LineIndex::new(&text);
-    entries(|m| module.absolute(m), display, &facts, &lines)
+    entries(
+        |m| module.absolute(m),
+        &module.primary,
+        display,
+        &facts,
+        &lines,
+    )
 }
 
 /// The module-level definitions and re-exports among a file's facts.
@@ -275,15 +272,18 @@ pub fn entries_from_facts(
 ) -> HashMap<String, Entry> {
     entries(
         |m| crate::python::modules::absolute_import(Some(module), m),
+        module,
         display,
         facts,
         lines,
     )
 }
 
-/// The same, with `absolute` resolving the module of a `from ... import`.
+/// The same, with `absolute` resolving the module of a `from ... import`, and the
+/// module's primary name `module` qualifying decorators.
 fn entries(
     absolute: impl Fn(&str) -> Option<String>,
+    module: &ModulePath,
     display: &str,
     facts: &crate::python::facts::FileFacts<'_>,
     lines: &LineIndex,
@@ -291,21 +291,37 @@ fn entries(
     let mut out = HashMap::new();
     for (name, bindings) in &facts.scopes[0].bindings {
         // A name bound more than once at module level is ambiguous; the last `def`
-        // or import wins, as it would at run time for straight-line code.
-        let entry = bindings.iter().rev().find_map(|b| match b {
-            Binding::Def { is_async, at } => Some(Entry::Def {
+        // or import wins, as it would at run time for straight-line code, unless one
+        // is an `async def` (in a branch, it may be the one): then that one. A fallback
+        // for a failed import is not the name's definition.
+        let async_def = bindings
+            .iter()
+            .rev()
+            .find(|b| matches!(b, Binding::Def { is_async: true, .. }));
+        let candidates = async_def.into_iter().chain(bindings.iter().rev());
+        let entry = candidates.into_iter().find_map(|b| match b {
+            Binding::Def {
+                is_async,
+                at,
+                decorators: written,
+                fallback: false,
+            } => Some(Entry::Def {
                 is_async: *is_async,
                 at: DefSite::Module {
                     path: display.to_string(),
                     line: lines.line_of(*at) + 1,
                 },
+                decorators: decorators::resolve(facts, 0, written, Some(module)),
             }),
             Binding::From {
                 module: m,
                 name: imported,
                 ..
             } => absolute(m).map(|abs| Entry::Alias(format!("{abs}.{imported}"))),
-            Binding::Module { .. } | Binding::Other => None,
+            Binding::Def { .. }
+            | Binding::StandIn { .. }
+            | Binding::Module { .. }
+            | Binding::Other => None,
         });
         if let Some(e) = entry {
             out.insert(name.clone(), e);
@@ -382,13 +398,53 @@ mod tests {
                 at: DefSite::Module {
                     path: "pkg/impl.py".into(),
                     line: 1
-                }
+                },
+                decorators: Vec::new(),
             })
         );
         let (_, def) = idx.chain("pkg.get2");
         assert!(matches!(def, Some(Entry::Def { is_async: true, .. })));
         assert_eq!(idx.canonical("pkg.get"), "pkg.impl.get");
         assert_eq!(idx.canonical("elsewhere.get"), "elsewhere.get");
+    }
+
+    /// Several module-level bindings: an `async def` among them wins, a fallback for a
+    /// failed import never does, and decorators are named as the module imports them.
+    #[test]
+    fn async_defs_win_fallbacks_do_not_count_and_decorators_resolve() {
+        let entries = file_entries(
+            &m("pkg.impl", false),
+            "pkg/impl.py",
+            b"from asgiref.sync import sync_to_async as s2a\n\
+              if X:\n    async def get(): pass\nelse:\n    def get(): pass\n\
+              try:\n    from .fast import fetch\nexcept ImportError:\n    def fetch(): pass\n\
+              try:\n    from .fast import load\nexcept ImportError:\n    load = None\n\
+              @s2a\ndef wrapped(): pass\n",
+        );
+        let get = &entries["get"];
+        assert!(
+            matches!(
+                get,
+                Entry::Def {
+                    is_async: true,
+                    at: DefSite::Module { line: 3, .. },
+                    ..
+                }
+            ),
+            "{get:?}"
+        );
+        assert_eq!(entries["fetch"], Entry::Alias("pkg.fast.fetch".into()));
+        assert_eq!(entries["load"], Entry::Alias("pkg.fast.load".into()));
+        let Entry::Def { decorators, .. } = &entries["wrapped"] else {
+            panic!("{:?}", entries["wrapped"]);
+        };
+        assert_eq!(
+            decorators,
+            &[Decorator {
+                written: "s2a".into(),
+                qualified: Some("asgiref.sync.sync_to_async".into()),
+            }]
+        );
     }
 
     #[test]
@@ -416,6 +472,7 @@ mod tests {
                     path: path.into(),
                     line: 1,
                 },
+                decorators: Vec::new(),
             },
         )])
     }
@@ -455,6 +512,35 @@ mod tests {
         assert!(idx.same("ns.pkg.api.Client.get", "pkg.api.Client.get"));
         assert!(idx.same("elsewhere.get", "elsewhere.get"));
         assert!(!idx.same("elsewhere.get", "pkg.api.get"));
+    }
+
+    /// Between two sync `def`s of one name, the decorated one is what the matcher
+    /// sees: its decorator may make it awaitable.
+    #[test]
+    fn a_name_two_files_share_is_decorated_when_either_is() {
+        for decorated_first in [true, false] {
+            let mut idx = ProjectIndex::default();
+            let plain = def_at("a/helpers.py", false);
+            let mut decorated = def_at("b/helpers.py", false);
+            if let Some(Entry::Def { decorators, .. }) = decorated.get_mut("get") {
+                decorators.push(Decorator {
+                    written: "sync_to_async".into(),
+                    qualified: Some("asgiref.sync.sync_to_async".into()),
+                });
+            }
+            let (first, second) = if decorated_first {
+                (decorated, plain)
+            } else {
+                (plain, decorated)
+            };
+            idx.add(&names("helpers", &[]), first);
+            idx.add(&names("helpers", &[]), second);
+            let (_, def) = idx.chain("helpers.get");
+            assert!(
+                matches!(def, Some(Entry::Def { decorators, .. }) if decorators.len() == 1),
+                "{def:?}"
+            );
+        }
     }
 
     #[test]

@@ -21,6 +21,15 @@ impl std::fmt::Display for DefSite {
     }
 }
 
+/// What may be awaitable among the bindings of a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Awaitable {
+    /// An `async def`.
+    AsyncDef(DefSite),
+    /// An `AsyncMock` standing in for a failed import: its calls return coroutines.
+    AsyncMock(DefSite),
+}
+
 /// Why a matching await was left alone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeptReason {
@@ -32,6 +41,16 @@ pub enum KeptReason {
     SkipFile,
     /// The name refers to an `async def`, defined at `at`.
     AsyncDef { at: DefSite },
+    /// Several bindings may reach the call (branches, an `except ImportError:`
+    /// fallback) and one of them can be awaited; `other` is where another one is, when
+    /// the file says.
+    MayBeAsync {
+        awaitable: Awaitable,
+        other: Option<DefSite>,
+    },
+    /// The function is a `def` (at `at`) with a decorator that may make it awaitable
+    /// (`@sync_to_async`), written as `decorator`.
+    Decorated { decorator: String, at: DefSite },
 }
 
 impl KeptReason {
@@ -41,7 +60,16 @@ impl KeptReason {
             KeptReason::Raises => "raises-block",
             KeptReason::IgnoreComment => "ignore-comment",
             KeptReason::SkipFile => "skip-file",
-            KeptReason::AsyncDef { .. } => "async-def",
+            KeptReason::AsyncDef { .. }
+            | KeptReason::MayBeAsync {
+                awaitable: Awaitable::AsyncDef(_),
+                ..
+            } => "async-def",
+            KeptReason::MayBeAsync {
+                awaitable: Awaitable::AsyncMock(_),
+                ..
+            } => "async-mock",
+            KeptReason::Decorated { .. } => "decorated",
         }
     }
 
@@ -53,7 +81,54 @@ impl KeptReason {
             KeptReason::AsyncDef { at } => {
                 format!("name refers to an async def at {at}")
             }
+            KeptReason::MayBeAsync { awaitable, other } => {
+                let other = match other {
+                    Some(at) => format!("the binding at {at}"),
+                    None => "another binding".to_string(),
+                };
+                match awaitable {
+                    Awaitable::AsyncDef(at) => format!(
+                        "name may refer to an async def at {at} or to {other}; which one is decided at run time"
+                    ),
+                    Awaitable::AsyncMock(at) => format!(
+                        "name may be the `AsyncMock` bound at {at}, whose calls return coroutines, or {other}"
+                    ),
+                }
+            }
+            KeptReason::Decorated { decorator, at } => format!(
+                "decorated with `@{decorator}` (def at {at}), which may make it awaitable; if it does not, list it in `sync-decorators`"
+            ),
         }
+    }
+
+    /// Whether the await needs a person's look: unawait cannot tell whether it is
+    /// needed (a decorator, a binding decided at run time), as opposed to an await that
+    /// is right where it is (an `async def`) or kept on purpose (a comment, a block).
+    pub fn needs_review(&self) -> bool {
+        matches!(
+            self,
+            KeptReason::MayBeAsync { .. } | KeptReason::Decorated { .. }
+        )
+    }
+
+    /// The places in the file being fixed that the reason names, for embedded code
+    /// whose lines are not the file's.
+    pub fn sites_here_mut(&mut self) -> Vec<&mut usize> {
+        let sites: Vec<&mut DefSite> = match self {
+            KeptReason::Raises | KeptReason::IgnoreComment | KeptReason::SkipFile => Vec::new(),
+            KeptReason::AsyncDef { at } | KeptReason::Decorated { at, .. } => vec![at],
+            KeptReason::MayBeAsync { awaitable, other } => {
+                let (Awaitable::AsyncDef(a) | Awaitable::AsyncMock(a)) = awaitable;
+                std::iter::once(a).chain(other.as_mut()).collect()
+            }
+        };
+        sites
+            .into_iter()
+            .filter_map(|s| match s {
+                DefSite::Here { line } => Some(line),
+                DefSite::Module { .. } => None,
+            })
+            .collect()
     }
 }
 

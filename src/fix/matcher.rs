@@ -12,12 +12,15 @@ use tree_sitter::Node;
 
 use crate::fix::edit::Edit;
 use crate::fix::index::{Entry, ProjectIndex};
-use crate::fix::kept::{DefSite, KeptReason, RaisesBlocks};
+use crate::fix::kept::{KeptReason, RaisesBlocks};
 use crate::fix::rules::{Rule, RuleSet};
+use crate::fix::verdict::{combine, Judged, Verdict};
 use crate::python::facts::{Binding, FileFacts, ImportSite};
 use crate::python::lines::LineIndex;
 use crate::python::modules::ModuleNames;
 use crate::python::parse::{await_operand, name_chain, unparenthesize, written_callee};
+
+mod sites;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -76,15 +79,6 @@ impl Default for FixOptions {
     }
 }
 
-/// What a callee refers to, as far as this file shows.
-#[derive(Debug, PartialEq, Eq)]
-enum Verdict<'r> {
-    Match(&'r Rule),
-    /// An `async def`, and where it is.
-    Async(DefSite),
-    No,
-}
-
 struct Matcher<'a, 't> {
     rules: &'a RuleSet,
     facts: &'a FileFacts<'t>,
@@ -131,7 +125,10 @@ impl<'a, 't> Matcher<'a, 't> {
         if !relevant {
             return Verdict::No;
         }
-        if let Some(Entry::Def { is_async: true, at }) = def {
+        if let Some(Entry::Def {
+            is_async: true, at, ..
+        }) = def
+        {
             return Verdict::Async(at.clone());
         }
         let qualified_match = self.rules.by_last(last).chain(
@@ -151,26 +148,13 @@ impl<'a, 't> Matcher<'a, 't> {
                 (_, None) => false,
             };
             if same {
-                return Verdict::Match(rule);
+                return self.unless_decorated(rule, def);
             }
         }
         match self.bare_rule(last) {
-            Some(rule) => Verdict::Match(rule),
+            Some(rule) => self.unless_decorated(rule, def),
             None => Verdict::No,
         }
-    }
-
-    fn combine(verdicts: impl Iterator<Item = Verdict<'a>>) -> Verdict<'a> {
-        let mut result: Option<Verdict<'a>> = None;
-        for v in verdicts {
-            result = Some(match (result, v) {
-                (Some(Verdict::Async(at)), _) | (_, Verdict::Async(at)) => Verdict::Async(at),
-                (_, Verdict::No) | (Some(Verdict::No), _) => Verdict::No,
-                (Some(Verdict::Match(r)), _) => Verdict::Match(r),
-                (None, m) => m,
-            });
-        }
-        result.unwrap_or(Verdict::No)
     }
 
     /// `name(...)`.
@@ -197,53 +181,99 @@ impl<'a, 't> Matcher<'a, 't> {
             }
             return from_star.unwrap_or_else(|| self.verdict_for(name, None));
         };
-        Self::combine(bindings.iter().map(|b| match b {
-            Binding::Def { is_async: true, at } if self.rules.has_last(name) => {
-                Verdict::Async(DefSite::Here {
-                    line: self.lines.line_of(*at) + 1,
-                })
-            }
-            Binding::Def { is_async: true, .. } => Verdict::No,
-            Binding::Def {
-                is_async: false, ..
-            } => {
-                let qualified = match (bound_in, self.ctx.module) {
-                    (0, Some(m)) => Some(format!("{}.{name}", m.primary.name)),
-                    _ => None,
-                };
-                self.verdict_for(name, qualified.as_deref())
-            }
-            Binding::From {
-                module,
-                name: imported,
-                ..
-            } => {
-                let qualified = self.absolute(module).map(|m| format!("{m}.{imported}"));
-                self.verdict_for(imported, qualified.as_deref())
-            }
-            Binding::Module { .. } | Binding::Other => Verdict::No,
-        }))
+        let judged = bindings.iter().map(|b| {
+            let verdict = match b {
+                Binding::Def {
+                    is_async: true, at, ..
+                } if self.rules.has_last(name) => Verdict::Async(self.here(*at)),
+                Binding::Def { is_async: true, .. } => Verdict::No,
+                Binding::Def {
+                    is_async: false,
+                    at,
+                    decorators,
+                    fallback,
+                } => {
+                    // The file's own `def` decides on its decorators, not the index.
+                    let decorated = self.unsafe_decorator_here(decorators, bound_in);
+                    let qualified = match (bound_in, self.ctx.module) {
+                        (0, Some(m)) => Some(format!("{}.{name}", m.primary.name)),
+                        _ => None,
+                    };
+                    match (decorated, *fallback) {
+                        (None, true) => Verdict::StandIn,
+                        (decorated, _) => match self.verdict_for(name, qualified.as_deref()) {
+                            Verdict::Match(rule) | Verdict::Decorated { rule, .. } => {
+                                match decorated {
+                                    Some(decorator) => Verdict::Decorated {
+                                        rule,
+                                        decorator,
+                                        at: self.here(*at),
+                                    },
+                                    None => Verdict::Match(rule),
+                                }
+                            }
+                            v => v,
+                        },
+                    }
+                }
+                Binding::From {
+                    module,
+                    name: imported,
+                    ..
+                } => {
+                    let qualified = self.absolute(module).map(|m| format!("{m}.{imported}"));
+                    self.verdict_for(imported, qualified.as_deref())
+                }
+                Binding::StandIn {
+                    awaitable: true,
+                    at,
+                } => Verdict::AsyncMock(self.here(*at)),
+                Binding::StandIn { .. } => Verdict::StandIn,
+                Binding::Module { .. } | Binding::Other => Verdict::No,
+            };
+            (verdict, self.binding_site(b))
+        });
+        combine(judged.collect())
     }
 
     /// `root.a.b.last(...)` where the chain is made of plain names.
     fn judge_chain(&self, scope: usize, root: &str, rest: &[&str]) -> Option<Verdict<'a>> {
         let last = *rest.last()?;
         let bindings = self.facts.resolve(scope, root)?;
-        let modules: Vec<Option<String>> = bindings
+        // A stand-in for a failed import of the module is judged as itself.
+        let stand_in = |b: &Binding| match b {
+            Binding::StandIn {
+                awaitable: true,
+                at,
+            } => Some(Verdict::AsyncMock(self.here(*at))),
+            Binding::StandIn { .. } => Some(Verdict::StandIn),
+            _ => None,
+        };
+        let modules: Vec<Result<Option<String>, Verdict<'a>>> = bindings
             .iter()
             .map(|b| match b {
-                Binding::Module { module } => Some(Some(module.clone())),
+                Binding::Module { module } => Some(Ok(Some(module.clone()))),
                 Binding::From { module, name, .. } => {
-                    Some(self.absolute(module).map(|m| format!("{m}.{name}")))
+                    Some(Ok(self.absolute(module).map(|m| format!("{m}.{name}"))))
                 }
-                _ => None,
+                _ => stand_in(b).map(Err),
             })
             .collect::<Option<Vec<_>>>()?;
+        if modules.iter().all(Result::is_err) {
+            return None;
+        }
         // Every binding of the root is an import: this is a module attribute.
-        Some(Self::combine(modules.into_iter().map(|module| {
-            let qualified = module.map(|m| format!("{m}.{}", rest.join(".")));
-            self.verdict_for(last, qualified.as_deref())
-        })))
+        let judged = modules.into_iter().zip(bindings).map(|(module, b)| {
+            let verdict = match module {
+                Ok(module) => {
+                    let qualified = module.map(|m| format!("{m}.{}", rest.join(".")));
+                    self.verdict_for(last, qualified.as_deref())
+                }
+                Err(stand_in) => stand_in,
+            };
+            (verdict, self.binding_site(b))
+        });
+        Some(combine(judged.collect::<Vec<Judged<'a>>>()))
     }
 
     /// The verdict on a call's callee and the node of its last identifier.
@@ -281,16 +311,17 @@ impl<'a, 't> Matcher<'a, 't> {
         let (verdict, last_node) = self.judge_callee(site.scope, callee)?;
         let keyword = site.node.child(0)?;
         let rule = match verdict {
-            Verdict::No => return None,
             Verdict::Match(rule) => rule,
-            Verdict::Async(at) => {
+            other => {
+                // What the name refers to keeps it: reported before any other reason.
+                let (why, rule) = other.kept()?;
                 return Some(Finding {
                     keyword: keyword.byte_range(),
                     expr: site.node.byte_range(),
                     callee_name: last_node.byte_range(),
                     callee: written_callee(callee, last_node, self.text),
-                    function: self.text_of(last_node).to_string(),
-                    action: Action::Kept(KeptReason::AsyncDef { at }),
+                    function: rule.map_or(self.text_of(last_node), Rule::name).to_string(),
+                    action: Action::Kept(why),
                     import: None,
                     fix: Vec::new(),
                 });
@@ -375,6 +406,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+    use crate::fix::kept::DefSite;
     use crate::python::parse::parse;
     use crate::python::walk::collect;
 
@@ -393,6 +425,7 @@ mod tests {
                 path: "pkg/mod.py".into(),
                 line: 1,
             },
+            decorators: Vec::new(),
         };
         let mut index = ProjectIndex::default();
         index.merge(
@@ -439,35 +472,9 @@ mod tests {
         match v {
             Verdict::Match(r) => format!("match {}", r.name()),
             Verdict::Async(at) => format!("async {at}"),
+            Verdict::Decorated { decorator, at, .. } => format!("decorated @{decorator} {at}"),
             Verdict::No => "no".into(),
-        }
-    }
-
-    #[test]
-    fn combine_async_beats_everything_and_no_beats_match() {
-        let rs = rules(&["a", "b"]);
-        let (a, b) = (rs.function("a").unwrap(), rs.function("b").unwrap());
-        let here = |line| Verdict::Async(DefSite::Here { line });
-        let cases: Vec<(Vec<Verdict<'_>>, &str)> = vec![
-            (vec![], "no"),
-            (vec![Verdict::Match(a)], "match a"),
-            (vec![Verdict::Match(a), Verdict::Match(b)], "match a"),
-            (vec![Verdict::Match(a), Verdict::No], "no"),
-            (vec![Verdict::No, Verdict::Match(a)], "no"),
-            (
-                vec![Verdict::No, here(3), Verdict::Match(a)],
-                "async line 3",
-            ),
-            (vec![Verdict::Match(a), here(3), here(7)], "async line 3"),
-            (vec![here(7), Verdict::No], "async line 7"),
-        ];
-        for (verdicts, want) in cases {
-            let shown: Vec<String> = verdicts.iter().map(name).collect();
-            assert_eq!(
-                name(&Matcher::combine(verdicts.into_iter())),
-                want,
-                "{shown:?}"
-            );
+            other => format!("{other:?}"),
         }
     }
 

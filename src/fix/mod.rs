@@ -2,6 +2,7 @@
 //! which files to parse, the matcher, kept awaits, async twins, edits, and the pure
 //! engine that ties them together.
 
+pub mod decorators;
 pub mod edit;
 pub mod engine;
 pub mod index;
@@ -13,3 +14,4 @@ pub mod rules;
 pub mod suggest;
 pub mod survey_filter;
 pub mod twin;
+pub mod verdict;

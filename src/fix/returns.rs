@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use crate::fix::index::ProjectIndex;
-use crate::python::facts::{Binding, FileFacts, ScopeKind};
-use crate::python::modules::{absolute_import, ModulePath};
+use crate::python::facts::{qualify, FileFacts, ScopeKind};
+use crate::python::modules::ModulePath;
 use crate::python::parse::{self, name_chain};
 
 /// `return CALL(...)` of something that is not a class of the tree: a function may
@@ -94,36 +94,6 @@ fn returned_calls(def: Node<'_>) -> Vec<Node<'_>> {
     }
     out.sort_by_key(|n| n.start_byte());
     out
-}
-
-/// What `root.parts` names when read in `scope`, as far as the file says: something
-/// imported, or (bound at module level) a name of this module. Shared with the
-/// resolution of awaited calls, so both name a thing alike.
-pub fn qualify(
-    facts: &FileFacts<'_>,
-    scope: usize,
-    root: &str,
-    parts: &[&str],
-    module: Option<&ModulePath>,
-) -> Option<String> {
-    let rest = |base: String| {
-        if parts.is_empty() {
-            base
-        } else {
-            format!("{base}.{}", parts.join("."))
-        }
-    };
-    let (bound_in, bindings) = facts.resolve_with_scope(scope, root)?;
-    match bindings.last()? {
-        Binding::From {
-            module: m, name, ..
-        } => absolute_import(module, m).map(|a| rest(format!("{a}.{name}"))),
-        Binding::Module { module: m } if !parts.is_empty() => Some(rest(m.clone())),
-        Binding::Def { .. } | Binding::Other if bound_in == 0 => {
-            module.map(|m| rest(format!("{}.{root}", m.name)))
-        }
-        _ => None,
-    }
 }
 
 /// The scope each function definition opened, by the definition's first byte.

@@ -54,6 +54,8 @@ pub struct RuleSet {
     by_last: HashMap<String, Vec<usize>>,
     /// Method rules by name.
     methods: HashMap<String, usize>,
+    /// Decorators the configuration says keep a `def` synchronous (`sync-decorators`).
+    sync_decorators: Vec<String>,
 }
 
 impl RuleSet {
@@ -130,7 +132,24 @@ impl RuleSet {
             rules,
             by_last,
             methods: method_index,
+            sync_decorators: Vec::new(),
         })
+    }
+
+    /// The same rules, with the decorators that keep a `def` synchronous
+    /// (`sync-decorators`: dotted or bare names, checked like rule names).
+    pub fn with_sync_decorators(mut self, names: &[String]) -> Result<RuleSet> {
+        for name in names {
+            check_dotted(name)
+                .map_err(|why| anyhow::anyhow!("invalid sync-decorators entry `{name}`: {why}"))?;
+        }
+        self.sync_decorators = names.to_vec();
+        Ok(self)
+    }
+
+    /// The configured `sync-decorators`.
+    pub fn sync_decorators(&self) -> &[String] {
+        &self.sync_decorators
     }
 
     /// Every rule, in the order given.
@@ -251,6 +270,22 @@ mod tests {
             assert!(RuleSet::new(&s(&[bad]), &[], &[]).is_err(), "{bad}");
         }
         assert!(RuleSet::new(&[], &s(&["x.y"]), &[]).is_err());
+    }
+
+    #[test]
+    fn sync_decorators_are_checked_names() {
+        let rs = RuleSet::new(&s(&["get"]), &[], &[]).unwrap();
+        let rs = rs.with_sync_decorators(&s(&["my.deco", "retry"])).unwrap();
+        assert_eq!(rs.sync_decorators(), s(&["my.deco", "retry"]));
+        let err = RuleSet::new(&s(&["get"]), &[], &[])
+            .unwrap()
+            .with_sync_decorators(&s(&["@my.deco"]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "invalid sync-decorators entry `@my.deco`: `@` cannot start a Python identifier"
+        );
     }
 
     #[test]

@@ -13,10 +13,10 @@ use rayon::prelude::*;
 use tree_sitter::Node;
 
 use crate::fix::index::{self, ProjectIndex};
-use crate::fix::returns::{self, definition, qualify, return_reasons, Class};
+use crate::fix::returns::{self, definition, return_reasons, Class};
 use crate::fix::rules::RuleSet;
 use crate::fix::survey_filter::Names;
-use crate::python::facts::{Binding, FileFacts};
+use crate::python::facts::{qualify, Binding, FileFacts};
 use crate::python::lines::LineIndex;
 use crate::python::modules::ModulePath;
 use crate::python::parse::{self, name_chain};

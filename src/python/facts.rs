@@ -8,19 +8,32 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use crate::python::modules::{absolute_import, ModulePath};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScopeKind {
     Module,
     Function,
     Class,
     Comprehension,
+    /// The type parameters of a generic `def`, `class` or `type` statement (PEP 695):
+    /// a scope of its own between the definition and its body, seen from the body and
+    /// from functions nested in it.
+    TypeParams,
 }
 
 /// How a name got its value in a scope.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Binding {
-    /// `def name` / `async def name`, with the byte offset of the name.
-    Def { is_async: bool, at: usize },
+    /// `def name` / `async def name`, with the byte offset of the name, its decorators
+    /// as written (the called name for `@d(...)`), and whether it is the fallback of an
+    /// `except ImportError:` handler whose `try` imports the name.
+    Def {
+        is_async: bool,
+        at: usize,
+        decorators: Vec<String>,
+        fallback: bool,
+    },
     /// `import a.b` binds `a` to module `a`; `import a.b as m` binds `m` to `a.b`.
     Module { module: String },
     /// `from module import name [as alias]`; `module` keeps its leading dots. `site`
@@ -30,6 +43,11 @@ pub enum Binding {
         name: String,
         site: ImportSite,
     },
+    /// A stand-in that an `except ImportError:` handler binds when the `try` that
+    /// imports the name fails: `None`, a mock (`MagicMock`, `Mock()`) or a lambda
+    /// (`awaitable: false`), or an `AsyncMock`, whose calls return coroutines
+    /// (`awaitable: true`). `at` is where the name is bound.
+    StandIn { awaitable: bool, at: usize },
     /// A parameter, an assignment, a loop or `with` target, a class: anything else.
     Other,
 }
@@ -104,5 +122,36 @@ impl<'t> FileFacts<'t> {
             }
             current = s.parent?;
         }
+    }
+}
+
+/// What `root.parts` names when read in `scope`, as far as the file says: something
+/// imported, or (bound at module level) a name of this module. Shared by the
+/// resolution of awaited calls, of returned calls and of decorators, so all name a
+/// thing alike.
+pub fn qualify(
+    facts: &FileFacts<'_>,
+    scope: usize,
+    root: &str,
+    parts: &[&str],
+    module: Option<&ModulePath>,
+) -> Option<String> {
+    let rest = |base: String| {
+        if parts.is_empty() {
+            base
+        } else {
+            format!("{base}.{}", parts.join("."))
+        }
+    };
+    let (bound_in, bindings) = facts.resolve_with_scope(scope, root)?;
+    match bindings.last()? {
+        Binding::From {
+            module: m, name, ..
+        } => absolute_import(module, m).map(|a| rest(format!("{a}.{name}"))),
+        Binding::Module { module: m } if !parts.is_empty() => Some(rest(m.clone())),
+        Binding::Def { .. } | Binding::Other if bound_in == 0 => {
+            module.map(|m| rest(format!("{}.{root}", m.name)))
+        }
+        _ => None,
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod cpython;
 pub mod facts;
+pub mod fallback;
 pub mod lexical;
 pub mod lines;
 pub mod modules;

@@ -1,24 +1,51 @@
 //! The one walk over a syntax tree that collects a file's [`FileFacts`].
 //!
 //! One iterative walk records every scope (module, function, lambda, comprehension,
-//! class), the names bound in it and how (a `def`, an `async def`, an import, anything
-//! else), `global`/`nonlocal` declarations, every `await`, the `# unawait:` comments and
-//! the bodies of `pytest.raises(TypeError)`-style blocks. The walk never recurses, so
-//! deeply nested code cannot overflow the stack.
+//! class, PEP 695 type parameters), the names bound in it and how (a `def`, an `async
+//! def`, an import, a stand-in for a failed import, anything else), `global`/`nonlocal`
+//! declarations, every `await` with the scope Python evaluates it in, the `# unawait:`
+//! comments and the bodies of `pytest.raises(TypeError)`-style blocks. The walk never
+//! recurses, so deeply nested code cannot overflow the stack.
+//!
+//! Where Python evaluates things is not always the scope around them in the source: a
+//! `def`'s default values are evaluated where the `def` is, its annotations there too
+//! (or in its type-parameter scope), a class's bases likewise, and a comprehension's
+//! first iterable outside the comprehension. The walk records each such node as
+//! evaluated elsewhere, and it must never put an await or a binding of one of them in
+//! the scope it only appears inside.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
 
-use crate::python::facts::{AwaitSite, Binding, FileFacts, ImportSite, Scope, ScopeKind};
-use crate::python::parse::text_is;
+use crate::python::facts::{AwaitSite, Binding, FileFacts, Scope, ScopeKind};
+use crate::python::fallback::{catches_import_error, decorators, stand_in};
 use crate::python::raises::expects_type_error;
+
+mod bindings;
+
+/// An `except` handler that runs when its `try`'s import fails, open on the current
+/// path.
+struct Handler<'t> {
+    clause: Node<'t>,
+    /// The scope of the `try` statement.
+    scope: usize,
+    /// The bytes of the `try` body.
+    body: Range<usize>,
+}
 
 struct Collector<'t, 's> {
     text: &'s [u8],
     facts: FileFacts<'t>,
-    /// Scopes open along the current path, with the node that opened each.
+    /// Scopes open along the current path, with the node that opened each; a node
+    /// evaluated elsewhere (see the module's comment) opens that scope again.
     stack: Vec<(usize, Node<'t>)>,
+    /// Nodes not reached yet that are evaluated in another scope than the one around
+    /// them, by node id, with that scope.
+    elsewhere: HashMap<usize, usize>,
+    /// The `except ImportError:` handlers open along the current path.
+    handlers: Vec<Handler<'t>>,
 }
 
 impl<'t> Collector<'t, '_> {
@@ -61,6 +88,97 @@ impl<'t> Collector<'t, '_> {
             current = sc.parent;
         }
         None
+    }
+
+    /// Evaluate `node`, when the walk reaches it, in `scope`.
+    fn evaluate_in(&mut self, node: Option<Node<'_>>, scope: usize) {
+        if let Some(n) = node {
+            self.elsewhere.insert(n.id(), scope);
+        }
+    }
+
+    /// Is `name`, bound in `scope` now, a fallback: bound in an `except ImportError:`
+    /// handler whose `try`, in the same scope, imports the name?
+    fn is_fallback(&self, scope: usize, name: &str) -> bool {
+        let Some(bindings) = self.facts.scopes[scope].bindings.get(name) else {
+            return false;
+        };
+        self.handlers.iter().any(|h| {
+            h.scope == scope
+                && bindings.iter().any(|b| match b {
+                    Binding::From { site, .. } => {
+                        h.body.start <= site.stmt.start && site.stmt.end <= h.body.end
+                    }
+                    _ => false,
+                })
+        })
+    }
+
+    /// `name = value` where `value` stands in for a failed import, or `None`.
+    fn stand_in_binding(&self, scope: usize, assignment: Node<'_>) -> Option<(String, Binding)> {
+        if self.handlers.is_empty() {
+            return None;
+        }
+        let left = assignment.child_by_field_name("left")?;
+        let right = assignment.child_by_field_name("right")?;
+        if left.kind() != "identifier" {
+            return None;
+        }
+        let name = self.name_of(left);
+        if !self.is_fallback(scope, &name) {
+            return None;
+        }
+        let awaitable = stand_in(right, self.text)?;
+        let at = left.start_byte();
+        Some((name, Binding::StandIn { awaitable, at }))
+    }
+
+    /// PEP 695 type parameters (`[T: int, *Ts, **P]`): each binds its name, the first
+    /// identifier of its part, in `scope`.
+    fn bind_type_params(&mut self, scope: usize, params: Node<'_>) {
+        let mut c = params.walk();
+        let parts: Vec<Node<'_>> = params.named_children(&mut c).collect();
+        for part in parts {
+            let mut todo = vec![part];
+            while let Some(n) = todo.pop() {
+                if n.kind() == "identifier" {
+                    let name = self.name_of(n);
+                    self.bind(scope, name, Binding::Other);
+                    break;
+                }
+                let mut c = n.walk();
+                let mut kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
+                kids.reverse();
+                todo.extend(kids);
+            }
+        }
+    }
+
+    /// The scope of a definition's type parameters, opened on `node`, or `None` when it
+    /// has none.
+    fn open_type_params(&mut self, node: Node<'t>) -> Option<usize> {
+        let params = node.child_by_field_name("type_parameters")?;
+        let scope = self.open_scope(ScopeKind::TypeParams, node);
+        self.bind_type_params(scope, params);
+        // Bounds and constraints are evaluated there too.
+        self.evaluate_in(Some(params), scope);
+        Some(scope)
+    }
+
+    /// A parameter list's default values are evaluated in `defaults`, its annotations in
+    /// `annotations`; the names bind in the function's own scope.
+    fn evaluate_parameters(&mut self, params: Node<'_>, defaults: usize, annotations: usize) {
+        let mut c = params.walk();
+        let list: Vec<Node<'_>> = params.named_children(&mut c).collect();
+        for p in list {
+            match p.kind() {
+                "default_parameter" | "typed_default_parameter" => {
+                    self.evaluate_in(p.child_by_field_name("value"), defaults);
+                }
+                _ => {}
+            }
+            self.evaluate_in(p.child_by_field_name("type"), annotations);
+        }
     }
 
     fn open_scope(&mut self, kind: ScopeKind, node: Node<'t>) -> usize {
@@ -137,6 +255,11 @@ impl<'t> Collector<'t, '_> {
     }
 
     fn enter(&mut self, node: Node<'t>) {
+        if !self.elsewhere.is_empty() {
+            if let Some(s) = self.elsewhere.remove(&node.id()) {
+                self.stack.push((s, node));
+            }
+        }
         // Keywords are anonymous nodes that share their kind with the construct
         // (`await`, `lambda`); only named nodes are constructs.
         if !node.is_named() {
@@ -148,24 +271,28 @@ impl<'t> Collector<'t, '_> {
                 let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
                 if let Some(name) = node.child_by_field_name("name") {
                     let n = self.name_of(name);
-                    self.bind(
-                        scope,
-                        n,
-                        Binding::Def {
-                            is_async,
-                            at: name.start_byte(),
-                        },
-                    );
+                    let fallback = !is_async && self.is_fallback(scope, &n);
+                    let binding = Binding::Def {
+                        is_async,
+                        at: name.start_byte(),
+                        decorators: decorators(node, self.text),
+                        fallback,
+                    };
+                    self.bind(scope, n, binding);
                 }
+                let annotations = self.open_type_params(node).unwrap_or(scope);
                 let inner = self.open_scope(ScopeKind::Function, node);
                 if let Some(params) = node.child_by_field_name("parameters") {
                     self.bind_parameters(inner, params);
+                    self.evaluate_parameters(params, scope, annotations);
                 }
+                self.evaluate_in(node.child_by_field_name("return_type"), annotations);
             }
             "lambda" => {
                 let inner = self.open_scope(ScopeKind::Function, node);
                 if let Some(params) = node.child_by_field_name("parameters") {
                     self.bind_parameters(inner, params);
+                    self.evaluate_parameters(params, scope, scope);
                 }
             }
             "class_definition" => {
@@ -173,15 +300,38 @@ impl<'t> Collector<'t, '_> {
                     let n = self.name_of(name);
                     self.bind(scope, n, Binding::Other);
                 }
+                let bases = self.open_type_params(node).unwrap_or(scope);
                 self.open_scope(ScopeKind::Class, node);
+                self.evaluate_in(node.child_by_field_name("superclasses"), bases);
             }
             "list_comprehension"
             | "set_comprehension"
             | "dictionary_comprehension"
             | "generator_expression" => {
                 self.open_scope(ScopeKind::Comprehension, node);
+                // The first iterable is evaluated outside, and passed in.
+                let mut c = node.walk();
+                let first = node
+                    .named_children(&mut c)
+                    .find(|n| n.kind() == "for_in_clause");
+                if let Some(clause) = first {
+                    let mut c = clause.walk();
+                    let iterables: Vec<Node<'_>> =
+                        clause.children_by_field_name("right", &mut c).collect();
+                    for it in iterables {
+                        self.evaluate_in(Some(it), scope);
+                    }
+                }
             }
-            "for_in_clause" | "for_statement" | "assignment" | "augmented_assignment" => {
+            "assignment" => match self.stand_in_binding(scope, node) {
+                Some((name, binding)) => self.bind(scope, name, binding),
+                None => {
+                    if let Some(left) = node.child_by_field_name("left") {
+                        self.bind_targets(scope, left);
+                    }
+                }
+            },
+            "for_in_clause" | "for_statement" | "augmented_assignment" => {
                 if let Some(left) = node.child_by_field_name("left") {
                     self.bind_targets(scope, left);
                 }
@@ -201,8 +351,43 @@ impl<'t> Collector<'t, '_> {
             }
             "case_clause" => self.bind_case_captures(scope, node),
             "type_alias_statement" => {
-                if let Some(left) = node.child_by_field_name("left") {
-                    self.bind_targets(scope, left);
+                // `type X[T] = ...` binds `X` here, `T` in a scope of its own.
+                let left = node.child_by_field_name("left");
+                let generic = left
+                    .and_then(|l| l.named_child(0))
+                    .filter(|g| g.kind() == "generic_type");
+                let name = generic.or(left).and_then(|n| {
+                    let mut c = n.walk();
+                    let first = n.named_children(&mut c).next();
+                    first.filter(|i| i.kind() == "identifier")
+                });
+                if let Some(name) = name {
+                    let n = self.name_of(name);
+                    self.bind(scope, n, Binding::Other);
+                }
+                let params = generic.and_then(|g| {
+                    let mut c = g.walk();
+                    let found = g
+                        .named_children(&mut c)
+                        .find(|n| n.kind() == "type_parameter");
+                    found
+                });
+                if let Some(params) = params {
+                    let inner = self.open_scope(ScopeKind::TypeParams, node);
+                    self.bind_type_params(inner, params);
+                }
+            }
+            "except_clause" if catches_import_error(node, self.text) => {
+                let body = node
+                    .parent()
+                    .filter(|p| p.kind() == "try_statement")
+                    .and_then(|t| t.child_by_field_name("body"));
+                if let Some(body) = body {
+                    self.handlers.push(Handler {
+                        clause: node,
+                        scope,
+                        body: body.byte_range(),
+                    });
                 }
             }
             "import_statement" => self.bind_import(scope, node),
@@ -230,120 +415,6 @@ impl<'t> Collector<'t, '_> {
                 self.facts.raises_blocks.push(node.byte_range());
             }
             _ => {}
-        }
-    }
-
-    fn bind_case_captures(&mut self, scope: usize, clause: Node<'_>) {
-        let mut todo = Vec::new();
-        let mut c = clause.walk();
-        todo.extend(
-            clause
-                .named_children(&mut c)
-                .filter(|n| n.kind() == "case_pattern"),
-        );
-        while let Some(node) = todo.pop() {
-            let parent_kind = node.parent().map(|p| p.kind()).unwrap_or("");
-            match node.kind() {
-                // A capture is a single bare name: `case x`, `case [a, *rest]`, `k=v`.
-                "dotted_name"
-                    if node.named_child_count() == 1
-                        && matches!(parent_kind, "case_pattern" | "keyword_pattern") =>
-                {
-                    if !text_is(node, self.text, "_") {
-                        let n = self.name_of(node);
-                        self.bind(scope, n, Binding::Other);
-                    }
-                }
-                "identifier" if matches!(parent_kind, "splat_pattern" | "as_pattern") => {
-                    let n = self.name_of(node);
-                    self.bind(scope, n, Binding::Other);
-                }
-                "dotted_name" | "string" | "integer" | "float" => {}
-                _ => {
-                    let mut c = node.walk();
-                    todo.extend(node.named_children(&mut c));
-                }
-            }
-        }
-    }
-
-    fn bind_import(&mut self, scope: usize, node: Node<'_>) {
-        let mut c = node.walk();
-        let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut c).collect();
-        for n in names {
-            match n.kind() {
-                "dotted_name" => {
-                    // `import a.b.c` binds `a`, the top package.
-                    if let Some(first) = n.named_child(0) {
-                        let top = self.name_of(first);
-                        self.bind(scope, top.clone(), Binding::Module { module: top });
-                    }
-                }
-                "aliased_import" => {
-                    if let (Some(target), Some(alias)) = (
-                        n.child_by_field_name("name"),
-                        n.child_by_field_name("alias"),
-                    ) {
-                        let module = self.name_of(target);
-                        let alias = self.name_of(alias);
-                        self.bind(scope, alias, Binding::Module { module });
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-
-    fn bind_import_from(&mut self, scope: usize, node: Node<'_>) {
-        let Some(module_node) = node.child_by_field_name("module_name") else {
-            return;
-        };
-        let module: String = self
-            .name_of(module_node)
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '\\')
-            .collect();
-        let mut c = node.walk();
-        if node.children(&mut c).any(|n| n.kind() == "wildcard_import") {
-            if scope == 0 {
-                self.facts.star_imports.push(module);
-            }
-            return;
-        }
-        let mut c = node.walk();
-        let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut c).collect();
-        let last_item = names.last().map_or(0..0, |n| n.byte_range());
-        let mut c = node.walk();
-        let parenthesized = node.children(&mut c).any(|n| n.kind() == "(");
-        for n in names {
-            let (name, bound) = match n.kind() {
-                "dotted_name" => {
-                    let s = self.name_of(n);
-                    (s.clone(), s)
-                }
-                "aliased_import" => match (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("alias"),
-                ) {
-                    (Some(target), Some(alias)) => (self.name_of(target), self.name_of(alias)),
-                    _ => continue,
-                },
-                _ => continue,
-            };
-            self.bind(
-                scope,
-                bound,
-                Binding::From {
-                    module: module.clone(),
-                    name,
-                    site: ImportSite {
-                        stmt: node.byte_range(),
-                        item: n.byte_range(),
-                        last_item: last_item.clone(),
-                        parenthesized,
-                    },
-                },
-            );
         }
     }
 
@@ -386,6 +457,8 @@ pub fn collect<'t>(tree: &'t Tree, text: &[u8]) -> FileFacts<'t> {
             raises_blocks: Vec::new(),
         },
         stack: Vec::new(),
+        elsewhere: HashMap::new(),
+        handlers: Vec::new(),
     };
     let mut cursor = tree.walk();
     'walk: loop {
@@ -396,8 +469,13 @@ pub fn collect<'t>(tree: &'t Tree, text: &[u8]) -> FileFacts<'t> {
         }
         loop {
             let leaving = cursor.node();
-            if col.stack.last().is_some_and(|(_, n)| *n == leaving) {
+            // A node may have opened more than one scope: `class C[T]`, or a lambda
+            // that is a default value.
+            while col.stack.last().is_some_and(|(_, n)| *n == leaving) {
                 col.stack.pop();
+            }
+            if col.handlers.last().is_some_and(|h| h.clause == leaving) {
+                col.handlers.pop();
             }
             if cursor.goto_next_sibling() {
                 break;
@@ -411,132 +489,4 @@ pub fn collect<'t>(tree: &'t Tree, text: &[u8]) -> FileFacts<'t> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::python::parse::parse;
-
-    fn with_facts(src: &str, f: impl FnOnce(&FileFacts<'_>)) {
-        let tree = parse(src.as_bytes());
-        let facts = collect(&tree, src.as_bytes());
-        f(&facts);
-    }
-
-    fn await_scope_binding(facts: &FileFacts<'_>, i: usize, name: &str) -> Option<Vec<Binding>> {
-        let site = facts.awaits[i];
-        facts.resolve(site.scope, name).map(|b| b.to_vec())
-    }
-
-    #[test]
-    fn parameters_and_assignments_shadow() {
-        let src = "def f(): pass\nasync def a(f):\n    await f()\nasync def b():\n    f = 1\n    await f()\nasync def c():\n    await f()\n";
-        with_facts(src, |facts| {
-            assert_eq!(
-                await_scope_binding(facts, 0, "f"),
-                Some(vec![Binding::Other])
-            );
-            assert_eq!(
-                await_scope_binding(facts, 1, "f"),
-                Some(vec![Binding::Other])
-            );
-            assert_eq!(
-                await_scope_binding(facts, 2, "f"),
-                Some(vec![Binding::Def {
-                    is_async: false,
-                    at: 4
-                }])
-            );
-        });
-    }
-
-    #[test]
-    fn class_body_does_not_enclose_methods() {
-        let src = "class C:\n    f = 1\n    async def m(self):\n        await f()\n";
-        with_facts(src, |facts| {
-            assert_eq!(await_scope_binding(facts, 0, "f"), None)
-        });
-    }
-
-    #[test]
-    fn comprehension_walrus_for_with_except_global() {
-        let src =
-            "async def a(xs):\n    [await f() for f in xs]\n    with o as f: pass\n    await f()\n\
-                   async def b():\n    global f\n    f = 2\n    await f()\n\
-                   async def c():\n    try: pass\n    except E as f: pass\n    await f()\n\
-                   async def d():\n    if (f := 1): pass\n    await f()\n\
-                   async def e():\n    for (x, f) in y: pass\n    await f()\n";
-        with_facts(src, |facts| {
-            for i in [0, 1, 3, 4, 5] {
-                assert_eq!(
-                    await_scope_binding(facts, i, "f"),
-                    Some(vec![Binding::Other]),
-                    "await {i}"
-                );
-            }
-            // `global f` sends both the assignment and the lookup to the module.
-            assert_eq!(
-                await_scope_binding(facts, 2, "f"),
-                Some(vec![Binding::Other])
-            );
-            assert_eq!(facts.scopes[0].bindings["f"], vec![Binding::Other]);
-        });
-    }
-
-    #[test]
-    fn imports_bind_modules_and_names() {
-        let src = "import a.b\nimport c.d as e\nfrom .m import g as h, k\nfrom x import *\n";
-        with_facts(src, |facts| {
-            let b = &facts.scopes[0].bindings;
-            assert_eq!(b["a"], vec![Binding::Module { module: "a".into() }]);
-            assert_eq!(
-                b["e"],
-                vec![Binding::Module {
-                    module: "c.d".into()
-                }]
-            );
-            assert_eq!(
-                b["h"],
-                vec![Binding::From {
-                    module: ".m".into(),
-                    name: "g".into(),
-                    site: ImportSite {
-                        stmt: 27..51,
-                        item: 42..48,
-                        last_item: 50..51,
-                        parenthesized: false,
-                    },
-                }]
-            );
-            assert_eq!(
-                b["k"],
-                vec![Binding::From {
-                    module: ".m".into(),
-                    name: "k".into(),
-                    site: ImportSite {
-                        stmt: 27..51,
-                        item: 50..51,
-                        last_item: 50..51,
-                        parenthesized: false,
-                    },
-                }]
-            );
-            assert_eq!(facts.star_imports, vec!["x".to_string()]);
-        });
-    }
-
-    #[test]
-    fn raises_blocks_and_comments() {
-        let src = "# unawait: skip-file\nasync def t(self):\n    with pytest.raises((ValueError, TypeError), match='x'):\n        await f()\n    with self.assertRaises(ValueError):\n        await f()  # unawait: ignore\n";
-        with_facts(src, |facts| {
-            assert_eq!(facts.raises_blocks.len(), 1);
-            assert_eq!(facts.ignore_comments.len(), 1);
-            assert_eq!(facts.skip_file, Some(0));
-        });
-    }
-
-    #[test]
-    fn deep_nesting_does_not_overflow() {
-        let depth = 5000;
-        let src = format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
-        with_facts(&src, |facts| assert_eq!(facts.awaits.len(), 0));
-    }
-}
+mod tests;

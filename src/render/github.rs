@@ -1,10 +1,12 @@
 //! `check --output-format github`: GitHub Actions workflow commands, one `::error`
-//! per await to fix and per file problem, with GitHub's escaping.
+//! per await to fix and per file problem, one `::warning` per kept await that needs a
+//! look (a decorator, a binding decided at run time), with GitHub's escaping.
 
 use std::path::PathBuf;
 
-use super::finding::{message, CODE};
+use super::finding::{kept_message, message, CODE};
 use super::{FileView, Format};
+use crate::fix::matcher::Action;
 use crate::report::Status;
 
 /// Names are relative to `base` (the repository's top level).
@@ -32,20 +34,26 @@ impl Format for Github {
         let file = property(&name);
         let mut out = Vec::new();
         for f in &report.findings {
-            if let Some(msg) = message(f) {
-                out.extend_from_slice(
-                    format!(
-                        "::error file={file},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                        f.line,
-                        f.col,
-                        f.end_line,
-                        f.end_col,
-                        property(&format!("unawait ({CODE})")),
-                        data(&msg)
-                    )
-                    .as_bytes(),
-                );
-            }
+            // Kept awaits that need a look are warnings; the others stay quiet.
+            let (command, msg) = match &f.finding.action {
+                Action::Kept(why) if why.needs_review() => ("warning", kept_message(f, why)),
+                _ => match message(f) {
+                    Some(msg) => ("error", msg),
+                    None => continue,
+                },
+            };
+            out.extend_from_slice(
+                format!(
+                    "::{command} file={file},line={},col={},endLine={},endColumn={},title={}::{}\n",
+                    f.line,
+                    f.col,
+                    f.end_line,
+                    f.end_col,
+                    property(&format!("unawait ({CODE})")),
+                    data(&msg)
+                )
+                .as_bytes(),
+            );
         }
         let mut problems: Vec<String> = report.notes.clone();
         if let Status::Skipped(why) = &report.status {

@@ -1,6 +1,8 @@
 //! `check --output-format sarif`: SARIF 2.1.0, with the rule's metadata, repository
 //! relative `%SRCROOT%` URIs, a `deletedRegion` fix for each removed await, in-source
-//! suppressions for kept awaits, and a tool notification for each file problem.
+//! suppressions for kept awaits (warnings, unsuppressed, for those that need a look: a
+//! decorator, a binding decided at run time), and a tool notification for each file
+//! problem.
 
 use std::path::{Path, PathBuf};
 
@@ -82,18 +84,21 @@ impl Format for Sarif {
         let location = json!({"uri": self.uri(&report.absolute), "uriBaseId": "%SRCROOT%"});
         let mut results = Vec::new();
         for f in &report.findings {
-            let (msg, suppressions) = match &f.finding.action {
+            let (msg, suppressions, level) = match &f.finding.action {
                 Action::Kept(KeptReason::AsyncDef { .. }) => continue, // not a problem
+                // unawait cannot tell whether the await is needed: a person must look.
+                Action::Kept(why) if why.needs_review() => (kept_message(f, why), None, "warning"),
                 Action::Kept(why) => (
                     kept_message(f, why),
                     Some(json!([{"kind": "inSource", "justification": why.describe()}])),
+                    "error",
                 ),
-                _ => (message(f).unwrap_or_default(), None),
+                _ => (message(f).unwrap_or_default(), None, "error"),
             };
             let mut result = json!({
                 "ruleId": CODE,
                 "ruleIndex": 0,
-                "level": "error",
+                "level": level,
                 "message": {"text": msg},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": location,

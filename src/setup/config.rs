@@ -23,6 +23,7 @@ pub struct Config {
     pub docs: Option<bool>,
     pub replace_with: Option<BTreeMap<String, String>>,
     pub src: Option<Vec<String>>,
+    pub sync_decorators: Option<Vec<String>>,
 }
 
 /// A configuration and where it came from.
@@ -208,12 +209,13 @@ mod tests {
 
     #[test]
     fn reads_tool_unawait_from_pyproject() {
-        let text = "[project]\nname='x'\n[tool.unawait]\nfunctions=['a.b']\nkeep-in-raises=false\n[tool.unawait.replace-with]\n'a.b'='b_async'\n";
+        let text = "[project]\nname='x'\n[tool.unawait]\nfunctions=['a.b']\nkeep-in-raises=false\nsync-decorators=['my.deco']\n[tool.unawait.replace-with]\n'a.b'='b_async'\n";
         let c = parse_config(Path::new("pyproject.toml"), text, true)
             .unwrap()
             .unwrap();
         assert_eq!(c.functions, Some(vec!["a.b".to_string()]));
         assert_eq!(c.keep_in_raises, Some(false));
+        assert_eq!(c.sync_decorators, Some(vec!["my.deco".to_string()]));
         assert_eq!(c.replace_with.unwrap()["a.b"], "b_async");
     }
 

@@ -204,6 +204,7 @@ impl Settings {
             .into_iter()
             .collect();
         replace_with.extend(common.replace_with.iter().cloned());
+        let sync_decorators = cfg.sync_decorators.clone().unwrap_or_default();
         let suggesting = matches!(command, Command::Suggest { .. });
         let no_rules = functions.is_empty() && methods.is_empty() && replace_with.is_empty();
         let rules = if (suggesting || common.show_settings) && no_rules {
@@ -219,6 +220,12 @@ pyproject.toml with [tool.unawait], in {} and every folder above it)",
                 _ => e,
             })?
         };
+        let rules = rules
+            .with_sync_decorators(&sync_decorators)
+            .map_err(|e| match &loaded {
+                Some(l) => anyhow!("{}: {e}", l.path.display()),
+                None => e,
+            })?;
 
         let mut globs: Vec<String> = if common.no_ignore {
             Vec::new()
@@ -378,6 +385,16 @@ pyproject.toml with [tool.unawait], in {} and every folder above it)",
                         "--docs".to_string()
                     } else {
                         from_file(cfg.docs.is_some())
+                    },
+                },
+                Shown {
+                    key: "sync-decorators",
+                    value: list(&sync_decorators),
+                    origin: if cfg.sync_decorators.is_some() {
+                        from_file(true)
+                    } else {
+                        "default (the known-safe decorators count anyway)"
+                            .to_string()
                     },
                 },
                 Shown {

@@ -485,7 +485,7 @@ fn invalid_exclude_glob_in_config_is_an_error() {
 }
 
 /// Every key `[tool.unawait]` takes, as the unknown-key message lists them.
-const KEYS: &str = "`functions`, `methods`, `exclude`, `extend-exclude`, `keep-in-raises`, `docs`, `replace-with`, `src`";
+const KEYS: &str = "`functions`, `methods`, `exclude`, `extend-exclude`, `keep-in-raises`, `docs`, `replace-with`, `src`, `sync-decorators`";
 
 #[test]
 fn unknown_config_key_is_an_error_naming_the_key() {
@@ -633,7 +633,7 @@ fn show_settings_prints_each_value_and_where_it_came_from() {
     let t = tree(&[
         (
             "pyproject.toml",
-            "[tool.unawait]\nfunctions = [\"get_manager\"]\nexclude = [\"old/**\"]\nsrc = [\"src\"]\n[tool.unawait.replace-with]\nget_manager = \"get_manager_async\"\n",
+            "[tool.unawait]\nfunctions = [\"get_manager\"]\nexclude = [\"old/**\"]\nsrc = [\"src\"]\nsync-decorators = [\"my.deco\", \"retry\"]\n[tool.unawait.replace-with]\nget_manager = \"get_manager_async\"\n",
         ),
         ("a.py", SRC),
     ]);
@@ -648,6 +648,7 @@ methods = []  # default
 replace-with = {{ get_manager = \"get_manager_async\" }}  # {file}
 keep-in-raises = true  # default
 docs = true  # --docs
+sync-decorators = [\"my.deco\", \"retry\"]  # {file}
 exclude = [\"old/**\"]  # {file}
 src = [\"{root}/src\"]  # {file}
 respect-ignore = true  # default

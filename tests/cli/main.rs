@@ -7,6 +7,7 @@ mod common;
 
 mod action;
 mod bench_smoke;
+mod bindings;
 mod config;
 mod discover;
 mod exit;

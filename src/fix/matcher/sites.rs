@@ -1,0 +1,124 @@
+//! Where the matcher's verdicts point: the lines of bindings, and the decorators of
+//! the `def` a call reaches, which may keep its await.
+
+use super::Matcher;
+use crate::fix::decorators;
+use crate::fix::index::Entry;
+use crate::fix::kept::DefSite;
+use crate::fix::rules::Rule;
+use crate::fix::verdict::Verdict;
+use crate::python::facts::Binding;
+
+impl<'a> Matcher<'a, '_> {
+    /// `rule`'s function, unless its definition in the index has a decorator that may
+    /// make it awaitable.
+    pub(super) fn unless_decorated(&self, rule: &'a Rule, def: Option<&Entry>) -> Verdict<'a> {
+        let Some(Entry::Def { at, decorators, .. }) = def else {
+            return Verdict::Match(rule);
+        };
+        match decorators::first_unsafe(decorators, self.rules.sync_decorators()) {
+            Some(d) => Verdict::Decorated {
+                rule,
+                decorator: d.written.clone(),
+                at: at.clone(),
+            },
+            None => Verdict::Match(rule),
+        }
+    }
+
+    /// The first decorator, written `written` on a `def` of this file whose decorators
+    /// are read in `scope`, that may make it awaitable.
+    pub(super) fn unsafe_decorator_here(&self, written: &[String], scope: usize) -> Option<String> {
+        let resolved = decorators::resolve(
+            self.facts,
+            scope,
+            written,
+            self.ctx.module.map(|m| &m.primary),
+        );
+        decorators::first_unsafe(&resolved, self.rules.sync_decorators()).map(|d| d.written.clone())
+    }
+
+    pub(super) fn here(&self, at: usize) -> DefSite {
+        DefSite::Here {
+            line: self.lines.line_of(at) + 1,
+        }
+    }
+
+    /// Where a binding is in the file, when the facts say.
+    pub(super) fn binding_site(&self, b: &Binding) -> Option<DefSite> {
+        match b {
+            Binding::Def { at, .. } | Binding::StandIn { at, .. } => Some(self.here(*at)),
+            Binding::From { site, .. } => Some(self.here(site.item.start)),
+            Binding::Module { .. } | Binding::Other => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fix::kept::KeptReason;
+    use crate::fix::matcher::{find, Action, FileContext, FixOptions};
+    use crate::fix::rules::RuleSet;
+    use crate::python::lines::LineIndex;
+    use crate::python::parse::parse;
+    use crate::python::walk::collect;
+
+    /// The action on each matching await of `src`, for the rule `get`, with
+    /// `sync-decorators` `configured`.
+    fn actions(src: &str, configured: &[&str]) -> Vec<String> {
+        let tree = parse(src.as_bytes());
+        let facts = collect(&tree, src.as_bytes());
+        let lines = LineIndex::new(src.as_bytes());
+        let configured: Vec<String> = configured.iter().map(|s| s.to_string()).collect();
+        let rules = RuleSet::new(&["get".into()], &[], &[])
+            .unwrap()
+            .with_sync_decorators(&configured)
+            .unwrap();
+        let found = find(
+            &facts,
+            src.as_bytes(),
+            &rules,
+            FixOptions::default(),
+            FileContext::default(),
+            &lines,
+        );
+        found
+            .into_iter()
+            .map(|f| match f.action {
+                Action::Kept(KeptReason::Decorated { decorator, at }) => {
+                    format!("decorated @{decorator} {at}")
+                }
+                Action::Kept(why) => why.describe(),
+                Action::RemoveAwait => "remove".into(),
+                Action::ReplaceWith(_) => "rename".into(),
+            })
+            .collect()
+    }
+
+    /// A fallback `def` is a stand-in only when its decorators keep it synchronous; a
+    /// module-level `def` is judged on its own decorators, read through the imports.
+    #[test]
+    fn fallback_and_decorated_defs() {
+        let fallback = |decorator: &str| {
+            format!(
+                "from asgiref.sync import sync_to_async\nimport functools\n\
+                 try:\n    from m import get\nexcept ImportError:\n    {decorator}\n    def get(): pass\n\
+                 async def f():\n    await get()\n"
+            )
+        };
+        assert_eq!(actions(&fallback("@functools.lru_cache"), &[]), ["remove"]);
+        assert_eq!(
+            actions(&fallback("@sync_to_async"), &[]),
+            ["decorated @sync_to_async line 7"]
+        );
+        assert_eq!(
+            actions(&fallback("@sync_to_async"), &["sync_to_async"]),
+            ["remove"]
+        );
+        let own =
+            "import functools as ft\n@ft.cache\ndef get(): pass\nasync def f():\n    await get()\n";
+        assert_eq!(actions(own, &[]), ["remove"]);
+        let shadowed = "def lru_cache(f): return f\n@lru_cache\ndef get(): pass\nasync def f():\n    await get()\n";
+        assert_eq!(actions(shadowed, &[]), ["decorated @lru_cache line 3"]);
+    }
+}
