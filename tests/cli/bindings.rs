@@ -10,13 +10,6 @@ use serde_json::Value;
 
 use crate::common::*;
 
-/// The `check` line for a fixed await at `at` on `callee()` (rule `rule`).
-fn fixed(at: &str, callee: &str, rule: &str) -> String {
-    format!(
-        "{at}: UNA001 `await` on synchronous `{callee}()` (rule `{rule}`): remove the `await`\n"
-    )
-}
-
 /// A test module of the usual idiom: the real function imported, a stand-in when the
 /// import fails, and a test that awaits it.
 fn fallback(stand_in: &str) -> String {
@@ -85,7 +78,7 @@ fn import_error_fallbacks_that_cannot_be_awaited_are_fixed_and_awaitable_ones_ke
             .map(|p| {
                 // The `def` takes two lines.
                 let line = if p.ends_with("def.py") { 12 } else { 11 };
-                fixed(&format!("{p}:{line}:5"), "get_manager", rule)
+                check_line(&format!("{p}:{line}:5"), "get_manager", rule)
             })
             .collect();
         t.run(&["check", "-f", rule]).expect(
@@ -166,7 +159,7 @@ fn type_checking_imports_bind_the_name() {
     )]);
     t.run(&["check", "-q", "-f", "get_manager"]).expect(
         1,
-        fixed("a.py:7:5", "get_manager", "get_manager"),
+        check_line("a.py:7:5", "get_manager", "get_manager"),
         &[],
     );
 }
@@ -193,7 +186,7 @@ fn conditional_definitions_keep_the_await_when_one_is_async() {
     ]);
     t.run(&["check", "-f", "get_manager"]).expect(
         1,
-        fixed("app/both_sync.py:12:12", "get_manager", "get_manager"),
+        check_line("app/both_sync.py:12:12", "get_manager", "get_manager"),
         &[
             "app/impl.py:12:12: kept `get_manager()`: name may refer to an async def at line 4 or to the binding at line 7; which one is decided at run time",
             "app/use.py:5:12: kept `get_manager()`: name refers to an async def at app/impl.py:4",
@@ -353,9 +346,9 @@ fn decorated_defs_are_kept_unless_the_decorator_is_known_to_keep_them_sync() {
     decorated(None).run(RULES).expect(
         1,
         [
-            fixed("app/deco.py:31:5", "get_b", "get_b"),
-            fixed("app/deco.py:32:5", "get_c", "get_c"),
-            fixed("app/use.py:6:5", "get_b", "get_b"),
+            check_line("app/deco.py:31:5", "get_b", "get_b"),
+            check_line("app/deco.py:32:5", "get_c", "get_c"),
+            check_line("app/use.py:6:5", "get_b", "get_b"),
         ]
         .concat(),
         &[
@@ -506,7 +499,7 @@ fn type_parameters_shadow_in_their_own_scope() {
     )]);
     t.run(&["check", "-q", "-f", "get_manager"]).expect(
         1,
-        fixed("a.py:17:12", "get_manager", "get_manager"),
+        check_line("a.py:17:12", "get_manager", "get_manager"),
         &[],
     );
 }

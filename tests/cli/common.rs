@@ -52,6 +52,21 @@ pub fn src_diff(p: &str) -> String {
     )
 }
 
+/// The `check` line for an await at `at` (`path:line:col`) on a call written
+/// `callee()` that `rule` matches: the message names the callee as written, and says
+/// when it is an alias of the rule (`gm()` for `get_manager`).
+pub fn check_line(at: &str, callee: &str, rule: &str) -> String {
+    let last = |s: &str| s.rsplit('.').next().unwrap().to_string();
+    let what = if last(callee) == last(rule) {
+        "rule"
+    } else {
+        "alias of rule"
+    };
+    format!(
+        "{at}: UNA001 `await` on synchronous `{callee}()` ({what} `{rule}`): remove the `await`\n"
+    )
+}
+
 /// The `check` line for `SRC` at `path`.
 pub fn src_check_line(path: &str) -> String {
     format!(

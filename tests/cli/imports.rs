@@ -1,26 +1,12 @@
 //! Import-aware matching, end to end: qualified rules, re-exports, relative imports,
 //! async test doubles, aliases, shadowing and async twins.
 
-use crate::common::{summary_fixed, tree};
+use crate::common::{check_line, summary_fixed, tree};
 
 /// The `check` line for an await at `at` (`path:line:col`) on a call written
 /// `get_manager()` that `rule` matches.
 fn finding(at: &str, rule: &str) -> String {
-    spelled(at, "get_manager", rule)
-}
-
-/// The same for a call written `callee()`: the message names the callee as written,
-/// and says when it is an alias of the rule (`gm()` for `get_manager`).
-fn spelled(at: &str, callee: &str, rule: &str) -> String {
-    let last = |s: &str| s.rsplit('.').next().unwrap().to_string();
-    let what = if last(callee) == last(rule) {
-        "rule"
-    } else {
-        "alias of rule"
-    };
-    format!(
-        "{at}: UNA001 `await` on synchronous `{callee}()` ({what} `{rule}`): remove the `await`\n"
-    )
+    check_line(at, "get_manager", rule)
 }
 
 const PKG: &[(&str, &str)] = &[
@@ -61,8 +47,8 @@ fn qualified_rule_follows_reexport_relative_and_alias_but_not_third_party() {
     tree(PKG).run(&["check", "-q", "-f", rule]).expect(
         1,
         [
-            spelled("app/api/deep/handlers.py:6:5", "gm", rule),
-            spelled("app/api/deep/handlers.py:7:5", "ws.get_manager", rule),
+            check_line("app/api/deep/handlers.py:6:5", "gm", rule),
+            check_line("app/api/deep/handlers.py:7:5", "ws.get_manager", rule),
             finding("app/api/views.py:5:12", rule),
         ]
         .concat(),
@@ -76,8 +62,8 @@ fn qualified_rule_named_by_its_reexport_matches_the_definition_too() {
     tree(PKG).run(&["check", "-q", "-f", rule]).expect(
         1,
         [
-            spelled("app/api/deep/handlers.py:6:5", "gm", rule),
-            spelled("app/api/deep/handlers.py:7:5", "ws.get_manager", rule),
+            check_line("app/api/deep/handlers.py:6:5", "gm", rule),
+            check_line("app/api/deep/handlers.py:7:5", "ws.get_manager", rule),
             finding("app/api/views.py:5:12", rule),
         ]
         .concat(),
@@ -91,8 +77,8 @@ fn bare_rule_strips_third_party_but_never_the_async_test_double() {
     tree(PKG).run(&["check", "-f", rule]).expect(
         1,
         [
-            spelled("app/api/deep/handlers.py:6:5", "gm", rule),
-            spelled("app/api/deep/handlers.py:7:5", "ws.get_manager", rule),
+            check_line("app/api/deep/handlers.py:6:5", "gm", rule),
+            check_line("app/api/deep/handlers.py:7:5", "ws.get_manager", rule),
             finding("app/api/third.py:5:5", rule),
             finding("app/api/views.py:5:12", rule),
         ]

@@ -3,20 +3,7 @@
 //! that name files or subfolders of a project (as pre-commit does) or read a buffer
 //! from stdin, which still look definitions up in the whole project.
 
-use crate::common::{tree, Tree};
-
-/// The `check` line for an await at `at` on `callee()` that `rule` matches.
-fn finding(at: &str, callee: &str, rule: &str) -> String {
-    let last = |s: &str| s.rsplit('.').next().unwrap().to_string();
-    let what = if last(callee) == last(rule) {
-        "rule"
-    } else {
-        "alias of rule"
-    };
-    format!(
-        "{at}: UNA001 `await` on synchronous `{callee}()` ({what} `{rule}`): remove the `await`\n"
-    )
-}
+use crate::common::{check_line, tree, Tree};
 
 /// The kept note for an await at `at` on `callee()` whose async def is at `def`.
 fn kept(at: &str, callee: &str, def: &str) -> String {
@@ -125,11 +112,11 @@ fn qualified_rule_through_namespace_packages() {
     dir.run(&["check", "-q", "-f", rule]).expect(
         1,
         [
-            finding("app/use.py:7:5", "ns.pkg.mod.get_client", rule),
-            finding("app/use.py:8:5", "mod.get_client", rule),
-            finding("app/use.py:9:5", "gc", rule),
-            finding("ns/pkg/local.py:5:5", "get_client", rule),
-            finding("ns/pkg/mod.py:6:5", "get_client", rule),
+            check_line("app/use.py:7:5", "ns.pkg.mod.get_client", rule),
+            check_line("app/use.py:8:5", "mod.get_client", rule),
+            check_line("app/use.py:9:5", "gc", rule),
+            check_line("ns/pkg/local.py:5:5", "get_client", rule),
+            check_line("ns/pkg/mod.py:6:5", "get_client", rule),
         ]
         .concat(),
         &[],
@@ -138,7 +125,7 @@ fn qualified_rule_through_namespace_packages() {
     let rule = "ns.reg.impl.get_client";
     dir.run(&["check", "-q", "-f", rule]).expect(
         1,
-        finding("app/reg.py:5:5", "get_client", rule),
+        check_line("app/reg.py:5:5", "get_client", rule),
         &[],
     );
 }
@@ -161,7 +148,7 @@ fn src_layout_without_configured_roots() {
         .run(&["check", "-f", "myapp.core.get_manager", "-f", "get_manager"])
         .expect(
             1,
-            finding("src/myapp/views.py:5:5", "get_manager", "myapp.core.get_manager"),
+            check_line("src/myapp/views.py:5:5", "get_manager", "myapp.core.get_manager"),
             &[
                 &kept(
                     "tests/test_views.py:5:5",
@@ -181,7 +168,7 @@ fn src_layout_with_a_configured_root() {
     dir.write("tests/test_extra.py", awaits_from("extra.fakes"));
     dir.run(&["check"]).expect(
         1,
-        finding("src/myapp/views.py:5:5", "get_manager", "get_manager"),
+        check_line("src/myapp/views.py:5:5", "get_manager", "get_manager"),
         &[
             &kept(
                 "tests/test_extra.py:5:5",
@@ -268,7 +255,7 @@ fn a_named_file_keeps_the_await_on_the_async_fake_like_a_whole_folder_run() {
     // The whole folder gives the same note.
     dir.run(&["check", "-f", "get_client"]).expect(
         1,
-        finding("myapp/views.py:5:5", "get_client", "get_client"),
+        check_line("myapp/views.py:5:5", "get_client", "get_client"),
         &[
             &note,
             "unawait: 7 files scanned (2 parsed); 1 file to change, 1 await to fix; 1 kept (1 async-def)",
@@ -282,7 +269,7 @@ fn a_named_subfolder_finds_calls_that_reach_the_function_through_a_reexport() {
     let dir = project("pyproject.toml");
     dir.run(&["check", "-f", rule, "tests/"]).expect(
         1,
-        finding("tests/test_api.py:5:5", "get_client", rule),
+        check_line("tests/test_api.py:5:5", "get_client", rule),
         &[
             // (A qualified rule still notes every async def of its last name.)
             &kept(
@@ -317,7 +304,7 @@ fn the_project_root_is_found_by_pyproject_setup_cfg_or_git_above_the_current_fol
         .run(&["check", "-q", "-f", "get_client", "tests/test_fakes.py"])
         .expect(
             1,
-            finding("tests/test_fakes.py:5:5", "get_client", "get_client"),
+            check_line("tests/test_fakes.py:5:5", "get_client", "get_client"),
             &[],
         );
 }
@@ -342,8 +329,8 @@ fn the_project_walk_honours_ignore_files_and_excludes() {
     dir.run(&args).expect(
         1,
         [
-            finding("tests/test_other.py:6:5", "g", "get_client"),
-            finding("tests/test_other.py:7:5", "v", "get_client"),
+            check_line("tests/test_other.py:6:5", "g", "get_client"),
+            check_line("tests/test_other.py:7:5", "v", "get_client"),
         ]
         .concat(),
         &[],
@@ -353,7 +340,7 @@ fn the_project_walk_honours_ignore_files_and_excludes() {
     args.insert(1, "--no-ignore");
     dir.run(&args).expect(
         1,
-        finding("tests/test_other.py:7:5", "v", "get_client"),
+        check_line("tests/test_other.py:7:5", "v", "get_client"),
         &[],
     );
 }
@@ -394,7 +381,7 @@ fn stdin_with_a_filename_uses_the_project_index() {
     )
     .expect(
         1,
-        finding("tests/helpers/fakes.py:6:5", "get_client", rule),
+        check_line("tests/helpers/fakes.py:6:5", "get_client", rule),
         &[],
     );
 }
@@ -422,8 +409,8 @@ fn a_qualified_rule_may_spell_its_module_by_any_of_its_names() {
         dir.run(&["check", "-q", "-f", rule]).expect(
             1,
             [
-                finding("tests/test_long.py:5:5", "get_client", rule),
-                finding("tests/test_short.py:5:5", "get_client", rule),
+                check_line("tests/test_long.py:5:5", "get_client", rule),
+                check_line("tests/test_short.py:5:5", "get_client", rule),
             ]
             .concat(),
             &[],
