@@ -20,8 +20,8 @@ use unawait::fix::engine::{fix_source, SourceError};
 use unawait::fix::matcher::{Action, FileContext, FixOptions};
 use unawait::fix::prefilter::Prefilter;
 use unawait::fix::rules::RuleSet;
-use unawait::fix::suggest::{suggestions, survey, survey_needed, Suggestion, Survey};
-use unawait::fix::survey_filter::{look, select, Names};
+use unawait::fix::suggest::{suggestions, survey, survey_selected, Suggestion, Survey};
+use unawait::fix::survey_filter::look;
 use unawait::python::modules::ModulePath;
 
 /// Statements that may appear in an `async def` body, one per entry; `@` stands for
@@ -473,33 +473,26 @@ fn full_and_selective(
     files: &[(&str, &str)],
     rules: &RuleSet,
 ) -> (Vec<Suggestion>, Vec<Suggestion>, usize) {
-    let modules: Vec<ModulePath> = files
+    let modules: Vec<Option<ModulePath>> = files
         .iter()
         .map(|(module, _)| {
             let package = module.strip_suffix(".__init__");
-            ModulePath {
+            Some(ModulePath {
                 name: package.unwrap_or(module).to_string(),
                 is_package: package.is_some(),
-            }
+            })
         })
         .collect();
     let one = |i: usize| {
         let display = format!("{}.py", files[i].0.replace('.', "/"));
-        survey(files[i].1.as_bytes(), Some(&modules[i]), &display)
+        survey(files[i].1.as_bytes(), modules[i].as_ref(), &display)
     };
     let all: Vec<(usize, Survey)> = (0..files.len()).map(|i| (i, one(i))).collect();
     let looks: Vec<_> = files
         .iter()
         .map(|(_, s)| Some(look(s.as_bytes())))
         .collect();
-    let tops = modules
-        .iter()
-        .map(|m| m.name.split('.').next().unwrap().as_bytes().to_vec())
-        .collect();
-    let names = Names::of(&looks);
-    let first = select(&looks, &tops, &names);
-    let module_names: Vec<_> = modules.iter().map(|m| Some(m.name.clone())).collect();
-    let some = survey_needed(&module_names, first, one, rules, &names);
+    let some = survey_selected(&modules, looks, one, rules);
     let parsed = some.iter().filter(|(_, s)| s.parsed()).count();
     (suggestions(&all, rules), suggestions(&some, rules), parsed)
 }

@@ -7,7 +7,7 @@
 //! and not counted. What a function returns decides part of its confidence
 //! ([`returns`]). It only reports; it never changes a file.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 use tree_sitter::Node;
@@ -15,7 +15,7 @@ use tree_sitter::Node;
 use crate::fix::index::{self, ProjectIndex};
 use crate::fix::returns::{self, definition, return_reasons, Class};
 use crate::fix::rules::RuleSet;
-use crate::fix::survey_filter::Names;
+use crate::fix::survey_filter::{self, Look, Names};
 use crate::python::facts::{qualify, Binding, FileFacts};
 use crate::python::lines::LineIndex;
 use crate::python::modules::ModulePath;
@@ -365,30 +365,37 @@ pub fn modules_needed(
     needed
 }
 
-/// Survey the files `first`, then, round by round, the files of every module the
-/// suggestions depend on ([`modules_needed`]) until no new one is needed; in file order.
-/// `modules[i]` is file `i`'s module name; `survey(i)` reads and surveys file `i`.
-/// `first` must hold every file whose survey counts an await (`survey_filter::select`).
-pub fn survey_needed(
-    modules: &[Option<String>],
-    first: Vec<usize>,
+/// Survey what the suggestions depend on and nothing else, in file order: first the
+/// files whose bytes show an await that may reach a `def` of the tree
+/// ([`survey_filter::select`]), then, round by round, the files of every module the
+/// suggestions drawn so far depend on ([`modules_needed`]) until no new one is needed.
+/// `modules[i]` and `looks[i]` are file `i`'s module and byte look; `survey(i)` reads
+/// and surveys file `i`.
+pub fn survey_selected(
+    modules: &[Option<ModulePath>],
+    looks: Vec<Option<Look>>,
     survey: impl Fn(usize) -> Survey + Sync,
     rules: &RuleSet,
-    names: &Names,
 ) -> Vec<(usize, Survey)> {
     let mut files_of: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, m) in modules.iter().enumerate() {
         if let Some(m) = m {
-            files_of.entry(m.as_str()).or_default().push(i);
+            files_of.entry(m.name.as_str()).or_default().push(i);
         }
     }
+    let tops: HashSet<Vec<u8>> = files_of
+        .keys()
+        .map(|m| m.split('.').next().unwrap_or(m).as_bytes().to_vec())
+        .collect();
+    let names = Names::of(&looks);
+    let mut next = survey_filter::select(&looks, &tops, &names);
+    drop(looks);
     let mut done: BTreeSet<usize> = BTreeSet::new();
     let mut results: Vec<(usize, Survey)> = Vec::new();
-    let mut next = first;
     while !next.is_empty() {
         next.retain(|&i| done.insert(i));
         results.par_extend(next.par_iter().map(|&i| (i, survey(i))));
-        next = modules_needed(&results, rules, names)
+        next = modules_needed(&results, rules, &names)
             .iter()
             .filter_map(|m| files_of.get(m.as_str()))
             .flatten()

@@ -8,7 +8,7 @@
 //! calls from its bytes, and [`select`] keeps the files with an await whose callee may
 //! reach a name the tree defines, through a module the tree has. Only those are parsed
 //! at first; the modules their callees resolve through are parsed after them, on demand
-//! (`suggest::survey_needed`).
+//! (`suggest::survey_selected`).
 //!
 //! The look may keep a file needlessly, never drop one whose survey would count an
 //! await: every test below only ever adds (text in strings and comments is read as code,

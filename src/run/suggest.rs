@@ -7,16 +7,13 @@
 //! definitions, what those return, the bases of the classes they make). Nothing else is
 //! parsed, and no file's text is kept past its look.
 
-use std::collections::HashSet;
-
 use rayon::prelude::*;
 
 use super::file;
 use super::job::Job;
 use crate::files::discover::Candidate;
 use crate::files::sink::write_stdout;
-use crate::fix::suggest::{suggestions, survey_needed};
-use crate::fix::survey_filter;
+use crate::fix::suggest::{suggestions, survey_selected};
 use crate::render::suggest as render;
 use crate::setup::cli::SuggestFormat;
 use crate::setup::settings::{Mode, Settings};
@@ -37,32 +34,12 @@ pub fn run(
     };
     let (modules, looks): (Vec<_>, Vec<_>) =
         pool.install(|| files.par_iter().map(|c| file::suggest_look(c, job)).unzip());
-    let tops: HashSet<Vec<u8>> = modules
-        .iter()
-        .flatten()
-        .map(|m| {
-            m.name
-                .split('.')
-                .next()
-                .unwrap_or(&m.name)
-                .as_bytes()
-                .to_vec()
-        })
-        .collect();
-    let names = survey_filter::Names::of(&looks);
-    let first = survey_filter::select(&looks, &tops, &names);
-    drop(looks);
-    let module_names: Vec<Option<String>> = modules
-        .iter()
-        .map(|m| m.as_ref().map(|m| m.name.clone()))
-        .collect();
     let surveys = pool.install(|| {
-        survey_needed(
-            &module_names,
-            first,
+        survey_selected(
+            &modules,
+            looks,
             |i| file::survey(&files[i], modules[i].as_ref()),
             &settings.rules,
-            &names,
         )
     });
     for (i, survey) in &surveys {
