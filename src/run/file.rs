@@ -241,20 +241,33 @@ pub fn process(job: &Job<'_>, wanted: &Wanted, index: &ProjectIndex) -> (FileRep
     (report, rendered)
 }
 
-/// `suggest`'s first look at one file: its module, and what its bytes say
-/// ([`survey_filter::look`]); `None` for what is not readable Python source.
-pub fn suggest_look(candidate: &Candidate, job: &Job<'_>) -> (Option<ModulePath>, Option<Look>) {
+/// What `suggest`'s first look learned of a file.
+#[derive(Debug, Default)]
+pub struct SuggestLook {
+    pub module: Option<ModulePath>,
+    /// What its bytes say ([`survey_filter::look`]); `None` for what is not readable
+    /// Python source.
+    pub look: Option<Look>,
+    /// Why a Python file could not be looked at: it could not be read, or is binary.
+    pub skipped: Option<SkipReason>,
+}
+
+/// `suggest`'s first look at one file: its module, and what its bytes say.
+pub fn suggest_look(candidate: &Candidate, job: &Job<'_>) -> SuggestLook {
     if candidate.kind != FileKind::Python || crate::interrupt::interrupted() {
-        return (None, None);
+        return SuggestLook::default();
     }
     let module = job.module_of(&candidate.absolute);
-    let Ok(source) = read_source(&candidate.path) else {
-        return (module, None);
+    let (look, skipped) = match read_source(&candidate.path) {
+        Err(e) => (None, Some(SkipReason::Read(e))),
+        Ok(source) if is_binary(&source) => (None, Some(SkipReason::Binary)),
+        Ok(source) => (Some(survey_filter::look(&source)), None),
     };
-    if is_binary(&source) {
-        return (module, None);
+    SuggestLook {
+        module,
+        look,
+        skipped,
     }
-    (module, Some(survey_filter::look(&source)))
 }
 
 /// `suggest`'s look at one file: read it, and survey it when it may say something.

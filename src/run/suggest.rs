@@ -32,8 +32,19 @@ pub fn run(
     else {
         unreachable!("called for `suggest` only");
     };
-    let (modules, looks): (Vec<_>, Vec<_>) =
-        pool.install(|| files.par_iter().map(|c| file::suggest_look(c, job)).unzip());
+    let first: Vec<file::SuggestLook> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|c| file::suggest_look(c, job))
+            .collect()
+    });
+    // A file that cannot be read is named, as every command names it.
+    for (c, l) in files.iter().zip(&first) {
+        if let Some(why) = &l.skipped {
+            messages::error(format_args!("{}: {why}", crate::paths::display(&c.path)));
+        }
+    }
+    let (modules, looks): (Vec<_>, Vec<_>) = first.into_iter().map(|l| (l.module, l.look)).unzip();
     let surveys = pool.install(|| {
         survey_selected(
             &modules,

@@ -433,3 +433,26 @@ fn only_files_that_may_await_a_function_of_the_tree_are_parsed() {
         ],
     );
 }
+
+#[test]
+fn a_file_suggest_cannot_read_is_named_and_the_run_exits_2() {
+    let t = tree(&[
+        ("lib.py", "def make():\n    return 1\n"),
+        (
+            "use.py",
+            "from lib import make\n\n\nasync def main():\n    await make()\n",
+        ),
+        ("bin.py", "from lib import make\x00\nawait make()\n"),
+    ]);
+    t.run(&["suggest"]).expect(
+        2,
+        "awaits  files  confidence  function  (defined at)\n\
+         \x20    1      1  high        lib.make  (lib.py:1)\n\n\
+         # Paste into pyproject.toml:\n\
+         [tool.unawait]\nfunctions = [\n    \"lib.make\",\n]\n",
+        &[
+            "unawait: bin.py: binary file (contains NUL bytes)",
+            "unawait: 3 files scanned (2 parsed); 1 awaited synchronous function (1 high confidence)",
+        ],
+    );
+}
