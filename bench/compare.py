@@ -130,18 +130,25 @@ def run_once(cmd, cwd=None):
     return wall, rss, p.returncode, text
 
 
+def summarize(samples):
+    """Median wall time, max RSS, and the last exit code and stderr of `run_once`
+    samples."""
+    walls = [w for w, _, _, _ in samples]
+    _, _, code, err = samples[-1]
+    return {"median": statistics.median(walls), "min": min(walls), "max": max(walls),
+            "rss_mb": max(r for _, r, _, _ in samples), "exit": code,
+            "stderr_tail": err.strip().splitlines()[-3:]}
+
+
 def timed(cmd, runs, warmup=True, prepare=None):
     """Median wall time, max RSS and the last stderr over `runs` runs."""
     if warmup and prepare is None:
         run_once(cmd)
-    walls, rss, code, err = [], 0.0, None, ""
+    samples = []
     for _ in range(runs):
         cwd = prepare() if prepare else None
-        w, r, code, err = run_once(cmd if cwd is None else cmd(cwd))
-        walls.append(w)
-        rss = max(rss, r)
-    return {"median": statistics.median(walls), "min": min(walls), "max": max(walls),
-            "rss_mb": rss, "exit": code, "stderr_tail": err.strip().splitlines()[-3:]}
+        samples.append(run_once(cmd if cwd is None else cmd(cwd)))
+    return summarize(samples)
 
 
 def timed_together(cmds, runs):
@@ -153,13 +160,7 @@ def timed_together(cmds, runs):
     for _ in range(runs):
         for name, cmd in cmds.items():
             samples[name].append(run_once(cmd))
-    out = {}
-    for name, got in samples.items():
-        walls = [g[0] for g in got]
-        out[name] = {"median": statistics.median(walls), "min": min(walls),
-                     "max": max(walls), "rss_mb": max(g[1] for g in got),
-                     "exit": got[-1][2], "stderr_tail": got[-1][3].strip().splitlines()[-3:]}
-    return out
+    return {name: summarize(got) for name, got in samples.items()}
 
 
 def rule_flags(funcs, methods):
