@@ -329,6 +329,48 @@ fn pip_install_gives_a_working_unawait_command() {
     assert_eq!(t.text("app.py"), FIXED);
 }
 
+/// Write `text` to `rel` under `dir`, making its folders.
+fn write_file(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+/// A git repository at `s` that runs the hooks of `pre_commit_config`, with its rules in
+/// `pyproject.toml` as the README says, `app/handler.py` (SRC), `app/clean.py` (CLEAN)
+/// and the `extra` files, all added.
+fn sample_project(s: &Path, pre_commit_config: &str, extra: &[(&str, &str)]) {
+    write_file(s, ".pre-commit-config.yaml", pre_commit_config);
+    write_file(
+        s,
+        "pyproject.toml",
+        "[project]\nname = \"sample\"\n\n[tool.unawait]\nfunctions = [\"get_manager\"]\n",
+    );
+    write_file(s, "app/handler.py", SRC);
+    write_file(s, "app/clean.py", CLEAN);
+    for (rel, text) in extra {
+        write_file(s, rel, text);
+    }
+    git(s, &["init", "-q"]);
+    git(s, &["add", "-A"]);
+}
+
+/// `pre-commit ARGS` in `s`, with its own home and no colour; its stdout, once it has
+/// exited with `code`.
+fn run_pre_commit(s: &Path, home: &Path, args: &[&str], code: i32) -> String {
+    let out = run(
+        build_env(
+            Command::new(test_venv_tool("pre-commit"))
+                .args(args)
+                .current_dir(s)
+                .env("PRE_COMMIT_HOME", home)
+                .env("PRE_COMMIT_COLOR", "never"),
+        ),
+        code,
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn pre_commit_hooks_check_and_fix() {
     // pre-commit builds the hooks' environment (pip, so maturin) on its first run.
@@ -347,45 +389,23 @@ fn pre_commit_hooks_check_and_fix() {
     // A project that uses them, with its rules in pyproject.toml.
     let sample = temp("sample-");
     let s = sample.path();
-    let write = |rel: &str, text: &str| {
-        let p = s.join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, text).unwrap();
-    };
-    write(
-        ".pre-commit-config.yaml",
-        &format!(
-            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: unawait-check\n      - id: unawait-fix\n",
-            hooks.path().display(),
-            rev.trim()
-        ),
+    let config = format!(
+        "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: unawait-check\n      - id: unawait-fix\n",
+        hooks.path().display(),
+        rev.trim()
     );
-    write(
-        "pyproject.toml",
-        "[project]\nname = \"sample\"\n\n[tool.unawait]\nfunctions = [\"get_manager\"]\n",
+    sample_project(
+        s,
+        &config,
+        &[
+            ("nb.ipynb", NOTEBOOK),
+            // Not a Python file: the hooks never see it.
+            ("notes.txt", "manager = await get_manager()\n"),
+        ],
     );
-    write("app/handler.py", SRC);
-    write("app/clean.py", CLEAN);
-    write("nb.ipynb", NOTEBOOK);
-    // Not a Python file: the hooks never see it.
-    write("notes.txt", "manager = await get_manager()\n");
-    git(s, &["init", "-q"]);
-    git(s, &["add", "-A"]);
-
     let pre_commit_home = temp("pre-commit-home-");
-    let pre_commit = |args: &[&str], code: i32| -> String {
-        let out = run(
-            build_env(
-                Command::new(test_venv_tool("pre-commit"))
-                    .args(args)
-                    .arg("--color=never")
-                    .current_dir(s)
-                    .env("PRE_COMMIT_HOME", pre_commit_home.path()),
-            ),
-            code,
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let pre_commit =
+        |args: &[&str], code: i32| run_pre_commit(s, pre_commit_home.path(), args, code);
     let unchanged = snapshot(s);
 
     // unawait-check: fails, lists the findings in the .py file and in the notebook.
@@ -424,7 +444,7 @@ fn pre_commit_hooks_check_and_fix() {
     // commit of the fixed file goes through.
     pre_commit(&["install"], 0);
     git(s, &["commit", "-q", "-m", "fixed"]);
-    write("app/late.py", SRC);
+    write_file(s, "app/late.py", SRC);
     git(s, &["add", "app/late.py"]);
     let out = run(
         build_env(
@@ -639,35 +659,10 @@ fn readme_pre_commit_snippet_works_as_written() {
     };
 
     // A project that uses it, with its rules in pyproject.toml, as the README says.
-    let write = |rel: &str, text: &str| {
-        let p = s.join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, text).unwrap();
-    };
-    write(".pre-commit-config.yaml", &config_for(&sha));
-    write(
-        "pyproject.toml",
-        "[project]\nname = \"sample\"\n\n[tool.unawait]\nfunctions = [\"get_manager\"]\n",
-    );
-    write("app/handler.py", SRC);
-    write("app/clean.py", CLEAN);
-    git(s, &["init", "-q"]);
-    git(s, &["add", "-A"]);
-
+    sample_project(s, &config_for(&sha), &[]);
     let pre_commit_home = temp("pre-commit-home-");
-    let pre_commit = |args: &[&str], code: i32| -> String {
-        let out = run(
-            build_env(
-                Command::new(test_venv_tool("pre-commit"))
-                    .args(args)
-                    .current_dir(s)
-                    .env("PRE_COMMIT_HOME", pre_commit_home.path())
-                    .env("PRE_COMMIT_COLOR", "never"),
-            ),
-            code,
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let pre_commit =
+        |args: &[&str], code: i32| run_pre_commit(s, pre_commit_home.path(), args, code);
 
     // `pre-commit install`, then `pre-commit run --all-files`: the fix hook rewrites the
     // file, and pre-commit fails because it changed.
