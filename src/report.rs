@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use crate::files::read::ReadError;
 use crate::files::write::WriteError;
 use crate::fix::engine::{Located, SourceError};
-use crate::fix::matcher::Action;
 
 /// Why a file was not processed (or not written). Every one makes the exit status 2.
 #[derive(Debug)]
@@ -94,7 +93,7 @@ impl FileReport {
     pub fn to_fix(&self) -> impl Iterator<Item = &Located> {
         self.findings
             .iter()
-            .filter(|f| !matches!(f.finding.action, Action::Kept(_)))
+            .filter(|f| f.finding.action.is_change())
     }
 
     /// How many awaits were fixed (or would be): none unless the file changed.

@@ -331,6 +331,7 @@ fn action_text(action: &Action) -> String {
         Action::RemoveAwait => "remove-await".to_string(),
         Action::ReplaceWith(new) => format!("replace-with {new}"),
         Action::Kept(why) => format!("kept({})", why.key()),
+        Action::Left(why) => format!("left({})", why.key()),
     }
 }
 

@@ -249,9 +249,14 @@ impl<'f> Outcome<'f> {
         f.keyword = to_file(&f.keyword);
         f.expr = to_file(&f.expr);
         f.callee_name = to_file(&f.callee_name);
-        if let Action::Kept(why) = &mut f.action {
+        let sites = match &mut f.action {
+            Action::Kept(why) => why.sites_here_mut(),
+            Action::Left(why) => why.sites_here_mut(),
+            _ => Vec::new(),
+        };
+        {
             // A line of the unit text becomes the file's line.
-            for line in why.sites_here_mut() {
+            for line in sites {
                 if let Some(start) = unit_lines.line_start(line.wrapping_sub(1)) {
                     (*line, _) = self.line_col(mapped.file_offset(start));
                 }

@@ -321,7 +321,7 @@ fn entries(
             Binding::Def { .. }
             | Binding::StandIn { .. }
             | Binding::Module { .. }
-            | Binding::Other => None,
+            | Binding::Other { .. } => None,
         });
         if let Some(e) = entry {
             out.insert(name.clone(), e);

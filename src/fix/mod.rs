@@ -1,5 +1,5 @@
 //! Which awaits to change and how: rules, the prefilter and project index that decide
-//! which files to parse, the matcher, kept awaits, async twins, edits, and the pure
+//! which files to parse, the matcher, kept and left awaits, async twins, edits, and the pure
 //! engine that ties them together.
 
 pub mod decorators;
@@ -7,6 +7,7 @@ pub mod edit;
 pub mod engine;
 pub mod index;
 pub mod kept;
+pub mod left;
 pub mod matcher;
 pub mod prefilter;
 pub mod returns;

@@ -48,8 +48,53 @@ pub enum Binding {
     /// (`awaitable: false`), or an `AsyncMock`, whose calls return coroutines
     /// (`awaitable: true`). `at` is where the name is bound.
     StandIn { awaitable: bool, at: usize },
-    /// A parameter, an assignment, a loop or `with` target, a class: anything else.
-    Other,
+    /// Anything else: a parameter, an assignment, a loop or `with` target, a class…;
+    /// what it is, and the byte offset of the name.
+    Other { kind: OtherKind, at: usize },
+}
+
+/// What kind of binding a [`Binding::Other`] is, for messages ("a parameter, line 3").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OtherKind {
+    Parameter,
+    /// `x = …`, `x += …`, `a, x = …`.
+    Assignment,
+    /// `x = importlib.import_module(…)` / `__import__(…)`: a module chosen at run time.
+    DynamicImport,
+    /// `for x in …`, in a statement or a comprehension.
+    LoopTarget,
+    /// `with … as x`.
+    WithTarget,
+    /// `except … as x`.
+    ExceptTarget,
+    /// `(x := …)`.
+    Walrus,
+    /// A capture in a `match` statement's `case`.
+    MatchCapture,
+    Class,
+    /// A PEP 695 type parameter (`def f[T]`).
+    TypeParameter,
+    /// `type X = …`.
+    TypeAlias,
+}
+
+impl OtherKind {
+    /// What it is, with an article: "a parameter".
+    pub fn describe(self) -> &'static str {
+        match self {
+            OtherKind::Parameter => "a parameter",
+            OtherKind::Assignment => "an assignment",
+            OtherKind::DynamicImport => "a module imported at run time",
+            OtherKind::LoopTarget => "a `for` target",
+            OtherKind::WithTarget => "a `with … as` target",
+            OtherKind::ExceptTarget => "an `except … as` target",
+            OtherKind::Walrus => "an assignment expression (`:=`)",
+            OtherKind::MatchCapture => "a `case` capture",
+            OtherKind::Class => "a class",
+            OtherKind::TypeParameter => "a type parameter",
+            OtherKind::TypeAlias => "a `type` alias",
+        }
+    }
 }
 
 /// Where a `from ... import` statement and one of its items are in the source.
@@ -149,7 +194,7 @@ pub fn qualify(
             module: m, name, ..
         } => absolute_import(module, m).map(|a| rest(format!("{a}.{name}"))),
         Binding::Module { module: m } if !parts.is_empty() => Some(rest(m.clone())),
-        Binding::Def { .. } | Binding::Other if bound_in == 0 => {
+        Binding::Def { .. } | Binding::Other { .. } if bound_in == 0 => {
             module.map(|m| rest(format!("{}.{root}", m.name)))
         }
         _ => None,

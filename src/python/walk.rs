@@ -19,7 +19,7 @@ use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
 
-use crate::python::facts::{AwaitSite, Binding, FileFacts, Scope, ScopeKind};
+use crate::python::facts::{AwaitSite, Binding, FileFacts, OtherKind, Scope, ScopeKind};
 use crate::python::fallback::{catches_import_error, decorators, stand_in};
 use crate::python::raises::expects_type_error;
 
@@ -143,7 +143,8 @@ impl<'t> Collector<'t, '_> {
             while let Some(n) = todo.pop() {
                 if n.kind() == "identifier" {
                     let name = self.name_of(n);
-                    self.bind(scope, name, Binding::Other);
+                    let at = n.start_byte();
+                    self.bind(scope, name, other(OtherKind::TypeParameter, at));
                     break;
                 }
                 let mut c = n.walk();
@@ -197,13 +198,13 @@ impl<'t> Collector<'t, '_> {
 
     /// Bind every plain name in an assignment-like target (`a`, `a, (b, *c)`, `[d]`);
     /// attributes and subscripts bind nothing.
-    fn bind_targets(&mut self, scope: usize, target: Node<'_>) {
+    fn bind_targets(&mut self, scope: usize, target: Node<'_>, kind: OtherKind) {
         let mut todo = vec![target];
         while let Some(node) = todo.pop() {
             match node.kind() {
                 "identifier" => {
                     let name = self.name_of(node);
-                    self.bind(scope, name, Binding::Other);
+                    self.bind(scope, name, other(kind, node.start_byte()));
                 }
                 "attribute" | "subscript" | "comment" => {}
                 _ => {
@@ -226,7 +227,7 @@ impl<'t> Collector<'t, '_> {
                     first
                 }
                 "tuple_pattern" => {
-                    self.bind_targets(scope, p);
+                    self.bind_targets(scope, p, OtherKind::Parameter);
                     None
                 }
                 _ => None,
@@ -235,12 +236,12 @@ impl<'t> Collector<'t, '_> {
                 // `typed_parameter` may wrap a splat: `*args: int`.
                 if n.kind() == "identifier" {
                     let name = self.name_of(n);
-                    self.bind(scope, name, Binding::Other);
+                    self.bind(scope, name, other(OtherKind::Parameter, n.start_byte()));
                 } else {
-                    self.bind_targets(scope, n);
+                    self.bind_targets(scope, n, OtherKind::Parameter);
                 }
             } else if p.kind() == "typed_parameter" {
-                self.bind_targets(scope, p.named_child(0).unwrap_or(p));
+                self.bind_targets(scope, p.named_child(0).unwrap_or(p), OtherKind::Parameter);
             }
         }
     }
@@ -298,7 +299,7 @@ impl<'t> Collector<'t, '_> {
             "class_definition" => {
                 if let Some(name) = node.child_by_field_name("name") {
                     let n = self.name_of(name);
-                    self.bind(scope, n, Binding::Other);
+                    self.bind(scope, n, other(OtherKind::Class, name.start_byte()));
                 }
                 let bases = self.open_type_params(node).unwrap_or(scope);
                 self.open_scope(ScopeKind::Class, node);
@@ -326,27 +327,41 @@ impl<'t> Collector<'t, '_> {
             "assignment" => match self.stand_in_binding(scope, node) {
                 Some((name, binding)) => self.bind(scope, name, binding),
                 None => {
+                    let kind = match node.child_by_field_name("right") {
+                        Some(right) if is_dynamic_import(right, self.text) => {
+                            OtherKind::DynamicImport
+                        }
+                        _ => OtherKind::Assignment,
+                    };
                     if let Some(left) = node.child_by_field_name("left") {
-                        self.bind_targets(scope, left);
+                        self.bind_targets(scope, left, kind);
                     }
                 }
             },
             "for_in_clause" | "for_statement" | "augmented_assignment" => {
+                let kind = match node.kind() {
+                    "augmented_assignment" => OtherKind::Assignment,
+                    _ => OtherKind::LoopTarget,
+                };
                 if let Some(left) = node.child_by_field_name("left") {
-                    self.bind_targets(scope, left);
+                    self.bind_targets(scope, left, kind);
                 }
             }
             "as_pattern" => {
                 // `with x as y`, `except E as y`; case patterns are handled below.
                 if let Some(alias) = node.child_by_field_name("alias") {
-                    self.bind_targets(scope, alias);
+                    let kind = match node.parent().map(|p| p.kind()) {
+                        Some("except_clause") => OtherKind::ExceptTarget,
+                        _ => OtherKind::WithTarget,
+                    };
+                    self.bind_targets(scope, alias, kind);
                 }
             }
             "named_expression" => {
                 if let Some(name) = node.child_by_field_name("name") {
                     let target = self.nearest_non_comprehension();
                     let n = self.name_of(name);
-                    self.bind(target, n, Binding::Other);
+                    self.bind(target, n, other(OtherKind::Walrus, name.start_byte()));
                 }
             }
             "case_clause" => self.bind_case_captures(scope, node),
@@ -363,7 +378,7 @@ impl<'t> Collector<'t, '_> {
                 });
                 if let Some(name) = name {
                     let n = self.name_of(name);
-                    self.bind(scope, n, Binding::Other);
+                    self.bind(scope, n, other(OtherKind::TypeAlias, name.start_byte()));
                 }
                 let params = generic.and_then(|g| {
                     let mut c = g.walk();
@@ -435,6 +450,33 @@ impl<'t> Collector<'t, '_> {
             }
         }
     }
+}
+
+fn other(kind: OtherKind, at: usize) -> Binding {
+    Binding::Other { kind, at }
+}
+
+/// Is `value` a call that imports a module named at run time:
+/// `importlib.import_module(…)`, `import_module(…)`, `__import__(…)`?
+fn is_dynamic_import(value: Node<'_>, text: &[u8]) -> bool {
+    let value = crate::python::parse::unparenthesize(value);
+    if value.kind() != "call" {
+        return false;
+    }
+    let Some(callee) = value.child_by_field_name("function") else {
+        return false;
+    };
+    let last = match callee.kind() {
+        "attribute" => callee.child_by_field_name("attribute"),
+        "identifier" => Some(callee),
+        _ => None,
+    };
+    last.is_some_and(|n| {
+        matches!(
+            &text[n.byte_range()],
+            b"import_module" | b"__import__" | b"module_from_spec"
+        )
+    })
 }
 
 /// Walk `tree` once and collect the facts of the file. `text` is what the parser saw.

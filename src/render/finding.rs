@@ -6,6 +6,7 @@
 
 use crate::fix::engine::Located;
 use crate::fix::kept::KeptReason;
+use crate::fix::left::LeftReason;
 use crate::fix::matcher::Action;
 
 pub const CODE: &str = "UNA001";
@@ -52,12 +53,28 @@ pub fn message(f: &Located) -> Option<String> {
             "`await` on synchronous {}: call its async twin `{new}()`",
             call_and_rule(f)
         )),
-        Action::Kept(_) => None,
+        Action::Kept(_) | Action::Left(_) => None,
     }
 }
 
 pub fn kept_message(f: &Located, why: &KeptReason) -> String {
     format!("`await` on {} kept: {}", kept_call(f), why.describe())
+}
+
+/// The code of an await left on a rule's name: a report, not a problem to fix.
+pub const LEFT_CODE: &str = "UNA002";
+
+/// The call as the line writes it, and the rule whose name it ends with.
+pub fn left_call(f: &Located) -> String {
+    format!("`{}()` (rule `{}`)", f.finding.callee, f.finding.function)
+}
+
+pub fn left_message(f: &Located, why: &LeftReason) -> String {
+    format!(
+        "`await` on {} left unchanged: {}",
+        left_call(f),
+        why.describe()
+    )
 }
 
 /// Where the deletion that fixes `f` starts and ends, for a finding whose fix removes

@@ -1,10 +1,11 @@
 //! `check --output-format github`: GitHub Actions workflow commands, one `::error`
 //! per await to fix and per file problem, one `::warning` per kept await that needs a
-//! look (a decorator, a binding decided at run time), with GitHub's escaping.
+//! look (a decorator, a binding decided at run time), one `::notice` per await left on
+//! a rule's name, with GitHub's escaping.
 
 use std::path::PathBuf;
 
-use super::finding::{kept_message, message, CODE};
+use super::finding::{kept_message, left_message, message, CODE, LEFT_CODE};
 use super::{FileView, Format};
 use crate::fix::matcher::Action;
 use crate::report::Status;
@@ -34,11 +35,13 @@ impl Format for Github {
         let file = property(&name);
         let mut out = Vec::new();
         for f in &report.findings {
-            // Kept awaits that need a look are warnings; the others stay quiet.
-            let (command, msg) = match &f.finding.action {
-                Action::Kept(why) if why.needs_review() => ("warning", kept_message(f, why)),
+            // Kept awaits that need a look are warnings, the others stay quiet; awaits
+            // left on a rule's name are notices.
+            let (command, msg, code) = match &f.finding.action {
+                Action::Kept(why) if why.needs_review() => ("warning", kept_message(f, why), CODE),
+                Action::Left(why) => ("notice", left_message(f, why), LEFT_CODE),
                 _ => match message(f) {
-                    Some(msg) => ("error", msg),
+                    Some(msg) => ("error", msg, CODE),
                     None => continue,
                 },
             };
@@ -49,7 +52,7 @@ impl Format for Github {
                     f.col,
                     f.end_line,
                     f.end_col,
-                    property(&format!("unawait ({CODE})")),
+                    property(&format!("unawait ({code})")),
                     data(&msg)
                 )
                 .as_bytes(),

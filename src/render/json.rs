@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::finding::{deletion, kept_message, message, CODE};
+use super::finding::{deletion, kept_message, left_message, message, CODE, LEFT_CODE};
 use super::summary::Summary;
 use super::{FileView, Format};
 use crate::fix::matcher::Action;
@@ -51,6 +51,17 @@ impl Format for Json {
                         Some(json!({"reason": why.key(), "detail": why.describe()})),
                         Some(kept_message(f, why)),
                     ),
+                    Action::Left(why) => ("left", None, None, Some(left_message(f, why))),
+                };
+                let left = match &f.finding.action {
+                    Action::Left(why) => {
+                        Some(json!({"reason": why.key(), "detail": why.describe()}))
+                    }
+                    _ => None,
+                };
+                let code = match &f.finding.action {
+                    Action::Left(_) => LEFT_CODE,
+                    _ => CODE,
                 };
                 let fix = deletion(f).map(|(l, c, el, ec)| {
                     json!({"edits": [{
@@ -60,13 +71,14 @@ impl Format for Json {
                     }]})
                 });
                 json!({
-                    "code": CODE,
+                    "code": code,
                     "message": msg,
                     "callee": f.finding.callee,
                     "function": f.finding.function,
                     "action": action,
                     "replacement": replacement,
                     "kept": kept,
+                    "left": left,
                     "location": {"line": f.line, "column": f.col},
                     "end_location": {"line": f.end_line, "column": f.end_col},
                     "fix": fix,
@@ -103,6 +115,8 @@ impl Format for Json {
             "findings": summary.findings,
             "kept": summary.kept.values().sum::<usize>(),
             "kept_by_reason": summary.kept,
+            "left": summary.left_count(),
+            "left_by_reason": summary.left,
         });
         format!("\n  ],\n  \"summary\": {s}\n}}\n").into_bytes()
     }

@@ -1,14 +1,14 @@
 //! `check --output-format sarif`: SARIF 2.1.0, with the rule's metadata, repository
 //! relative `%SRCROOT%` URIs, a `deletedRegion` fix for each removed await, in-source
 //! suppressions for kept awaits (warnings, unsuppressed, for those that need a look: a
-//! decorator, a binding decided at run time), and a tool notification for each file
-//! problem.
+//! decorator, a binding decided at run time), a `note` of a second rule (`UNA002`) for
+//! each await left on a rule's name, and a tool notification for each file problem.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use super::finding::{deletion, kept_message, message, CODE};
+use super::finding::{deletion, kept_message, left_message, message, CODE, LEFT_CODE};
 use super::summary::Summary;
 use super::{FileView, Format};
 use crate::fix::kept::KeptReason;
@@ -70,6 +70,17 @@ impl Format for Sarif {
                 },
                 "defaultConfiguration": {"level": "error"},
                 "properties": {"tags": ["correctness", "asyncio"], "precision": "very-high", "problem.severity": "error"}
+            }, {
+                "id": LEFT_CODE,
+                "name": "AwaitLeftOnRuleName",
+                "shortDescription": {"text": "`await` on a rule's name that unawait left unchanged"},
+                "fullDescription": {"text": "The callee's last name is a rule's, but unawait cannot show that the call is the rule's function (the name is bound to something else, the receiver is not an imported module, a qualified rule resolves it elsewhere), so the await is left as it is. Look at it, or widen the rules (`--method`)."},
+                "help": {
+                    "text": "Check the call by hand; `--method NAME` matches the name on any receiver.",
+                    "markdown": "Check the call by hand; `--method NAME` matches the name on any receiver."
+                },
+                "defaultConfiguration": {"level": "note"},
+                "properties": {"tags": ["asyncio"], "precision": "medium", "problem.severity": "recommendation"}
             }]
         });
         format!(
@@ -84,20 +95,24 @@ impl Format for Sarif {
         let location = json!({"uri": self.uri(&report.absolute), "uriBaseId": "%SRCROOT%"});
         let mut results = Vec::new();
         for f in &report.findings {
-            let (msg, suppressions, level) = match &f.finding.action {
+            let (msg, suppressions, level, rule) = match &f.finding.action {
+                Action::Left(why) => (left_message(f, why), None, "note", 1),
                 Action::Kept(KeptReason::AsyncDef { .. }) => continue, // not a problem
                 // unawait cannot tell whether the await is needed: a person must look.
-                Action::Kept(why) if why.needs_review() => (kept_message(f, why), None, "warning"),
+                Action::Kept(why) if why.needs_review() => {
+                    (kept_message(f, why), None, "warning", 0)
+                }
                 Action::Kept(why) => (
                     kept_message(f, why),
                     Some(json!([{"kind": "inSource", "justification": why.describe()}])),
                     "error",
+                    0,
                 ),
-                _ => (message(f).unwrap_or_default(), None, "error"),
+                _ => (message(f).unwrap_or_default(), None, "error", 0),
             };
             let mut result = json!({
-                "ruleId": CODE,
-                "ruleIndex": 0,
+                "ruleId": ([CODE, LEFT_CODE])[rule],
+                "ruleIndex": rule,
                 "level": level,
                 "message": {"text": msg},
                 "locations": [{"physicalLocation": {

@@ -19,6 +19,8 @@ pub struct Summary {
     pub findings: usize,
     pub files_with_findings: usize,
     pub kept: BTreeMap<&'static str, usize>,
+    /// Awaits on a rule's name left unchanged, by [`LeftReason::key`](crate::fix::left::LeftReason::key).
+    pub left: BTreeMap<&'static str, usize>,
     pub skipped: usize,
     /// Skipped files by [`SkipReason::key`](crate::report::SkipReason::key).
     pub skipped_by_reason: BTreeMap<&'static str, usize>,
@@ -58,11 +60,17 @@ impl Summary {
         for f in &report.findings {
             match &f.finding.action {
                 Action::Kept(why) => *self.kept.entry(why.key()).or_default() += 1,
-                _ => to_fix += 1,
+                Action::Left(why) => *self.left.entry(why.key()).or_default() += 1,
+                Action::RemoveAwait | Action::ReplaceWith(_) => to_fix += 1,
             }
         }
         self.findings += to_fix;
         self.files_with_findings += usize::from(to_fix > 0);
+    }
+
+    /// Awaits on a rule's name left unchanged.
+    pub fn left_count(&self) -> usize {
+        self.left.values().sum()
     }
 
     /// Count files that were read but could not hold a match: scanned, unchanged.
@@ -88,6 +96,11 @@ impl Summary {
         if kept > 0 {
             let parts: Vec<String> = self.kept.iter().map(|(k, n)| format!("{n} {k}")).collect();
             s.push_str(&format!("; {kept} kept ({})", parts.join(", ")));
+        }
+        let left = self.left_count();
+        if left > 0 {
+            let parts: Vec<String> = self.left.iter().map(|(k, n)| format!("{n} {k}")).collect();
+            s.push_str(&format!("; {left} left ({})", parts.join(", ")));
         }
         if self.skipped > 0 {
             s.push_str(&format!(

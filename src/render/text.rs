@@ -1,7 +1,9 @@
-//! `check` as text: one line per await to fix, `path:line:col: CODE message`.
+//! `check` as text: one line per await to fix, `path:line:col: CODE message`, and one
+//! per await left on a rule's name (`UNA002`), so that the list is complete.
 
-use super::finding::{message, CODE};
+use super::finding::{left_message, message, CODE, LEFT_CODE};
 use super::{FileView, Format};
+use crate::fix::matcher::Action;
 
 pub struct Text;
 
@@ -10,11 +12,16 @@ impl Format for Text {
         let report = file.report;
         let mut out = Vec::new();
         for f in &report.findings {
-            if let Some(msg) = message(f) {
-                out.extend_from_slice(
-                    format!("{}:{}:{}: {CODE} {msg}\n", report.display, f.line, f.col).as_bytes(),
-                );
-            }
+            let (code, msg) = match &f.finding.action {
+                Action::Left(why) => (LEFT_CODE, left_message(f, why)),
+                _ => match message(f) {
+                    Some(msg) => (CODE, msg),
+                    None => continue,
+                },
+            };
+            out.extend_from_slice(
+                format!("{}:{}:{}: {code} {msg}\n", report.display, f.line, f.col).as_bytes(),
+            );
         }
         out
     }

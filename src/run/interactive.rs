@@ -59,7 +59,7 @@ fn changes(report: &FileReport) -> Vec<Change> {
                 ),
             }),
             Action::ReplaceWith(_) => twins.push(i),
-            Action::Kept(_) => {}
+            Action::Kept(_) | Action::Left(_) => {}
         }
     }
     if let Some(&first) = twins.first() {
@@ -200,7 +200,7 @@ pub fn review(
         report.findings = findings
             .into_iter()
             .enumerate()
-            .filter(|(i, f)| matches!(f.finding.action, Action::Kept(_)) || fixed.contains(i))
+            .filter(|(i, f)| !f.finding.action.is_change() || fixed.contains(i))
             .map(|(_, f)| f)
             .collect();
         report.status = Status::Unchanged;

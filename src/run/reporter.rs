@@ -1,4 +1,5 @@
-//! Where reports go, in path order: problems and kept awaits to stderr (through
+//! Where reports go, in path order: problems, kept awaits and the awaits left on a
+//! rule's name (the first [`LEFT_LINES`] of them, all with `-v`) to stderr (through
 //! `messages`), each file's rendered part to the sink, counts to the summary; and, at
 //! the end, what was written where (changed files with `--show-fixes`, backups, the
 //! patch file), the summary and the exit status.
@@ -9,12 +10,17 @@ use std::path::PathBuf;
 
 use crate::files::sink::Sink;
 use crate::fix::matcher::Action;
-use crate::render::finding::kept_call;
+use crate::render::finding::{kept_call, left_call};
 use crate::render::summary::{self as lines, Summary};
 use crate::render::Format;
 use crate::report::{FileReport, Status};
+use crate::setup::cli::OutputFormat;
 use crate::setup::settings::{Mode, Settings};
 use crate::{exit, interrupt, messages};
+
+/// How many awaits left on a rule's name stderr lists without `-v`: a broad rule can
+/// leave thousands; the count and the machine-readable outputs are always complete.
+pub const LEFT_LINES: usize = 20;
 
 /// When the run exits with status 1 rather than 0.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +53,12 @@ pub struct Reporter<'f> {
     stdout_closed: bool,
     /// The rules (as findings name them) that matched an await, whatever was done.
     matched: HashSet<String>,
+    /// `-v`: list every left await on stderr.
+    verbose: bool,
+    /// `check` as text lists the left awaits on stdout: stderr needs no copy.
+    left_on_stdout: bool,
+    /// Left awaits listed on stderr so far.
+    left_listed: usize,
 }
 
 impl<'f> Reporter<'f> {
@@ -57,6 +69,14 @@ impl<'f> Reporter<'f> {
             format,
             summary: Summary::default(),
             quiet: settings.quiet,
+            verbose: settings.verbose,
+            left_on_stdout: matches!(
+                settings.mode,
+                Mode::Check {
+                    format: OutputFormat::Text
+                }
+            ),
+            left_listed: 0,
             fixing: matches!(settings.mode, Mode::Fix { .. }),
             found_when: match settings.mode {
                 Mode::Check { .. } => FoundWhen::Findings,
@@ -120,7 +140,12 @@ impl<'f> Reporter<'f> {
     /// Print what one file's report says, with its rendered part, and count it.
     pub fn report(&mut self, report: &FileReport, rendered: &[u8]) -> anyhow::Result<()> {
         self.summary.add(report);
-        for f in &report.findings {
+        // An await left on a rule's name is not a match of the rule.
+        for f in report
+            .findings
+            .iter()
+            .filter(|f| !matches!(f.finding.action, Action::Left(_)))
+        {
             if !self.matched.contains(&f.finding.function) {
                 self.matched.insert(f.finding.function.clone());
             }
@@ -141,15 +166,29 @@ impl<'f> Reporter<'f> {
         }
         if !self.quiet {
             for f in &report.findings {
-                if let Action::Kept(why) = &f.finding.action {
-                    messages::line(format_args!(
+                match &f.finding.action {
+                    Action::Kept(why) => messages::line(format_args!(
                         "{}:{}:{}: kept {}: {}",
                         report.display,
                         f.line,
                         f.col,
                         kept_call(f),
                         why.describe()
-                    ));
+                    )),
+                    Action::Left(why) if !self.left_on_stdout => {
+                        if self.verbose || self.left_listed < LEFT_LINES {
+                            messages::line(format_args!(
+                                "{}:{}:{}: left {}: {}",
+                                report.display,
+                                f.line,
+                                f.col,
+                                left_call(f),
+                                why.describe()
+                            ));
+                        }
+                        self.left_listed += 1;
+                    }
+                    _ => {}
                 }
             }
         }
@@ -193,6 +232,12 @@ impl<'f> Reporter<'f> {
         if !self.quiet {
             if let Some(output) = &self.patch_output {
                 messages::line(lines::patch_written(output, self.summary.changed));
+            }
+            if self.left_listed > LEFT_LINES && !self.verbose {
+                messages::line(format_args!(
+                    "unawait: {} more awaits left on rules' names are not listed; `-v` lists them all",
+                    self.left_listed - LEFT_LINES
+                ));
             }
             messages::line(self.summary.render(self.fixing));
         }

@@ -52,9 +52,6 @@ pub enum Command {
         /// fixed in it (printed even with `-q`).
         #[arg(long)]
         show_fixes: bool,
-        /// Say more on stderr: for now, what `--show-fixes` lists.
-        #[arg(short, long, conflicts_with = "quiet")]
-        verbose: bool,
     },
     /// Write a patch that `git apply` and `patch -p1` accept from the repository root.
     Patch {
@@ -209,6 +206,17 @@ pub struct Common {
     /// Print no summary or notes on stderr (errors are still printed).
     #[arg(short, long, help_heading = "Output and speed")]
     pub quiet: bool,
+
+    /// Say more on stderr: every await left on a rule's name (not only the first 20),
+    /// each mention of a rule's call in strings and comments, and under `fix` what
+    /// `--show-fixes` lists.
+    #[arg(
+        short,
+        long,
+        conflicts_with = "quiet",
+        help_heading = "Output and speed"
+    )]
+    pub verbose: bool,
 }
 
 /// The command line's description, with what one subcommand's flag does said in that

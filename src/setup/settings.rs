@@ -135,6 +135,8 @@ pub struct Settings {
     pub threads: usize,
     pub color: bool,
     pub quiet: bool,
+    /// `-v`: list every await left on a rule's name, and the mentions in text.
+    pub verbose: bool,
     /// A rule that matches nothing and names nothing the project defines is an error.
     pub strict: bool,
     pub keep_in_raises: bool,
@@ -261,7 +263,6 @@ pyproject.toml with [tool.unawait], in {} and every folder above it)",
                 interactive,
                 exit_non_zero_on_fix,
                 show_fixes,
-                verbose,
                 ..
             } => {
                 if backup
@@ -276,7 +277,7 @@ pyproject.toml with [tool.unawait], in {} and every folder above it)",
                     backup,
                     interactive,
                     exit_non_zero_on_fix,
-                    show_fixes: show_fixes || verbose,
+                    show_fixes: show_fixes || common.verbose,
                 }
             }
             Command::Patch { output, .. } => Mode::Patch { output },
@@ -436,6 +437,7 @@ pyproject.toml with [tool.unawait], in {} and every folder above it)",
             threads,
             color,
             quiet: common.quiet,
+            verbose: common.verbose,
             strict: common.strict,
             keep_in_raises,
             docs,

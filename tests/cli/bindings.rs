@@ -73,7 +73,7 @@ fn import_error_fallbacks_that_cannot_be_awaited_are_fixed_and_awaitable_ones_ke
         "tests/test_none.py",
     ];
     for rule in ["get_manager", "app.ws.get_manager"] {
-        let stdout: String = fixed_files
+        let mut stdout: String = fixed_files
             .iter()
             .map(|p| {
                 // The `def` takes two lines.
@@ -81,13 +81,20 @@ fn import_error_fallbacks_that_cannot_be_awaited_are_fixed_and_awaitable_ones_ke
                 check_line(&format!("{p}:{line}:5"), "get_manager", rule)
             })
             .collect();
+        // A fallback that is not a stand-in is another binding: left, and said so.
+        stdout.push_str(&left_line(
+            "tests/test_other.py:11:5",
+            "get_manager",
+            rule,
+            "the name is bound here to an assignment at line 7, not to the rule's function",
+        ));
         t.run(&["check", "-f", rule]).expect(
             1,
             stdout,
             &[
                 "tests/test_async_def.py:12:5: kept `get_manager()`: name may refer to an async def at line 7 or to the binding at line 5; which one is decided at run time",
                 "tests/test_async_mock.py:11:5: kept `get_manager()`: name may be the `AsyncMock` bound at line 7, whose calls return coroutines, or the binding at line 5",
-                "unawait: 10 files scanned (8 parsed); 5 files to change, 5 awaits to fix; 2 kept (1 async-def, 1 async-mock)",
+                "unawait: 10 files scanned (8 parsed); 5 files to change, 5 awaits to fix; 2 kept (1 async-def, 1 async-mock); 1 left (1 shadowed)",
             ],
         );
     }
@@ -274,7 +281,12 @@ fn cpython_runs_the_fixed_program_where_python_evaluates_defaults_decorators_bas
     t.run(&["fix", "-f", "get"]).expect(
         0,
         "",
-        &["unawait: 1 file scanned (1 parsed); 1 file changed, 6 awaits fixed"],
+        &[
+            "prog.py:27:16: left `get()` (rule `get`): the name is bound here to a parameter at line 26, not to the rule's function",
+            "prog.py:47:18: left `get()` (rule `get`): the name is bound here to a `for` target at line 47, not to the rule's function",
+            "prog.py:48:61: left `get()` (rule `get`): the name is bound here to a `for` target at line 48, not to the rule's function",
+            "unawait: 1 file scanned (1 parsed); 1 file changed, 6 awaits fixed; 3 left (3 shadowed)",
+        ],
     );
     assert_eq!(
         python(),
@@ -497,9 +509,19 @@ fn type_parameters_shadow_in_their_own_scope() {
         "a.py",
         "from app.ws import get_manager\n\n\nasync def generic[get_manager]():\n    return await get_manager()\n\n\nclass Box[get_manager]:\n    async def get(self):\n        return await get_manager()\n\n\ntype Alias[get_manager] = list[get_manager]\n\n\nasync def plain():\n    return await get_manager()\n",
     )]);
+    let shadowed = |at: &str, line: usize| {
+        left_line(
+            at,
+            "get_manager",
+            "get_manager",
+            &format!("the name is bound here to a type parameter at line {line}, not to the rule's function"),
+        )
+    };
     t.run(&["check", "-q", "-f", "get_manager"]).expect(
         1,
-        check_line("a.py:17:12", "get_manager", "get_manager"),
+        shadowed("a.py:5:12", 4)
+            + &shadowed("a.py:10:16", 8)
+            + &check_line("a.py:17:12", "get_manager", "get_manager"),
         &[],
     );
 }

@@ -67,6 +67,12 @@ pub fn check_line(at: &str, callee: &str, rule: &str) -> String {
     )
 }
 
+/// The `check` line for an await at `at` on `callee()`, whose last name is `rule`'s,
+/// left unchanged for the reason `why` (as `LeftReason::describe` says it).
+pub fn left_line(at: &str, callee: &str, rule: &str, why: &str) -> String {
+    format!("{at}: UNA002 `await` on `{callee}()` (rule `{rule}`) left unchanged: {why}\n")
+}
+
 /// The `check` line for `SRC` at `path`.
 pub fn src_check_line(path: &str) -> String {
     format!(

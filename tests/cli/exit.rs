@@ -486,11 +486,16 @@ fn a_rule_that_matches_nothing_and_names_nothing_defined_is_reported() {
     t.run(&["check", "-f", "app.clients.get_client", "-f", "app.client.get_clinet"])
         .expect(
             0,
-            "",
+            left_line(
+                "app/use.py:5:12",
+                "get_client",
+                "app.clients.get_client",
+                "the call resolves to `app.client.get_client`, not to the rule's `app.clients.get_client`",
+            ),
             &[
                 "unawait: warning: rule `app.clients.get_client` matched no await, and module `app.clients` is not in the tree",
                 "unawait: warning: rule `app.client.get_clinet` matched no await, and `app.client` defines no `get_clinet`",
-                "unawait: 3 files scanned (1 parsed); 0 files to change, 0 awaits to fix",
+                "unawait: 3 files scanned (1 parsed); 0 files to change, 0 awaits to fix; 1 left (1 other-function)",
             ],
         );
     // Defined but awaited nowhere: nothing to say. A rule that matches is never named.

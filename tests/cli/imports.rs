@@ -1,7 +1,7 @@
 //! Import-aware matching, end to end: qualified rules, re-exports, relative imports,
 //! async test doubles, aliases, shadowing and async twins.
 
-use crate::common::{check_line, summary_fixed, tree};
+use crate::common::{check_line, left_line, summary_fixed, tree};
 
 /// The `check` line for an await at `at` (`path:line:col`) on a call written
 /// `get_manager()` that `rule` matches.
@@ -49,6 +49,14 @@ fn qualified_rule_follows_reexport_relative_and_alias_but_not_third_party() {
         [
             check_line("app/api/deep/handlers.py:6:5", "gm", rule),
             check_line("app/api/deep/handlers.py:7:5", "ws.get_manager", rule),
+            left_line(
+                "app/api/third.py:5:5",
+                "get_manager",
+                rule,
+                &format!(
+                    "the call resolves to `thirdparty.get_manager`, not to the rule's `{rule}`"
+                ),
+            ),
             finding("app/api/views.py:5:12", rule),
         ]
         .concat(),
@@ -64,6 +72,14 @@ fn qualified_rule_named_by_its_reexport_matches_the_definition_too() {
         [
             check_line("app/api/deep/handlers.py:6:5", "gm", rule),
             check_line("app/api/deep/handlers.py:7:5", "ws.get_manager", rule),
+            left_line(
+                "app/api/third.py:5:5",
+                "get_manager",
+                rule,
+                &format!(
+                    "the call resolves to `thirdparty.get_manager`, not to the rule's `{rule}`"
+                ),
+            ),
             finding("app/api/views.py:5:12", rule),
         ]
         .concat(),
@@ -98,7 +114,12 @@ fn parameter_named_like_the_function_is_left_alone() {
     )]);
     dir.run(&["check", "-q", "-f", "m.get_manager"]).expect(
         1,
-        finding("m.py:10:5", "m.get_manager"),
+        left_line(
+            "m.py:6:5",
+            "get_manager",
+            "m.get_manager",
+            "the name is bound here to a parameter at line 5, not to the rule's function",
+        ) + &finding("m.py:10:5", "m.get_manager"),
         &[],
     );
 }

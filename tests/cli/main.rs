@@ -18,6 +18,7 @@ mod grammar;
 mod hostile;
 mod imports;
 mod interactive;
+mod left;
 mod modules;
 mod notebooks_docs;
 mod patch;

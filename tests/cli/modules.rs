@@ -3,7 +3,7 @@
 //! that name files or subfolders of a project (as pre-commit does) or read a buffer
 //! from stdin, which still look definitions up in the whole project.
 
-use crate::common::{check_line, tree, Tree};
+use crate::common::{check_line, left_line, tree, Tree};
 
 /// The kept note for an await at `at` on `callee()` whose async def is at `def`.
 fn kept(at: &str, callee: &str, def: &str) -> String {
@@ -112,6 +112,18 @@ fn qualified_rule_through_namespace_packages() {
     dir.run(&["check", "-q", "-f", rule]).expect(
         1,
         [
+            left_line(
+                "app/other.py:5:5",
+                "get_client",
+                rule,
+                &format!("the call resolves to `other.mod.get_client`, not to the rule's `{rule}`"),
+            ),
+            left_line(
+                "app/reg.py:5:5",
+                "get_client",
+                rule,
+                &format!("the call resolves to `ns.reg.get_client`, not to the rule's `{rule}`"),
+            ),
             check_line("app/use.py:7:5", "ns.pkg.mod.get_client", rule),
             check_line("app/use.py:8:5", "mod.get_client", rule),
             check_line("app/use.py:9:5", "gc", rule),
@@ -123,9 +135,29 @@ fn qualified_rule_through_namespace_packages() {
     );
     // Named by its definition, the function re-exported by the regular package.
     let rule = "ns.reg.impl.get_client";
+    let elsewhere = |at: &str, callee: &str, resolved: &str| {
+        left_line(
+            at,
+            callee,
+            rule,
+            &format!("the call resolves to `{resolved}`, not to the rule's `{rule}`"),
+        )
+    };
     dir.run(&["check", "-q", "-f", rule]).expect(
         1,
-        check_line("app/reg.py:5:5", "get_client", rule),
+        [
+            elsewhere("app/other.py:5:5", "get_client", "other.mod.get_client"),
+            check_line("app/reg.py:5:5", "get_client", rule),
+            elsewhere(
+                "app/use.py:7:5",
+                "ns.pkg.mod.get_client",
+                "ns.pkg.mod.get_client",
+            ),
+            elsewhere("app/use.py:8:5", "mod.get_client", "ns.pkg.mod.get_client"),
+            elsewhere("ns/pkg/local.py:5:5", "get_client", "ns.pkg.mod.get_client"),
+            elsewhere("ns/pkg/mod.py:6:5", "get_client", "ns.pkg.mod.get_client"),
+        ]
+        .concat(),
         &[],
     );
 }

@@ -47,9 +47,11 @@ impl<'a> Matcher<'a, '_> {
     /// Where a binding is in the file, when the facts say.
     pub(super) fn binding_site(&self, b: &Binding) -> Option<DefSite> {
         match b {
-            Binding::Def { at, .. } | Binding::StandIn { at, .. } => Some(self.here(*at)),
+            Binding::Def { at, .. } | Binding::StandIn { at, .. } | Binding::Other { at, .. } => {
+                Some(self.here(*at))
+            }
             Binding::From { site, .. } => Some(self.here(site.item.start)),
-            Binding::Module { .. } | Binding::Other => None,
+            Binding::Module { .. } => None,
         }
     }
 }
@@ -89,6 +91,7 @@ mod tests {
                     format!("decorated @{decorator} {at}")
                 }
                 Action::Kept(why) => why.describe(),
+                Action::Left(why) => format!("left: {}", why.describe()),
                 Action::RemoveAwait => "remove".into(),
                 Action::ReplaceWith(_) => "rename".into(),
             })

@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::Collector;
-use crate::python::facts::{Binding, ImportSite};
+use crate::python::facts::{Binding, ImportSite, OtherKind};
 use crate::python::parse::text_is;
 
 impl Collector<'_, '_> {
@@ -26,12 +26,14 @@ impl Collector<'_, '_> {
                 {
                     if !text_is(node, self.text, "_") {
                         let n = self.name_of(node);
-                        self.bind(scope, n, Binding::Other);
+                        let at = node.start_byte();
+                        self.bind(scope, n, super::other(OtherKind::MatchCapture, at));
                     }
                 }
                 "identifier" if matches!(parent_kind, "splat_pattern" | "as_pattern") => {
                     let n = self.name_of(node);
-                    self.bind(scope, n, Binding::Other);
+                    let at = node.start_byte();
+                    self.bind(scope, n, super::other(OtherKind::MatchCapture, at));
                 }
                 "dotted_name" | "string" | "integer" | "float" => {}
                 _ => {

@@ -10,6 +10,18 @@ fn with_facts(src: &str, f: impl FnOnce(&FileFacts<'_>)) {
     f(&facts);
 }
 
+/// The kinds of the `Other` bindings among `bindings`, `None` for any other binding.
+fn kinds(bindings: Option<Vec<Binding>>) -> Option<Vec<Option<OtherKind>>> {
+    bindings.map(|bs| {
+        bs.iter()
+            .map(|b| match b {
+                Binding::Other { kind, .. } => Some(*kind),
+                _ => None,
+            })
+            .collect()
+    })
+}
+
 fn await_scope_binding(facts: &FileFacts<'_>, i: usize, name: &str) -> Option<Vec<Binding>> {
     let site = facts.awaits[i];
     facts.resolve(site.scope, name).map(|b| b.to_vec())
@@ -21,11 +33,17 @@ fn parameters_and_assignments_shadow() {
     with_facts(src, |facts| {
         assert_eq!(
             await_scope_binding(facts, 0, "f"),
-            Some(vec![Binding::Other])
+            Some(vec![Binding::Other {
+                kind: OtherKind::Parameter,
+                at: src.find("(f)").unwrap() + 1
+            }])
         );
         assert_eq!(
             await_scope_binding(facts, 1, "f"),
-            Some(vec![Binding::Other])
+            Some(vec![Binding::Other {
+                kind: OtherKind::Assignment,
+                at: src.find("f = 1").unwrap()
+            }])
         );
         assert_eq!(
             await_scope_binding(facts, 2, "f"),
@@ -56,19 +74,26 @@ fn comprehension_walrus_for_with_except_global() {
                async def d():\n    if (f := 1): pass\n    await f()\n\
                async def e():\n    for (x, f) in y: pass\n    await f()\n";
     with_facts(src, |facts| {
-        for i in [0, 1, 3, 4, 5] {
+        let want = [
+            OtherKind::LoopTarget,
+            OtherKind::WithTarget,
+            OtherKind::Assignment,
+            OtherKind::ExceptTarget,
+            OtherKind::Walrus,
+            OtherKind::LoopTarget,
+        ];
+        for (i, kind) in want.into_iter().enumerate() {
             assert_eq!(
-                await_scope_binding(facts, i, "f"),
-                Some(vec![Binding::Other]),
+                kinds(await_scope_binding(facts, i, "f")),
+                Some(vec![Some(kind)]),
                 "await {i}"
             );
         }
         // `global f` sends both the assignment and the lookup to the module.
         assert_eq!(
-            await_scope_binding(facts, 2, "f"),
-            Some(vec![Binding::Other])
+            kinds(Some(facts.scopes[0].bindings["f"].clone())),
+            Some(vec![Some(OtherKind::Assignment)])
         );
-        assert_eq!(facts.scopes[0].bindings["f"], vec![Binding::Other]);
     });
 }
 
@@ -280,7 +305,10 @@ fn fallbacks_for_a_failed_import() {
         second("fetch"),
         Some(Binding::Def { fallback: true, .. })
     ));
-    assert_eq!(second("keep"), Some(Binding::Other));
+    assert_eq!(
+        kinds(second("keep").map(|b| vec![b])),
+        Some(vec![Some(OtherKind::Assignment)])
+    );
     for name in ["other", "b", "c", "d"] {
         assert!(
             module[name]

@@ -1,0 +1,183 @@
+//! The matcher's verdicts and findings, checked on small sources.
+
+use std::collections::HashMap;
+
+use super::*;
+use crate::fix::kept::DefSite;
+use crate::python::parse::parse;
+use crate::python::walk::collect;
+
+fn rules(functions: &[&str]) -> RuleSet {
+    let f: Vec<String> = functions.iter().map(|s| s.to_string()).collect();
+    RuleSet::new(&f, &[], &[]).unwrap()
+}
+
+/// The index of a project where `pkg/__init__.py` re-exports `get` and `fetch`
+/// from `pkg.mod`, which defines `get` and `fetch` (sync) and `aget` (async);
+/// `pkg.aget` re-exports `pkg.mod.aget`.
+fn index() -> ProjectIndex {
+    let def = |is_async| Entry::Def {
+        is_async,
+        at: DefSite::Module {
+            path: "pkg/mod.py".into(),
+            line: 1,
+        },
+        decorators: Vec::new(),
+    };
+    let mut index = ProjectIndex::default();
+    index.merge(
+        "pkg".into(),
+        HashMap::from([
+            ("get".into(), Entry::Alias("pkg.mod.get".into())),
+            ("fetch".into(), Entry::Alias("pkg.mod.get".into())),
+            ("aget".into(), Entry::Alias("pkg.mod.aget".into())),
+        ]),
+    );
+    index.merge(
+        "pkg.mod".into(),
+        HashMap::from([("get".into(), def(false)), ("aget".into(), def(true))]),
+    );
+    index
+}
+
+/// Run `f` with a matcher over an empty file, for `rules` and `index`.
+fn with_matcher(rules: &RuleSet, index: Option<&ProjectIndex>, f: impl FnOnce(&Matcher<'_, '_>)) {
+    let tree = parse(b"");
+    let facts = collect(&tree, b"");
+    let lines = LineIndex::new(b"");
+    let m = Matcher {
+        rules,
+        facts: &facts,
+        text: b"",
+        ctx: FileContext {
+            module: None,
+            index,
+        },
+        options: FixOptions::default(),
+        lines: &lines,
+        ignored_lines: Vec::new(),
+        raises: RaisesBlocks::new(&[]),
+    };
+    f(&m);
+}
+
+fn name(v: &Verdict<'_>) -> String {
+    match v {
+        Verdict::Match(r) => format!("match {}", r.name()),
+        Verdict::Async(at) => format!("async {at}"),
+        Verdict::Decorated { decorator, at, .. } => format!("decorated @{decorator} {at}"),
+        Verdict::No => "no".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn verdict_for_bare_and_qualified_rules() {
+    let index = index();
+    let cases: &[(&[&str], &str, Option<&str>, &str)] = &[
+        // A name no rule ends with.
+        (&["get"], "other", Some("m.other"), "no"),
+        // A bare rule matches whatever the name resolves to.
+        (&["get"], "get", None, "match get"),
+        (&["get"], "get", Some("elsewhere.get"), "match get"),
+        // A qualified rule needs the qualified name, directly or by re-export.
+        (
+            &["pkg.mod.get"],
+            "get",
+            Some("pkg.mod.get"),
+            "match pkg.mod.get",
+        ),
+        (&["pkg.mod.get"], "get", Some("elsewhere.get"), "no"),
+        (&["pkg.mod.get"], "get", None, "no"),
+        (
+            &["pkg.mod.get"],
+            "get",
+            Some("pkg.get"),
+            "match pkg.mod.get",
+        ),
+        // Through a renamed re-export the call's name differs from the rule's.
+        (
+            &["pkg.mod.get"],
+            "fetch",
+            Some("pkg.fetch"),
+            "match pkg.mod.get",
+        ),
+        // A rule written with the re-export's path matches the definition.
+        (&["pkg.get"], "get", Some("pkg.mod.get"), "match pkg.get"),
+        // The qualified rule wins over a bare one of the same name.
+        (
+            &["get", "pkg.mod.get"],
+            "get",
+            Some("pkg.get"),
+            "match pkg.mod.get",
+        ),
+        // A chain that ends at an `async def` is never a match.
+        (&["aget"], "aget", Some("pkg.aget"), "async pkg/mod.py:1"),
+        (
+            &["pkg.mod.aget"],
+            "aget",
+            Some("pkg.mod.aget"),
+            "async pkg/mod.py:1",
+        ),
+    ];
+    for (functions, last, qualified, want) in cases {
+        let rs = rules(functions);
+        with_matcher(&rs, Some(&index), |m| {
+            let got = name(&m.verdict_for(last, *qualified));
+            assert_eq!(got, *want, "rules {functions:?}, `{last}` as {qualified:?}");
+        });
+    }
+}
+
+/// Messages name the callee as written: the alias, the module attribute, or the
+/// receiver of a method, not only the rule.
+#[test]
+fn callee_is_named_as_the_line_writes_it() {
+    let src = "from a import get as g\nimport m\n\n\nasync def f(pool):\n    await g()\n    await m . get()\n    await (m.get)()\n    await self.pool.fetch()\n    await pool(1).fetch()\n    await pool(\"a long argument, longer than the limit\").fetch()\n    await pool(\n        2).fetch()\n";
+    let tree = parse(src.as_bytes());
+    let facts = collect(&tree, src.as_bytes());
+    let lines = LineIndex::new(src.as_bytes());
+    let rs = RuleSet::new(&["get".into()], &["fetch".into()], &[]).unwrap();
+    let found = find(
+        &facts,
+        src.as_bytes(),
+        &rs,
+        FixOptions::default(),
+        FileContext::default(),
+        &lines,
+    );
+    let callees: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| (f.callee.as_str(), f.function.as_str()))
+        .collect();
+    assert_eq!(
+        callees,
+        [
+            ("g", "get"),
+            ("m.get", "get"),
+            ("m.get", "get"),
+            ("self.pool.fetch", "fetch"),
+            ("pool(1).fetch", "fetch"),
+            ("….fetch", "fetch"),
+            ("….fetch", "fetch"),
+        ]
+    );
+    for f in &found {
+        assert_eq!(
+            &src[f.callee_name.clone()],
+            f.callee.rsplit('.').next().unwrap()
+        );
+    }
+}
+
+#[test]
+fn verdict_for_without_an_index_takes_the_name_as_it_is() {
+    let rs = rules(&["pkg.mod.get"]);
+    with_matcher(&rs, None, |m| {
+        assert_eq!(
+            name(&m.verdict_for("get", Some("pkg.mod.get"))),
+            "match pkg.mod.get"
+        );
+        assert_eq!(name(&m.verdict_for("get", Some("pkg.get"))), "no");
+    });
+}

@@ -1,0 +1,282 @@
+//! Awaits left on a rule's name: every one is reported with its reason, in `check`
+//! text (`UNA002` lines), on stderr, in JSON (action `left`, checked against the
+//! schema), SARIF (a `note` of rule `UNA002`, checked by the SARIF multitool) and GitHub
+//! (`::notice`), and counted by reason in the summary. A broad rule can leave many:
+//! stderr lists the first 20 and says how many more, `-v` lists them all, and the
+//! machine-readable outputs are always complete.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::*;
+
+const RULE: &str = "app.api.get_client";
+
+/// One await for each reason, and one that is fixed.
+fn reasons() -> Tree {
+    let t = Tree::git();
+    t.write("app/__init__.py", "");
+    t.write("app/api.py", "def get_client():\n    return 1\n");
+    t.write(
+        "app/use.py",
+        "import importlib\n\
+         from app.api import get_client\n\
+         \n\
+         \n\
+         class Factory:\n\
+         \x20   @classmethod\n\
+         \x20   def get_client(cls):\n\
+         \x20       return 2\n\
+         \n\
+         \n\
+         async def fixed():\n\
+         \x20   await get_client()\n\
+         \n\
+         \n\
+         async def shadowed(get_client):\n\
+         \x20   await get_client()\n\
+         \n\
+         \n\
+         async def receiver(pool):\n\
+         \x20   await pool.get_client()\n\
+         \n\
+         \n\
+         async def dynamic():\n\
+         \x20   api = importlib.import_module(\"app.api\")\n\
+         \x20   await api.get_client()\n\
+         \n\
+         \n\
+         async def class_receiver():\n\
+         \x20   await Factory.get_client()\n",
+    );
+    t.write(
+        "app/third.py",
+        "from thirdparty import get_client\n\n\nasync def other():\n    await get_client()\n",
+    );
+    t.write(
+        "app/bare.py",
+        "async def unresolved():\n    await get_client()\n",
+    );
+    t
+}
+
+/// (where, callee, reason key, detail) of each left await of [`reasons`].
+const LEFT: &[(&str, &str, &str, &str)] = &[
+    (
+        "app/bare.py:2:5",
+        "get_client",
+        "unresolved",
+        "this file does not import it, so the qualified rule `app.api.get_client` cannot tell what it is",
+    ),
+    (
+        "app/third.py:5:5",
+        "get_client",
+        "other-function",
+        "the call resolves to `thirdparty.get_client`, not to the rule's `app.api.get_client`",
+    ),
+    (
+        "app/use.py:16:5",
+        "get_client",
+        "shadowed",
+        "the name is bound here to a parameter at line 15, not to the rule's function",
+    ),
+    (
+        "app/use.py:20:5",
+        "pool.get_client",
+        "receiver-not-import",
+        "the receiver `pool` (a parameter, line 19) is not an imported module; `--method get_client` would include it",
+    ),
+    (
+        "app/use.py:25:5",
+        "api.get_client",
+        "dynamic-import",
+        "`api` is a module imported at run time (line 24), which unawait does not follow; `--method get_client` would include it",
+    ),
+    (
+        "app/use.py:29:5",
+        "Factory.get_client",
+        "class-receiver",
+        "`Factory` is a class at line 5: the rule names a function; `--method get_client` would include it",
+    ),
+];
+
+const SUMMARY: &str = "unawait: 5 files scanned (3 parsed); 1 file to change, 1 await to fix; 6 left (1 class-receiver, 1 dynamic-import, 1 other-function, 1 receiver-not-import, 1 shadowed, 1 unresolved)";
+
+#[test]
+fn every_left_await_is_named_with_its_reason_in_text_and_on_stderr() {
+    let t = reasons();
+    // `check` lists them on stdout, in path order with the fix: no copy on stderr.
+    let mut stdout = String::new();
+    for (at, callee, _, why) in LEFT {
+        if *at > "app/use.py:12" && !stdout.contains("UNA001") {
+            stdout.push_str(&check_line("app/use.py:12:5", "get_client", RULE));
+        }
+        stdout.push_str(&left_line(at, callee, RULE, why));
+    }
+    t.run(&["check", "-f", RULE]).expect(1, stdout, &[SUMMARY]);
+    // `diff` and `fix` say them on stderr, one line each, like kept awaits.
+    let stderr: Vec<String> = LEFT
+        .iter()
+        .map(|(at, callee, _, why)| format!("{at}: left `{callee}()` (rule `{RULE}`): {why}"))
+        .chain([SUMMARY.to_string()])
+        .collect();
+    let stderr: Vec<&str> = stderr.iter().map(String::as_str).collect();
+    let run = t.run(&["diff", "-f", RULE]);
+    run.code(0);
+    assert_eq!(run.stderr, stderr.join("\n") + "\n");
+    // Nothing but the fix changes.
+    t.run(&["fix", "-q", "-f", RULE]).code(0);
+    assert!(t.text("app/use.py").contains("    get_client()\n"));
+    for (at, ..) in LEFT {
+        let (path, rest) = at.split_once(':').unwrap();
+        let line: usize = rest.split(':').next().unwrap().parse().unwrap();
+        let text = t.text(path);
+        let written = text.lines().nth(line - 1).unwrap();
+        assert!(
+            written.trim_start().starts_with("await "),
+            "{at}: {written}"
+        );
+    }
+}
+
+#[test]
+fn json_sarif_and_github_carry_every_left_await() {
+    let t = reasons();
+    let run = t.run(&["check", "-q", "--output-format", "json", "-f", RULE]);
+    run.code(1);
+    let saved = t.save_outside("left.json", &run.stdout);
+    if let Err(errors) = validate_against_schema("check-output-v1.schema.json", Path::new(&saved)) {
+        panic!("schema validation failed:\n{errors}");
+    }
+    let doc: Value = serde_json::from_slice(&run.stdout).unwrap();
+    let mut left = Vec::new();
+    for file in doc["files"].as_array().unwrap() {
+        for f in file["findings"].as_array().unwrap() {
+            if f["action"] == "left" {
+                assert_eq!(f["code"], "UNA002");
+                assert!(f["fix"].is_null() && f["kept"].is_null());
+                left.push((
+                    format!(
+                        "{}:{}:{}",
+                        file["path"].as_str().unwrap(),
+                        f["location"]["line"],
+                        f["location"]["column"]
+                    ),
+                    f["callee"].as_str().unwrap().to_string(),
+                    f["left"]["reason"].as_str().unwrap().to_string(),
+                    f["left"]["detail"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+    }
+    let want: Vec<(String, String, String, String)> = LEFT
+        .iter()
+        .map(|(a, c, k, d)| (a.to_string(), c.to_string(), k.to_string(), d.to_string()))
+        .collect();
+    assert_eq!(left, want);
+    assert_eq!(doc["summary"]["left"], 6);
+    assert_eq!(doc["summary"]["findings"], 1);
+    for (_, _, key, _) in LEFT {
+        assert_eq!(doc["summary"]["left_by_reason"][key], 1, "{key}");
+    }
+
+    let run = t.run(&["check", "-q", "--output-format", "sarif", "-f", RULE]);
+    run.code(1);
+    let sarif = t.save_outside("left.sarif", &run.stdout);
+    let doc = validate_sarif(Path::new(&sarif));
+    let run0 = &doc["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["rules"][1]["id"], "UNA002");
+    let notes: Vec<(String, String)> = run0["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "UNA002")
+        .map(|r| {
+            assert_eq!(r["level"], "note");
+            assert_eq!(r["ruleIndex"], 1);
+            assert!(r.get("fixes").is_none());
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            (
+                format!(
+                    "{}:{}:{}",
+                    r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                        .as_str()
+                        .unwrap(),
+                    region["startLine"],
+                    region["startColumn"]
+                ),
+                r["message"]["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String)> = LEFT
+        .iter()
+        .map(|(at, callee, _, why)| {
+            (
+                at.to_string(),
+                format!("`await` on `{callee}()` (rule `{RULE}`) left unchanged: {why}"),
+            )
+        })
+        .collect();
+    assert_eq!(notes, want);
+
+    let run = t.run(&["check", "-q", "--output-format", "github", "-f", RULE]);
+    run.code(1);
+    let stdout = String::from_utf8(run.stdout.clone()).unwrap();
+    let notices: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("::notice "))
+        .collect();
+    assert_eq!(notices.len(), LEFT.len(), "{stdout}");
+    assert!(
+        notices[0].starts_with(
+            "::notice file=app/bare.py,line=2,col=5,endLine=2,endColumn=23,title=unawait (UNA002)::`await` on `get_client()`"
+        ),
+        "{}",
+        notices[0]
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("::error ")).count(),
+        1
+    );
+}
+
+/// 25 awaits left on a broad rule: stderr names 20 and says how many more; `-v` names
+/// them all; JSON has every one.
+#[test]
+fn many_left_awaits_are_capped_on_stderr_but_counted_and_listed_with_verbose() {
+    let body: String = (0..25)
+        .map(|i| format!("async def f{i}(x):\n    await x.get_client()\n"))
+        .collect();
+    let t = tree(&[
+        ("a.py", body),
+        ("lib.py", "def get_client():\n    pass\n".into()),
+    ]);
+    let line = |i: usize| {
+        format!(
+            "a.py:{}:5: left `x.get_client()` (rule `get_client`): the receiver `x` (a parameter, line {}) is not an imported module; `--method get_client` would include it",
+            2 * i + 2,
+            2 * i + 1
+        )
+    };
+    let summary = "unawait: 2 files scanned (1 parsed); 0 files to change, 0 awaits to fix; 25 left (25 receiver-not-import)";
+    let run = t.run(&["diff", "-f", "get_client"]);
+    run.code(0);
+    let mut want: Vec<String> = (0..20).map(line).collect();
+    want.push(
+        "unawait: 5 more awaits left on rules' names are not listed; `-v` lists them all".into(),
+    );
+    want.push(summary.into());
+    assert_eq!(run.stderr, want.join("\n") + "\n");
+    let run = t.run(&["diff", "-v", "-f", "get_client"]);
+    run.code(0);
+    let mut want: Vec<String> = (0..25).map(line).collect();
+    want.push(summary.into());
+    assert_eq!(run.stderr, want.join("\n") + "\n");
+    let run = t.run(&["check", "-q", "--output-format", "json", "-f", "get_client"]);
+    run.code(0);
+    let doc: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(doc["files"][0]["findings"].as_array().unwrap().len(), 25);
+    assert_eq!(doc["summary"]["left"], 25);
+}
