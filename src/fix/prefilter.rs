@@ -7,7 +7,8 @@
 //! Python source gets a closer look. For function rules, some `await` must be followed
 //! — past blanks, line breaks, continuations, comments and opening parentheses — by a
 //! dotted chain of names whose last name is a rule's, or an alias imported for one
-//! (`NAME as ALIAS`), and then a call's `(`. For method rules, the operand of some
+//! (`NAME as ALIAS`), and then a call's `(`; or its operand must hold `.NAME(` as for a
+//! method rule (an await on `pool().NAME()` is reported as left). For method rules, the operand of some
 //! `await` (the primary expression after it: a name, a bracketed group, a string or a
 //! number, then `.name`, `(...)` and `[...]` trailers) must hold `.NAME(` for a method
 //! rule's NAME, in a trailer or anywhere inside a parenthesised operand. Both cover every
@@ -67,7 +68,14 @@ impl Prefilter {
                 }
             }
         }
-        let methods: Vec<&[u8]> = self.methods.iter().map(Vec::as_slice).collect();
+        // An await on `x().NAME(...)` for a function rule's NAME is reported as left,
+        // so the operand scan of method rules looks for function rules' names too.
+        let methods: Vec<&[u8]> = self
+            .methods
+            .iter()
+            .chain(&self.functions)
+            .map(Vec::as_slice)
+            .collect();
         self.await_kw
             .find_iter(source)
             .filter(|&at| whole_word(source, at, at + 5))
