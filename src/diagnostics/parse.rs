@@ -211,16 +211,22 @@ fn gitlab(items: Vec<Value>) -> Result<Parsed, FormatError> {
     let mut diagnostics = Vec::new();
     let mut ignored = 0;
     for (i, item) in items.into_iter().enumerate() {
-        let issue: GitLabIssue = serde_json::from_value(item)
-            .map_err(|e| malformed(Format::GitLab, format_args!("issue {}: {e}", i + 1)))?;
-        let (checker, covers) = match issue.check_name.as_str() {
-            "invalid-await" => (Checker::Ty, Covers::Operand),
-            "pyrefly/not-async" => (Checker::Pyrefly, Covers::Await),
-            _ => {
+        // Only the await rules are read whole: another rule's issue is counted, whatever
+        // it holds.
+        let (checker, covers) = match item.get("check_name").and_then(Value::as_str) {
+            Some("invalid-await") => (Checker::Ty, Covers::Operand),
+            Some("pyrefly/not-async") => (Checker::Pyrefly, Covers::Await),
+            Some(_) => {
                 ignored += 1;
                 continue;
             }
+            None => {
+                let detail = format_args!("issue {}: no `check_name`", i + 1);
+                return Err(malformed(Format::GitLab, detail));
+            }
         };
+        let issue: GitLabIssue = serde_json::from_value(item)
+            .map_err(|e| malformed(Format::GitLab, format_args!("issue {}: {e}", i + 1)))?;
         let code = issue.check_name.trim_start_matches("pyrefly/").to_string();
         let message = issue
             .description
@@ -286,7 +292,6 @@ struct SarifDriver {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifResult {
-    rule_id: Option<String>,
     message: SarifMessage,
     #[serde(default)]
     locations: Vec<SarifLocation>,
@@ -340,10 +345,11 @@ fn sarif(doc: Value) -> Result<Parsed, FormatError> {
         let tool = run.tool.driver.name;
         for (i, result) in run.results.into_iter().enumerate() {
             let at = |e: &dyn fmt::Display| format!("runs[{r}].results[{i}]: {e}");
-            let result: SarifResult =
-                serde_json::from_value(result).map_err(|e| malformed(Format::Sarif, at(&e)))?;
-            let rule = result.rule_id.unwrap_or_default();
-            let (checker, covers) = match (tool.to_ascii_lowercase().as_str(), rule.as_str()) {
+            let rule = result
+                .get("ruleId")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let (checker, covers) = match (tool.to_ascii_lowercase().as_str(), rule) {
                 ("ty", "invalid-await") => (Checker::Ty, Covers::Operand),
                 ("pyrefly", "not-async") => (Checker::Pyrefly, Covers::Await),
                 _ => {
@@ -351,6 +357,9 @@ fn sarif(doc: Value) -> Result<Parsed, FormatError> {
                     continue;
                 }
             };
+            let rule = rule.to_string();
+            let result: SarifResult =
+                serde_json::from_value(result).map_err(|e| malformed(Format::Sarif, at(&e)))?;
             let Some(location) = result.locations.into_iter().next() else {
                 return Err(malformed(Format::Sarif, at(&"no location")));
             };
@@ -422,7 +431,6 @@ struct PyrightOutput {
 #[derive(Deserialize)]
 struct PyrightDiagnostic {
     file: String,
-    message: String,
     range: PyrightRange,
     rule: Option<String>,
 }
@@ -445,21 +453,28 @@ fn pyright(doc: Value) -> Result<Parsed, FormatError> {
     let mut diagnostics = Vec::new();
     let mut ignored = 0;
     for (i, d) in out.general_diagnostics.into_iter().enumerate() {
-        let d: PyrightDiagnostic = serde_json::from_value(d).map_err(|e| {
+        let at = |e: &dyn fmt::Display| {
             malformed(
                 Format::Pyright,
                 format_args!("generalDiagnostics[{i}]: {e}"),
             )
-        })?;
-        let first = d.message.lines().next().unwrap_or("");
+        };
+        let message = d
+            .get("message")
+            .and_then(Value::as_str)
+            .ok_or_else(|| at(&"no `message`"))?;
+        let first = message.lines().next().unwrap_or("");
         // `"Task[int]" is not awaitable`: the member's type, in double quotes.
         let type_text = first
             .strip_suffix("\" is not awaitable")
-            .and_then(|t| t.strip_prefix('"'));
+            .and_then(|t| t.strip_prefix('"'))
+            .map(str::to_string);
         let Some(type_text) = type_text else {
             ignored += 1;
             continue;
         };
+        let first = first.to_string();
+        let d: PyrightDiagnostic = serde_json::from_value(d).map_err(|e| at(&e))?;
         let pos = |p: &PyrightPos| Pos {
             line: p.line + 1,
             column: p.character,
@@ -474,8 +489,8 @@ fn pyright(doc: Value) -> Result<Parsed, FormatError> {
                 covers: Covers::Operand,
                 bom_counted: true,
             },
-            type_text: Some(type_text.to_string()),
-            message: first.to_string(),
+            type_text: Some(type_text),
+            message: first,
             code: d.rule.unwrap_or_default(),
         });
     }

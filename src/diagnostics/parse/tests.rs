@@ -262,7 +262,7 @@ fn unknown_and_broken_files_name_the_formats() {
          missing field `location`"
     );
     assert_eq!(
-        err(r#"{"generalDiagnostics": [{"file": "a.py", "message": "m"}]}"#),
+        err(r#"{"generalDiagnostics": [{"file": "a.py", "message": "\"str\" is not awaitable"}]}"#),
         "malformed pyright --outputjson: generalDiagnostics[0]: missing field `range`"
     );
     let mypy_broken = format!("{}\n{{\"file\": \"a.py\"}}\n", MYPY.lines().next().unwrap());
@@ -271,6 +271,13 @@ fn unknown_and_broken_files_name_the_formats() {
         "malformed mypy -O json: line 2: missing field `line` at line 1 column 16"
     );
     assert!(err(r#"{"runs": [{"results": []}]}"#).starts_with("malformed SARIF"));
+    // Another rule's diagnostic is counted, not read: its shape is no concern.
+    let other = r#"[{"check_name": "unused-ignore-comment"}]"#;
+    assert_eq!(parse(other).unwrap().ignored, 1);
+    let other = r#"{"generalDiagnostics": [{"file": "a.py", "message": "m"}]}"#;
+    assert_eq!(parse(other).unwrap().ignored, 1);
+    let other = r#"{"runs": [{"tool": {"driver": {"name": "ty"}}, "results": [{"ruleId": "x"}]}]}"#;
+    assert_eq!(parse(other).unwrap().ignored, 1);
 }
 
 #[test]
