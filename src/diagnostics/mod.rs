@@ -12,6 +12,7 @@
 //! | --- | --- | --- | --- |
 //! | ty `--output-format gitlab` (GitLab Code Quality JSON, `check_name: invalid-await`) | 1-based | 1-based, Unicode code points, end exclusive; a BOM is not counted | the operand, without its parentheses |
 //! | ty `--output-format sarif` (no `columnKind`) | 1-based | as ty's GitLab JSON | the operand, without its parentheses |
+//! | pyrefly `--output-format code-climate` (GitLab JSON, `check_name: pyrefly/not-async`) | 1-based | 1-based code points, end exclusive | the whole `await` expression |
 //! | pyrefly `--output-format sarif` (`columnKind: unicodeCodePoints`, rule `not-async`) | 1-based | 1-based code points, end exclusive, no BOM | the whole `await` expression |
 //! | pyright `--outputjson` (`reportGeneralTypeIssues`) | 0-based | 0-based **UTF-16** code units, end exclusive; a BOM **is** counted on line 1 | the operand, with its parentheses |
 //! | mypy `-O json` (code `misc`) | 1-based | 0-based, of the `await` keyword; wrong on a line with non-ASCII text (off by some bytes) | the whole `await` expression |
