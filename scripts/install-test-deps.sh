@@ -8,10 +8,15 @@
 #                                     the PyYAML it brings reads workflows in
 #                                     tests/actions_runner.py)
 #                        maturin     (tests/packaging.rs: the sdist of pyproject.toml)
+#                        ty, mypy, pyrefly (tests/typecheck.rs: the type checkers whose
+#                                     output src/diagnostics reads, run on
+#                                     tests/fixtures/typecheck)
 #   target/test-wheels the maturin wheel, so that the isolated PEP 517 builds of
 #                      `pip install .` in tests/packaging.rs run offline (PIP_NO_INDEX)
-#   target/test-node   the npm package @microsoft/sarif-multitool (a SARIF validator:
-#                      target/test-node/node_modules/.bin/sarif-multitool validate F.sarif);
+#   target/test-node   the npm packages @microsoft/sarif-multitool (a SARIF validator:
+#                      target/test-node/node_modules/.bin/sarif-multitool validate F.sarif)
+#                      and pyright (tests/typecheck.rs; the npm package is pyright itself,
+#                      where the PyPI one is a wrapper that downloads it on first use);
 #                      skipped, with a message, when npm is not installed
 #
 # Idempotent: when everything is there at the pinned versions it returns in well under a
@@ -23,12 +28,17 @@ NBFORMAT=5.11.1
 JSONSCHEMA=4.26.0
 PRE_COMMIT=4.7.0
 MATURIN=1.16.0
+TY=0.0.108
+MYPY=2.4.1
+PYREFLY=1.5.0
 SARIF_MULTITOOL=5.7.0
+PYRIGHT=1.1.414
 
 venv=target/test-venv
 wheels=target/test-wheels
 node=target/test-node
-pins=("nbformat==$NBFORMAT" "jsonschema==$JSONSCHEMA" "pre-commit==$PRE_COMMIT" "maturin==$MATURIN")
+pins=("nbformat==$NBFORMAT" "jsonschema==$JSONSCHEMA" "pre-commit==$PRE_COMMIT" "maturin==$MATURIN"
+      "ty==$TY" "mypy==$MYPY" "pyrefly==$PYREFLY")
 mkdir -p target
 
 # --- Python packages -------------------------------------------------------------------
@@ -62,17 +72,25 @@ if ! compgen -G "$wheels/maturin-$MATURIN-*.whl" >/dev/null; then
     echo "install-test-deps: maturin $MATURIN wheel in $wheels"
 fi
 
-# --- SARIF validator from npm ------------------------------------------------------------
-multitool="$node/node_modules/.bin/sarif-multitool"
-multitool_pkg="$node/node_modules/@microsoft/sarif-multitool/package.json"
-if ! command -v npm >/dev/null 2>&1; then
-    echo "install-test-deps: npm not found: skipping @microsoft/sarif-multitool (SARIF validation tests need it)" >&2
-elif [ -x "$multitool" ] && grep -q "\"version\": \"$SARIF_MULTITOOL\"" "$multitool_pkg" 2>/dev/null; then
+# --- npm packages: the SARIF validator and pyright ----------------------------------------
+# Exit 0 when target/test-node has the package $1 at version $2, with its command $3.
+have_npm() {
+    [ -x "$node/node_modules/.bin/$3" ] &&
+        grep -q "\"version\": \"$2\"" "$node/node_modules/$1/package.json" 2>/dev/null
+}
+npm_pins=()
+have_npm @microsoft/sarif-multitool "$SARIF_MULTITOOL" sarif-multitool ||
+    npm_pins+=("@microsoft/sarif-multitool@$SARIF_MULTITOOL")
+have_npm pyright "$PYRIGHT" pyright || npm_pins+=("pyright@$PYRIGHT")
+if [ ${#npm_pins[@]} -eq 0 ]; then
     :
+elif ! command -v npm >/dev/null 2>&1; then
+    echo "install-test-deps: npm not found: skipping ${npm_pins[*]} (the SARIF validation and pyright tests need them)" >&2
 else
     mkdir -p "$node"
-    npm install --prefix "$node" --no-audit --no-fund --save-exact --loglevel=error \
-        "@microsoft/sarif-multitool@$SARIF_MULTITOOL"
-    [ -x "$multitool" ] || { echo "install-test-deps: $multitool missing after npm install" >&2; exit 1; }
-    echo "install-test-deps: @microsoft/sarif-multitool $SARIF_MULTITOOL in $node"
+    npm install --prefix "$node" --no-audit --no-fund --save-exact --loglevel=error "${npm_pins[@]}"
+    have_npm @microsoft/sarif-multitool "$SARIF_MULTITOOL" sarif-multitool &&
+        have_npm pyright "$PYRIGHT" pyright ||
+        { echo "install-test-deps: $node lacks one of ${npm_pins[*]} after npm install" >&2; exit 1; }
+    echo "install-test-deps: ${npm_pins[*]} in $node"
 fi

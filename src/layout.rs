@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["paths", "interrupt", "messages"],
     &["python"],
+    &["diagnostics"],
     &["fix"],
     &["setup"],
     &["files"],

@@ -5,9 +5,10 @@
 //! matches → edits → verify (both parsers again) → render or write → summary and exit
 //! status. The folders follow it: `setup` (flags and configuration), `files` (finding,
 //! reading and writing files), `python` (parsing and what a file binds), `fix` (rules,
-//! matching, edits), `embedded` (Python inside notebooks and docs), `render` (output
+//! matching, edits), `diagnostics` (what a type checker reports about awaits), `embedded` (Python inside notebooks and docs), `render` (output
 //! formats), `run` (driving a run and reporting it).
 
+pub mod diagnostics;
 pub mod embedded;
 pub mod files;
 pub mod fix;
