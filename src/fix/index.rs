@@ -10,19 +10,19 @@
 //! where Python might import another.
 
 use std::collections::HashMap;
-use std::path::Path;
-
-use aho_corasick::AhoCorasick;
 
 use crate::fix::decorators::{self, Decorator};
 use crate::fix::kept::DefSite;
 use crate::python::facts::Binding;
-use crate::python::lexical::{is_ident_byte, whole_word};
 use crate::python::lines::LineIndex;
 use crate::python::modules::{ModuleNames, ModulePath};
 
+mod filter;
 mod known;
+mod methods;
+pub use filter::IndexFilter;
 pub use known::Known;
+pub use methods::class_name;
 
 /// A module-level name in the index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +35,9 @@ pub enum Entry {
     },
     /// Re-exported from elsewhere: the qualified name it refers to.
     Alias(String),
+    /// A method of a module-level class, filed as `Class.method`: a call through the
+    /// class (`FakeFactory.get_client()`) is decided by it, not by a function rule.
+    Method { is_async: bool, at: DefSite },
 }
 
 #[derive(Debug, Default)]
@@ -45,6 +48,9 @@ pub struct ProjectIndex {
     /// to several files (two `tests/helpers/fakes.py` in one monorepo, a `.py` and its
     /// `.pyi`): then all of them are looked at.
     names: HashMap<String, Vec<usize>>,
+    /// Every module name and every package above one (`a`, `a.b` for `a.b.c`), so
+    /// that namespace packages, which have no file, are known too.
+    modules: std::collections::HashSet<String>,
 }
 
 /// How far re-export chains are followed (they can loop).
@@ -65,6 +71,24 @@ struct Walk<'i> {
 impl ProjectIndex {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// Is `name` a module (or package) of the project?
+    pub fn has_module(&self, name: &str) -> bool {
+        self.modules.contains(name)
+    }
+
+    /// Does the index file names under `qualified` (`pkg.mod.Class` → `Class.m`
+    /// entries in `pkg.mod`, or `pkg.mod.x` → re-exports)? A class with methods does.
+    pub fn has_attributes(&self, qualified: &str) -> bool {
+        let Some((module, name)) = qualified.rsplit_once('.') else {
+            return false;
+        };
+        let prefix = format!("{name}.");
+        self.names.get(module).into_iter().flatten().any(|&f| {
+            let entries = &self.files[f].1;
+            entries.contains_key(name) || entries.keys().any(|k| k.starts_with(&prefix))
+        })
     }
 
     /// How many distinct module names the index knows.
@@ -109,6 +133,17 @@ impl ProjectIndex {
                 match entries.get(rest) {
                     Some(Entry::Alias(target)) if !walk.names.contains(target) => {
                         walk.names.push(target.clone());
+                    }
+                    Some(method @ Entry::Method { is_async, .. }) => {
+                        // An `async def` method wins, as an `async def` does.
+                        let better = match walk.def {
+                            None => true,
+                            Some((_, Entry::Method { is_async: was, .. })) => *is_async && !was,
+                            Some(_) => false,
+                        };
+                        if better {
+                            walk.def = Some((format!("{primary}.{rest}"), method));
+                        }
                     }
                     Some(
                         def @ Entry::Def {
@@ -194,58 +229,16 @@ impl ProjectIndex {
             if !files.contains(&f) {
                 files.push(f);
             }
+            let mut end = name.len();
+            while !self.modules.contains(&name[..end]) {
+                self.modules.insert(name[..end].to_string());
+                match name[..end].rfind('.') {
+                    Some(dot) => end = dot,
+                    None => break,
+                }
+            }
         }
     }
-}
-
-/// Decides from bytes alone whether a file goes into the index.
-pub struct IndexFilter {
-    names: AhoCorasick,
-}
-
-impl IndexFilter {
-    pub fn new(needles: &[String]) -> Self {
-        IndexFilter {
-            names: AhoCorasick::new(needles).expect("rule names are short identifiers"),
-        }
-    }
-
-    /// Does `source` define one of the names (`def NAME`), or, for a package's
-    /// `__init__`, mention one?
-    pub fn wants(&self, path: &Path, source: &[u8]) -> bool {
-        let is_init = path.file_stem().is_some_and(|s| s == "__init__");
-        // Whole identifiers only: `get` must not pull in every `def get_thing` or
-        // `target`, or a broad rule would parse half the tree twice.
-        self.names
-            .find_overlapping_iter(source)
-            .filter(|m| whole_word(source, m.start(), m.end()))
-            .any(|m| {
-                preceded_by_def(source, m.start())
-                    || (is_init && may_reexport(source, m.start(), m.end()))
-            })
-    }
-}
-
-/// Could the name at `start..end` of an `__init__` bind it (`import NAME`, `NAME,`,
-/// `as NAME`, `"NAME"` in `__all__`, `NAME = ...`, `def NAME`)? Not when it is an
-/// attribute (`x.NAME`) or called or dotted (`NAME(`, `NAME.x`): packages mention
-/// `.get(` everywhere, and parsing each of them twice would double the work.
-fn may_reexport(source: &[u8], start: usize, end: usize) -> bool {
-    let before = source[..start]
-        .iter()
-        .rev()
-        .find(|&&b| !matches!(b, b' ' | b'\t'));
-    let after = source[end..].iter().find(|&&b| !matches!(b, b' ' | b'\t'));
-    before != Some(&b'.') && !matches!(after, Some(b'(' | b'.'))
-}
-
-/// Is the name at `at` written as `def NAME`?
-fn preceded_by_def(source: &[u8], at: usize) -> bool {
-    let mut i = at;
-    while i > 0 && matches!(source[i - 1], b' ' | b'\t') {
-        i -= 1;
-    }
-    i != at && i >= 3 && &source[i - 3..i] == b"def" && (i == 3 || !is_ident_byte(source[i - 4]))
 }
 
 /// The module-level definitions and re-exports of one parsed file.
@@ -327,11 +320,14 @@ fn entries(
             out.insert(name.clone(), e);
         }
     }
+    methods::add_class_methods(facts, display, lines, &mut out);
     out
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     fn m(name: &str, is_package: bool) -> ModuleNames {

@@ -137,11 +137,14 @@ impl<'a, 't> Matcher<'a, 't> {
         if !relevant {
             return Verdict::No;
         }
-        if let Some(Entry::Def {
-            is_async: true, at, ..
-        }) = def
-        {
-            return Verdict::Async(at.clone());
+        match def {
+            Some(Entry::Def {
+                is_async: true, at, ..
+            })
+            | Some(Entry::Method { is_async: true, at }) => return Verdict::Async(at.clone()),
+            // A method of a class: a function rule does not name it.
+            Some(Entry::Method { .. }) => return Verdict::No,
+            _ => {}
         }
         let qualified_match = self.rules.by_last(last).chain(
             // Through an alias the last name can differ from the rule's.
@@ -268,7 +271,13 @@ impl<'a, 't> Matcher<'a, 't> {
             .map(|b| match b {
                 Binding::Module { module } => Some(Ok(Some(module.clone()))),
                 Binding::From { module, name, .. } => {
-                    Some(Ok(self.absolute(module).map(|m| format!("{m}.{name}"))))
+                    let imported = self.absolute(module).map(|m| format!("{m}.{name}"));
+                    match imported {
+                        // Something of a module of the tree that is no module of it
+                        // (an object, a class): not a module attribute.
+                        Some(q) if self.imports_no_module(&q) => Some(Err(Verdict::No)),
+                        q => Some(Ok(q)),
+                    }
                 }
                 _ => stand_in(b).map(Err),
             })
@@ -301,7 +310,10 @@ impl<'a, 't> Matcher<'a, 't> {
                 let chain = name_chain(callee, self.text);
                 let verdict = chain
                     .filter(|_| self.rules.has_last(last))
-                    .and_then(|(root, parts)| self.judge_chain(scope, root, &parts))
+                    .and_then(|(root, parts)| {
+                        self.judge_chain(scope, root, &parts)
+                            .or_else(|| self.async_method_of_class_here(scope, root, &parts))
+                    })
                     .unwrap_or(Verdict::No);
                 match verdict {
                     Verdict::No => match self.rules.method(last) {

@@ -280,3 +280,65 @@ fn many_left_awaits_are_capped_on_stderr_but_counted_and_listed_with_verbose() {
     assert_eq!(doc["files"][0]["findings"].as_array().unwrap().len(), 25);
     assert_eq!(doc["summary"]["left"], 25);
 }
+
+/// Classes are not modules: `C.f()` on a class of the tree is decided by its method
+/// (an `async def` keeps the await, naming it; a sync one is left, since the rule names
+/// a function), and an object imported from a module of the tree is no module either.
+#[test]
+fn a_class_receiver_is_decided_by_its_method_and_an_object_is_left() {
+    let t = Tree::git();
+    t.write("tests/helpers/__init__.py", "");
+    t.write(
+        "tests/helpers/fakes.py",
+        "class FakeFactory:\n    @classmethod\n    async def get_client(cls):\n        return 1\n\n\n\
+         class SyncFactory:\n    @classmethod\n    def get_client(cls):\n        return 1\n\n\nclient = SyncFactory()\n",
+    );
+    t.write("app/__init__.py", "");
+    t.write("app/api.py", "def get_client():\n    return 1\n");
+    t.write(
+        "tests/test_x.py",
+        "from tests.helpers.fakes import FakeFactory, SyncFactory, client\n\
+         from tests.helpers import fakes\n\
+         from app import api\n\
+         \n\
+         \n\
+         class Local:\n\
+         \x20   async def get_client(self):\n\
+         \x20       return 2\n\
+         \n\
+         \n\
+         async def test():\n\
+         \x20   await FakeFactory.get_client()\n\
+         \x20   await SyncFactory.get_client()\n\
+         \x20   await client.get_client()\n\
+         \x20   await fakes.FakeFactory.get_client()\n\
+         \x20   await api.get_client()\n\
+         \x20   await Local.get_client()\n",
+    );
+    let rule = "get_client";
+    t.run(&["check", "-f", rule]).expect(
+        1,
+        [
+            left_line(
+                "tests/test_x.py:13:5",
+                "SyncFactory.get_client",
+                rule,
+                "`SyncFactory` is a class at tests/helpers/fakes.py:9: the rule names a function; `--method get_client` would include it",
+            ),
+            left_line(
+                "tests/test_x.py:14:5",
+                "client.get_client",
+                rule,
+                "the receiver `client` (an object imported from `tests.helpers.fakes`, line 1) is not an imported module; `--method get_client` would include it",
+            ),
+            check_line("tests/test_x.py:16:5", "api.get_client", rule),
+        ]
+        .concat(),
+        &[
+            "tests/test_x.py:12:5: kept `FakeFactory.get_client()`: name refers to an async def at tests/helpers/fakes.py:3",
+            "tests/test_x.py:15:5: kept `fakes.FakeFactory.get_client()`: name refers to an async def at tests/helpers/fakes.py:3",
+            "tests/test_x.py:17:5: kept `Local.get_client()`: name refers to an async def at line 7",
+            "unawait: 5 files scanned (1 parsed); 1 file to change, 1 await to fix; 3 kept (3 async-def); 2 left (1 class-receiver, 1 receiver-not-import)",
+        ],
+    );
+}

@@ -5,6 +5,8 @@
 use tree_sitter::Node;
 
 use super::Matcher;
+use crate::fix::index::Entry;
+use crate::fix::kept::DefSite;
 use crate::fix::left::LeftReason;
 use crate::fix::rules::Rule;
 use crate::fix::verdict::Verdict;
@@ -144,8 +146,35 @@ impl<'a, 't> Matcher<'a, 't> {
                 unknown(Some(("a function".to_string(), self.here(*at))))
             }
             _ => {
-                // Every binding is an import: the module attribute resolves to another
-                // function than the qualified rule's.
+                // Every binding is an import. Of something that is no module of the
+                // tree: a class (whose method it is), or an object.
+                for b in bindings {
+                    let Binding::From {
+                        module, name: n, ..
+                    } = b
+                    else {
+                        continue;
+                    };
+                    let imported = self.resolved(module, n);
+                    let attribute = format!("{}.{}", imported, parts.join("."));
+                    if let Some(Entry::Method { at, .. }) =
+                        self.ctx.index.and_then(|i| i.chain(&attribute).1)
+                    {
+                        return LeftReason::ClassReceiver {
+                            class: receiver,
+                            method,
+                            at: Some(at.clone()),
+                        };
+                    }
+                    let absolute = self.absolute(module).map(|m| format!("{m}.{n}"));
+                    if absolute.is_some_and(|q| self.imports_no_module(&q)) {
+                        let what = format!("an object imported from `{module}`");
+                        let site = self.binding_site(b).unwrap_or(DefSite::Here { line: 0 });
+                        return unknown(Some((what, site)));
+                    }
+                }
+                // The module attribute resolves to another function than the qualified
+                // rule's.
                 let rest = parts.join(".");
                 let resolved = bindings
                     .iter()

@@ -7,7 +7,7 @@ use crate::fix::index::Entry;
 use crate::fix::kept::DefSite;
 use crate::fix::rules::Rule;
 use crate::fix::verdict::Verdict;
-use crate::python::facts::Binding;
+use crate::python::facts::{Binding, OtherKind};
 
 impl<'a> Matcher<'a, '_> {
     /// `rule`'s function, unless its definition in the index has a decorator that may
@@ -36,6 +36,52 @@ impl<'a> Matcher<'a, '_> {
             self.ctx.module.map(|m| &m.primary),
         );
         decorators::first_unsafe(&resolved, self.rules.sync_decorators()).map(|d| d.written.clone())
+    }
+
+    /// `from module import name` (`imported` being `module.name` made absolute) binds
+    /// something that is not a module although `module` is one of the tree: an
+    /// object or a class, whose attributes are not module attributes. A class's
+    /// methods are in the index (`Class.method`), and decide on their own.
+    pub(super) fn imports_no_module(&self, imported: &str) -> bool {
+        let Some(index) = self.ctx.index else {
+            return false;
+        };
+        let parent = imported.rsplit_once('.').map_or("", |(p, _)| p);
+        !index.has_module(imported) && index.has_module(parent) && !index.has_attributes(imported)
+    }
+
+    /// `C.m(...)` where `C` is a class of this file whose `m` is an `async def`: the
+    /// await is needed (kept, naming the method).
+    pub(super) fn async_method_of_class_here(
+        &self,
+        scope: usize,
+        root: &str,
+        parts: &[&str],
+    ) -> Option<Verdict<'a>> {
+        let [method] = parts else {
+            return None;
+        };
+        let at = self
+            .facts
+            .resolve(scope, root)?
+            .iter()
+            .find_map(|b| match b {
+                Binding::Other {
+                    kind: OtherKind::Class,
+                    at,
+                } => Some(*at),
+                _ => None,
+            })?;
+        let body =
+            self.facts.scopes.iter().find(|s| {
+                s.kind == crate::python::facts::ScopeKind::Class && s.range.contains(&at)
+            })?;
+        body.bindings.get(*method)?.iter().find_map(|b| match b {
+            Binding::Def {
+                is_async: true, at, ..
+            } => Some(Verdict::Async(self.here(*at))),
+            _ => None,
+        })
     }
 
     pub(super) fn here(&self, at: usize) -> DefSite {

@@ -1,0 +1,57 @@
+//! The byte filter that decides which files the index parses.
+
+use std::path::Path;
+
+use aho_corasick::AhoCorasick;
+
+use crate::python::lexical::{is_ident_byte, whole_word};
+
+/// Decides from bytes alone whether a file goes into the index.
+pub struct IndexFilter {
+    names: AhoCorasick,
+}
+
+impl IndexFilter {
+    pub fn new(needles: &[String]) -> Self {
+        IndexFilter {
+            names: AhoCorasick::new(needles).expect("rule names are short identifiers"),
+        }
+    }
+
+    /// Does `source` define one of the names (`def NAME`), or, for a package's
+    /// `__init__`, mention one?
+    pub fn wants(&self, path: &Path, source: &[u8]) -> bool {
+        let is_init = path.file_stem().is_some_and(|s| s == "__init__");
+        // Whole identifiers only: `get` must not pull in every `def get_thing` or
+        // `target`, or a broad rule would parse half the tree twice.
+        self.names
+            .find_overlapping_iter(source)
+            .filter(|m| whole_word(source, m.start(), m.end()))
+            .any(|m| {
+                preceded_by_def(source, m.start())
+                    || (is_init && may_reexport(source, m.start(), m.end()))
+            })
+    }
+}
+
+/// Could the name at `start..end` of an `__init__` bind it (`import NAME`, `NAME,`,
+/// `as NAME`, `"NAME"` in `__all__`, `NAME = ...`, `def NAME`)? Not when it is an
+/// attribute (`x.NAME`) or called or dotted (`NAME(`, `NAME.x`): packages mention
+/// `.get(` everywhere, and parsing each of them twice would double the work.
+fn may_reexport(source: &[u8], start: usize, end: usize) -> bool {
+    let before = source[..start]
+        .iter()
+        .rev()
+        .find(|&&b| !matches!(b, b' ' | b'\t'));
+    let after = source[end..].iter().find(|&&b| !matches!(b, b' ' | b'\t'));
+    before != Some(&b'.') && !matches!(after, Some(b'(' | b'.'))
+}
+
+/// Is the name at `at` written as `def NAME`?
+fn preceded_by_def(source: &[u8], at: usize) -> bool {
+    let mut i = at;
+    while i > 0 && matches!(source[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    i != at && i >= 3 && &source[i - 3..i] == b"def" && (i == 3 || !is_ident_byte(source[i - 4]))
+}
