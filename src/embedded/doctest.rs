@@ -350,4 +350,65 @@ mod tests {
         assert!(matches!(&p[0].skip, Some(Skip::Note(n)) if n.contains("\\N{...}")));
         assert_eq!(texts("'''\n>>> '\\ud800'\n'''\n").len(), 1);
     }
+
+    #[test]
+    fn accepted_edits_are_checked_as_python_and_read_back() {
+        use crate::embedded::{fix_file, Check};
+        use crate::files::kind::FileKind;
+        use crate::fix::edit::Edit;
+        use crate::fix::engine::{all_edits, SourceError};
+        use crate::fix::matcher::{FileContext, FixOptions};
+        use crate::fix::rules::RuleSet;
+
+        let file = b"'''\n>>> await get()\n'''\nasync def f():\n    await get()\n";
+        let rules = RuleSet::new(&["get".into()], &[], &[]).unwrap();
+        let fix = |docs| {
+            let prefilter = Prefilter::new(&rules);
+            let options = FixOptions::default();
+            let ctx = FileContext::default();
+            fix_file(
+                FileKind::Python,
+                file,
+                &rules,
+                options,
+                ctx,
+                &prefilter,
+                docs,
+            )
+            .unwrap()
+        };
+        assert_eq!(fix(false).findings.len(), 1);
+        let fix = fix(true);
+        let edits = all_edits(fix.findings.iter().map(|l| &l.finding));
+        assert_eq!(edits.len(), 2);
+        let doc_only = b"'''\n>>> get()\n'''\nasync def f():\n    await get()\n";
+        assert_eq!(fix.check.apply(file, &edits[..1]).unwrap(), doc_only);
+        let code_only = b"'''\n>>> await get()\n'''\nasync def f():\n    get()\n";
+        assert_eq!(fix.check.apply(file, &edits[1..]).unwrap(), code_only);
+        assert_eq!(fix.check.apply(file, &edits).unwrap(), fix.output);
+        // A code edit that breaks the file is refused as Python.
+        let err = fix.check.apply(file, &[Edit::delete(25..28)]).unwrap_err();
+        assert!(matches!(err, SourceError::FixInvalid { .. }), "{err:?}");
+        // A docstring edit one byte short does not read back as its piece's edit.
+        let Check::Pieces {
+            kind,
+            pieces,
+            mut local,
+        } = fix.check
+        else {
+            panic!("a docstring is a piece");
+        };
+        let short = Edit::delete(edits[0].range.start..edits[0].range.end - 1);
+        local[0].0 = short.clone();
+        let check = Check::Pieces {
+            kind,
+            pieces,
+            local,
+        };
+        let err = check.apply(file, &[short]).unwrap_err();
+        assert!(
+            matches!(&err, SourceError::Internal(why) if why.contains("does not read back")),
+            "{err:?}"
+        );
+    }
 }
