@@ -31,11 +31,50 @@ use crate::python::docstrings::{docstring_at, Literal};
 use crate::python::lines::{lines, Line};
 use crate::python::parse;
 
-/// Might Python `source` hold a doctest example with a match? Its bytes hold `>>>`,
-/// `await` and a rule's name (an example's code is not contiguous in the file, so the
-/// closer look at Python source does not apply to it).
+/// Might Python `source` hold a doctest example with a match? Never false for a file
+/// with one. An example's code is not contiguous in the file, so the prefilter's closer
+/// look goes over the lines that may be an example's (their first non-blank text, or
+/// the first after a docstring's opening quotes, is `>>>` or `...`), gathered without
+/// their prompts; a line with a backslash and a prompt says yes (an escape may make or
+/// change an example line, and the value is not the bytes).
 pub fn may_hold_examples(source: &[u8], prefilter: &Prefilter) -> bool {
-    memmem::find(source, b">>>").is_some() && prefilter.wants(source)
+    if memmem::find(source, b">>>").is_none() || !prefilter.wants(source) {
+        return false;
+    }
+    let text = parse::parse_text(source);
+    let mut code = Vec::new();
+    for l in lines(&text) {
+        let line = &text[l.start..l.end];
+        let prompt = |p: &[u8]| memmem::find(line, p).is_some();
+        if line.contains(&b'\\') && (prompt(b">>>") || prompt(b"...")) {
+            return true;
+        }
+        let rest = after_opening_quotes(&line[indentation(line).1..]);
+        if rest.starts_with(b">>>") || rest.starts_with(b"...") {
+            let rest = &rest[3..];
+            code.extend_from_slice(rest.strip_prefix(b" ").unwrap_or(rest));
+            code.push(b'\n');
+        }
+    }
+    prefilter.wants_python(&code)
+}
+
+/// `text` past a string literal's opening (`r"""`, `'`), if it starts with one.
+fn after_opening_quotes(text: &[u8]) -> &[u8] {
+    let letters = text
+        .iter()
+        .take(2)
+        .take_while(|b| matches!(b, b'r' | b'R' | b'u' | b'U'))
+        .count();
+    let rest = &text[letters..];
+    let quotes = rest
+        .iter()
+        .take_while(|&&b| b == b'"' || b == b'\'')
+        .count();
+    if quotes == 0 {
+        return text;
+    }
+    &rest[quotes..]
 }
 
 /// The docstrings of Python `file` that hold doctest examples, in file order.
@@ -410,5 +449,27 @@ mod tests {
             matches!(&err, SourceError::Internal(why) if why.contains("does not read back")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn the_gate_looks_at_example_lines() {
+        let rules = crate::fix::rules::RuleSet::new(&["get".into()], &[], &[]).unwrap();
+        let p = Prefilter::new(&rules);
+        for yes in [
+            "'''\n>>> await get()\n'''\n",
+            "r'''>>> x = await (\n...     get())'''\n",
+            "'''\n    >>> x = await\\tget()\n'''\n",
+            "'''Text.\\n>>> await get()'''\n",
+            "def f():\n    \"\"\"\n    >>> async def g():\n    ...     return await get()\n    \"\"\"\n",
+        ] {
+            assert!(may_hold_examples(yes.as_bytes(), &p), "{yes:?}");
+        }
+        for no in [
+            "'''\n>>> get()\nawait get()\n'''\nasync def f():\n    await other()  # get()\n",
+            "async def f():\n    await get()\n",
+            "'''\n>>> await other()\n'''\n",
+        ] {
+            assert!(!may_hold_examples(no.as_bytes(), &p), "{no:?}");
+        }
     }
 }

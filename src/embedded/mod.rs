@@ -135,7 +135,7 @@ pub fn fix_file(
     };
     let (pieces, code, ctx) = if kind == FileKind::Python {
         let fixed = engine::fix_source(file, rules, options, ctx)?;
-        let pieces = if docs {
+        let pieces = if docs && doctest::may_hold_examples(file, prefilter) {
             doctest::pieces(file)
         } else {
             Vec::new()
