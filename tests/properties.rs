@@ -619,3 +619,108 @@ fn selective_surveys_agree_on_generated_projects() {
         })
         .unwrap();
 }
+
+/// The lines of `code`, each with its line ending (`\n`, `\r\n` or a lone `\r`).
+fn lines_with_endings(code: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < code.len() {
+        let end = match code[i] {
+            b'\n' => i + 1,
+            b'\r' if code.get(i + 1) == Some(&b'\n') => i + 2,
+            b'\r' => i + 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push(&code[start..end]);
+        start = end;
+        i = end;
+    }
+    if start < code.len() {
+        out.push(&code[start..]);
+    }
+    out
+}
+
+/// `code` as the doctest examples of a module's raw docstring: `>>> ` before each line
+/// that starts a statement, `... ` before the others.
+fn as_doctest(code: &[u8]) -> Vec<u8> {
+    let mut out = b"r\"\"\"Examples.\n\n".to_vec();
+    for line in lines_with_endings(code) {
+        let continues = matches!(line.first(), Some(b' ' | b'\t' | b'\r' | b'\n') | None);
+        out.extend_from_slice(if continues { b"    ... " } else { b"    >>> " });
+        out.extend_from_slice(line);
+    }
+    out.extend_from_slice(b"    \"\"\"\nasync def f():\n    pass\n");
+    out
+}
+
+/// Doctest examples are fixed as the same code is fixed on its own: the module whose
+/// docstring holds `code` as examples becomes the module whose docstring holds the fixed
+/// code, and the byte look never turns it away.
+fn doctest_check(code: &[u8]) -> Result<(), TestCaseError> {
+    use unawait::embedded::{doctest, fix_file};
+    use unawait::files::kind::FileKind;
+    if code.windows(3).any(|w| w == b"\"\"\"") {
+        return Ok(()); // it would end the docstring
+    }
+    let file = as_doctest(code);
+    let rules = rules();
+    let prefilter = Prefilter::new(&rules);
+    let options = FixOptions::default();
+    let show = || String::from_utf8_lossy(&file).into_owned();
+    let fixed = fix_file(
+        FileKind::Python,
+        &file,
+        &rules,
+        options,
+        ctx(),
+        &prefilter,
+        true,
+    )
+    .map_err(|e| TestCaseError::fail(format!("{e} on {}", show())))?;
+    match fix_source(code, &rules, options, ctx()) {
+        Ok(alone) => {
+            prop_assert_eq!(fixed.findings.len(), alone.findings.len(), "{}", show());
+            if !alone.findings.is_empty() {
+                prop_assert!(doctest::may_hold_examples(&file, &prefilter), "{}", show());
+            }
+            let want = as_doctest(&alone.output);
+            prop_assert!(
+                fixed.output == want,
+                "{}\nbecame\n{}",
+                show(),
+                String::from_utf8_lossy(&fixed.output)
+            );
+        }
+        // A session that does not parse or cannot be fixed is left as it is.
+        Err(_) => prop_assert!(fixed.output == file, "{}", show()),
+    }
+    Ok(())
+}
+
+#[test]
+fn doctest_examples_are_fixed_as_the_code_alone() {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5000)
+        / 5;
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&case(), |mut c| {
+        c.mutations.clear();
+        c.bom = false;
+        c.final_newline = true;
+        doctest_check(&render(&c))
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}

@@ -20,7 +20,7 @@
 //! word: examples in prose are often fragments.
 
 use super::mapped::Mapped;
-use super::piece::{describe, fix_unit, Escape, Outcome, Piece, Unit};
+use super::piece::{describe, fix_unit, Escape, Outcome, Piece, Skip, Unit};
 use crate::fix::engine::SourceError;
 use crate::fix::matcher::FileContext;
 use crate::fix::matcher::FixOptions;
@@ -236,31 +236,42 @@ pub fn rst_pieces(file: &[u8]) -> Vec<Piece> {
     out
 }
 
-/// Fix each block alone. A block CPython rejects is passed over (an example of
-/// something else: Python 2, a sketch with `...`); a block CPython accepts that cannot
-/// be fixed (tree-sitter cannot read it, the fix would break it) gets a note.
+/// Fix each block alone (`what`: `block`, `docstring`, for the notes). A block CPython
+/// rejects is passed over (an example of something else: Python 2, a sketch with
+/// `...`); a block CPython accepts that cannot be fixed (tree-sitter cannot read it, the
+/// fix would break it) gets a note, as does a block that may hold a match but could not
+/// be read (its note is its skip).
 pub(super) fn fix(
     pieces: &[Piece],
     rules: &RuleSet,
     options: FixOptions,
     ctx: FileContext<'_>,
     prefilter: &Prefilter,
+    what: &str,
     out: &mut Outcome,
 ) {
     for (i, p) in pieces.iter().enumerate() {
-        if p.skip.is_some() || !prefilter.wants_python(&p.mapped.text) {
+        if !prefilter.wants_python(&p.mapped.text) {
             continue;
+        }
+        match &p.skip {
+            Some(Skip::Note(why)) => {
+                out.note(p, &p.mapped, None, why);
+                continue;
+            }
+            Some(Skip::Silent) => continue,
+            None => {}
         }
         let unit = Unit::of(&[(i, p.mapped.clone())]);
         match fix_unit(&unit, rules, options, ctx) {
-            Ok(fixed) => out.take(&unit, fixed, pieces, "block"),
+            Ok(fixed) => out.take(&unit, fixed, pieces, what),
             // A block that does not parse is an example of something else.
             Err((SourceError::Syntax { .. }, _)) => {}
             Err((e, at)) => out.note(
                 p,
                 &p.mapped,
                 at,
-                &format!("{}; block left unchanged", describe(&e, "block")),
+                &format!("{}; {what} left unchanged", describe(&e, what)),
             ),
         }
     }

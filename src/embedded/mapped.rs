@@ -54,6 +54,17 @@ impl Mapped {
         self.end = Some(raw.end);
     }
 
+    /// Text bytes `r` of `other`, with the file bytes they came from.
+    pub fn push_part(&mut self, other: &Mapped, r: Range<usize>) {
+        if r.is_empty() {
+            return;
+        }
+        self.text.extend_from_slice(&other.text[r.clone()]);
+        self.spans.extend_from_slice(&other.spans[r.clone()]);
+        let last = &other.spans[r.end - 1];
+        self.end = (last.start != SYNTHETIC).then_some(last.end);
+    }
+
     /// Bytes that are not in the file (a line break between two cells).
     pub fn push_synthetic(&mut self, bytes: &[u8]) {
         for &b in bytes {

@@ -1,5 +1,5 @@
-//! Python inside other files: Jupyter notebooks' code cells, and Python blocks in
-//! Markdown and reST documentation.
+//! Python inside other files: Jupyter notebooks' code cells, Python blocks in
+//! Markdown and reST documentation, and doctest examples in Python docstrings.
 //!
 //! Each format finds its Python pieces and builds for each a [`Mapped`] text: the
 //! source the parser sees, with the file bytes every byte of it came from. The pure core
@@ -10,9 +10,12 @@
 //! map so (one that would cross from one string of a cell's source list into the next,
 //! say) is refused with a note and its piece left unchanged, never approximated. After
 //! editing, the pieces are read again from the new file and must equal the fixed
-//! sources, or nothing is written.
+//! sources, or nothing is written. A Python file's docstrings are pieces too (with
+//! `docs`): its code is fixed as any Python file's, its examples as pieces, and the
+//! edited file must both parse and read back.
 
 pub mod docs;
+pub mod doctest;
 pub mod json;
 pub mod mapped;
 pub mod notebook;
@@ -36,14 +39,15 @@ pub struct FileFix {
     /// The fixed file; equal to the input when there is nothing to change.
     pub output: Vec<u8>,
     /// Pieces left unchanged because of a problem (syntax error, an edit that does not
-    /// map onto the file), one line each, naming the piece. Always empty for Python.
+    /// map onto the file), one line each, naming the piece (for Python, a docstring).
     pub notes: Vec<String>,
     /// How to apply some of the findings' edits safely (interactive review).
     pub check: Check,
 }
 
 /// The one apply-and-verify for a file's edits: Python is parsed again; a notebook or
-/// document is read again and each piece must be its fixed source.
+/// document is read again and each piece must be its fixed source; a Python file with
+/// docstring pieces is both (its code edits belong to no piece).
 #[derive(Debug)]
 pub enum Check {
     Python,
@@ -68,17 +72,20 @@ impl Check {
             } => (*kind, pieces, local),
         };
         let internal = SourceError::Internal;
-        let output = edit::apply(file, edits).map_err(|e| internal(e.to_string()))?;
+        let output = match kind {
+            FileKind::Python => engine::apply_checked(file, edits)?,
+            _ => edit::apply(file, edits).map_err(|e| internal(e.to_string()))?,
+        };
         if output == file {
             return Ok(output);
         }
         let mut by_piece: Vec<Vec<Edit>> = vec![Vec::new(); pieces.len()];
         for e in edits {
-            let (_, i, l) = local
-                .binary_search_by(|(fe, _, _)| fe.cmp(e))
-                .map(|at| &local[at])
-                .map_err(|_| internal("an edit belongs to no Python piece".into()))?;
-            by_piece[*i].push(l.clone());
+            match local.binary_search_by(|(fe, _, _)| fe.cmp(e)) {
+                Ok(at) => by_piece[local[at].1].push(local[at].2.clone()),
+                Err(_) if kind == FileKind::Python => {} // the file's own code
+                Err(_) => return Err(internal("an edit belongs to no Python piece".into())),
+            }
         }
         let mut expected = Vec::with_capacity(pieces.len());
         for (piece, mut edits) in pieces.iter().zip(by_piece) {
@@ -102,14 +109,15 @@ pub fn extract(kind: FileKind, file: &[u8]) -> Result<Vec<Piece>, String> {
         FileKind::Notebook => notebook::pieces(file),
         FileKind::Markdown => Ok(docs::markdown_pieces(file)),
         FileKind::Rst => Ok(docs::rst_pieces(file)),
-        FileKind::Python => Err("not an embedded format".into()),
+        FileKind::Python => Ok(doctest::pieces(file)),
     }
 }
 
-/// Fix a file of any kind: Python through the engine, a notebook or document piece by
-/// piece. `Err` means the file is skipped with that reason (a syntax error in Python, a
-/// notebook that is not JSON); problems with single pieces are notes, and the rest of
-/// the file is still fixed.
+/// Fix a file of any kind: Python through the engine (and with `docs`, its docstrings'
+/// doctest examples piece by piece), a notebook or document piece by piece. `Err` means
+/// the file is skipped with that reason (a syntax error in Python, a notebook that is
+/// not JSON); problems with single pieces are notes, and the rest of the file is still
+/// fixed.
 pub fn fix_file(
     kind: FileKind,
     file: &[u8],
@@ -117,26 +125,49 @@ pub fn fix_file(
     options: FixOptions,
     ctx: FileContext<'_>,
     prefilter: &Prefilter,
+    docs: bool,
 ) -> Result<FileFix, SourceError> {
-    if kind == FileKind::Python {
-        let fixed = engine::fix_source(file, rules, options, ctx)?;
-        return Ok(FileFix {
-            findings: fixed.findings,
-            output: fixed.output,
-            notes: Vec::new(),
-            check: Check::Python,
-        });
-    }
-    // Notebooks and documents are not modules: no relative imports.
-    let ctx = FileContext {
-        module: None,
-        ..ctx
+    let plain = |fixed: engine::Fixed| FileFix {
+        findings: fixed.findings,
+        output: fixed.output,
+        notes: Vec::new(),
+        check: Check::Python,
     };
-    let pieces = extract(kind, file).map_err(SourceError::Format)?;
+    let (pieces, code, ctx) = if kind == FileKind::Python {
+        let fixed = engine::fix_source(file, rules, options, ctx)?;
+        let pieces = if docs && doctest::may_hold_examples(file, prefilter) {
+            doctest::pieces(file)
+        } else {
+            Vec::new()
+        };
+        if pieces.is_empty() {
+            return Ok(plain(fixed));
+        }
+        // Doctest runs a docstring's examples in the module's namespace, so relative
+        // imports resolve as in the module.
+        (pieces, Some(fixed), ctx)
+    } else {
+        // Notebooks and documents are not modules: no relative imports.
+        let ctx = FileContext {
+            module: None,
+            ..ctx
+        };
+        let pieces = extract(kind, file).map_err(SourceError::Format)?;
+        (pieces, None, ctx)
+    };
     let mut out = Outcome::new(file);
     match kind {
         FileKind::Notebook => notebook::fix(&pieces, rules, options, ctx, &mut out),
-        _ => docs::fix(&pieces, rules, options, ctx, prefilter, &mut out),
+        FileKind::Python => docs::fix(
+            &pieces,
+            rules,
+            options,
+            ctx,
+            prefilter,
+            "docstring",
+            &mut out,
+        ),
+        _ => docs::fix(&pieces, rules, options, ctx, prefilter, "block", &mut out),
     }
     let Outcome {
         mut findings,
@@ -144,6 +175,12 @@ pub fn fix_file(
         mut local,
         ..
     } = out;
+    if let Some(fixed) = code {
+        if findings.is_empty() && notes.is_empty() {
+            return Ok(plain(fixed));
+        }
+        findings.extend(fixed.findings);
+    }
     local.sort_by(|a, b| a.0.cmp(&b.0));
     findings.sort_by_key(|f| (f.finding.keyword.start, f.finding.expr.end));
     let check = Check::Pieces {

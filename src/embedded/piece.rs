@@ -20,21 +20,52 @@ pub enum Escape {
     /// In a block whose lines start with `prefix` in the file (indentation, a `... `
     /// prompt): a line break in a replacement is followed by it.
     Lines { prefix: Vec<u8> },
+    /// Inside a Python string literal (a docstring's doctest examples), in lines that
+    /// start with `prefix` in the file; `None` when the examples' lines start
+    /// differently, so that no line break can be written. Only plain text goes in: a
+    /// replacement with a backslash, a quote or a carriage return, or a line break in a
+    /// literal that is not triple-quoted, is refused.
+    Literal {
+        prefix: Option<Vec<u8>>,
+        triple: bool,
+    },
+}
+
+/// `replacement` with `prefix` after each line break.
+fn with_prefix(replacement: &[u8], prefix: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(replacement.len());
+    for &b in replacement {
+        out.push(b);
+        if b == b'\n' {
+            out.extend_from_slice(prefix);
+        }
+    }
+    out
 }
 
 impl Escape {
-    pub fn apply(&self, replacement: &[u8]) -> Vec<u8> {
+    /// The bytes written into the file for `replacement`; `None` when it cannot be
+    /// written there exactly.
+    pub fn apply(&self, replacement: &[u8]) -> Option<Vec<u8>> {
         match self {
-            Escape::Json => json::escape(replacement),
-            Escape::Lines { prefix } => {
-                let mut out = Vec::with_capacity(replacement.len());
-                for &b in replacement {
-                    out.push(b);
-                    if b == b'\n' {
-                        out.extend_from_slice(prefix);
-                    }
+            Escape::Json => Some(json::escape(replacement)),
+            Escape::Lines { prefix } => Some(with_prefix(replacement, prefix)),
+            Escape::Literal { prefix, triple } => {
+                let lone_cr = |i: usize| replacement.get(i + 1) != Some(&b'\n');
+                let unsafe_byte = replacement
+                    .iter()
+                    .enumerate()
+                    .any(|(i, b)| matches!(b, b'\\' | b'\'' | b'"') || (*b == b'\r' && lone_cr(i)));
+                if unsafe_byte {
+                    return None;
                 }
-                out
+                if !replacement.contains(&b'\n') {
+                    return Some(replacement.to_vec());
+                }
+                match prefix {
+                    Some(prefix) if *triple => Some(with_prefix(replacement, prefix)),
+                    _ => None,
+                }
             }
         }
     }
@@ -284,7 +315,7 @@ fn map_edit(mapped: &Mapped, file: &[u8], e: &Edit, escape: &Escape) -> Option<E
     };
     Some(Edit {
         range,
-        replacement: escape.apply(&e.replacement),
+        replacement: escape.apply(&e.replacement)?,
     })
 }
 
@@ -352,8 +383,25 @@ mod tests {
         let e = Escape::Lines {
             prefix: b"   ... ".to_vec(),
         };
-        assert_eq!(e.apply(b"\n    b,"), b"\n   ...     b,");
-        assert_eq!(Escape::Json.apply(b"\n    \"b\","), b"\\n    \\\"b\\\",");
+        assert_eq!(e.apply(b"\n    b,").unwrap(), b"\n   ...     b,");
+        assert_eq!(
+            Escape::Json.apply(b"\n    \"b\",").unwrap(),
+            b"\\n    \\\"b\\\","
+        );
+        let lit = |prefix: Option<&[u8]>, triple| Escape::Literal {
+            prefix: prefix.map(<[u8]>::to_vec),
+            triple,
+        };
+        let doc = lit(Some(b"    ... "), true);
+        assert_eq!(doc.apply(b"\n    b,").unwrap(), b"\n    ...     b,");
+        assert_eq!(doc.apply(b"x_async").unwrap(), b"x_async");
+        assert_eq!(doc.apply(b"'b'"), None, "a quote could end the literal");
+        assert_eq!(doc.apply(b"\\"), None, "a backslash is an escape");
+        assert_eq!(doc.apply(b"\r\n b,").unwrap(), b"\r\n    ...  b,");
+        assert_eq!(doc.apply(b"\r b,"), None, "a lone CR is read as LF");
+        assert_eq!(lit(None, true).apply(b"\n b,"), None, "prefixes differ");
+        assert_eq!(lit(Some(b"... "), false).apply(b"\n b,"), None, "one line");
+        assert_eq!(lit(None, false).apply(b"b"), Some(b"b".to_vec()));
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! module names, and byte-level lexical helpers.
 
 pub mod cpython;
+pub mod docstrings;
 pub mod facts;
 pub mod fallback;
 pub mod lexical;
 pub mod lines;
+pub mod mentions;
 pub mod modules;
 pub mod parse;
 pub mod raises;

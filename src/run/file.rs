@@ -45,10 +45,14 @@ pub struct Wanted {
 }
 
 /// The prefilter's verdict: Python source gets the closer look; a notebook's JSON or a
-/// document only the plain one (their blocks get the closer look one by one).
+/// document only the plain one (their blocks get the closer look one by one), as do
+/// doctest examples in Python with `docs`.
 fn worth_parsing(job: &Job<'_>, kind: FileKind, source: &[u8]) -> bool {
     match kind {
-        FileKind::Python => job.prefilter.wants_python(source),
+        FileKind::Python => {
+            job.prefilter.wants_python(source)
+                || (job.docs && embedded::doctest::may_hold_examples(source, &job.prefilter))
+        }
         _ => job.prefilter.wants(source),
     }
 }
@@ -155,7 +159,15 @@ pub fn examine(
         module,
         index: Some(index),
     };
-    let fix = embedded::fix_file(kind, source, job.rules, job.options, ctx, &job.prefilter);
+    let fix = embedded::fix_file(
+        kind,
+        source,
+        job.rules,
+        job.options,
+        ctx,
+        &job.prefilter,
+        job.docs,
+    );
     let FileFix {
         findings,
         output,

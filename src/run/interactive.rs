@@ -335,6 +335,7 @@ mod tests {
             FixOptions::default(),
             FileContext::default(),
             &Prefilter::new(&rules),
+            false,
         )
         .unwrap();
         let path = dir.path().join("f");

@@ -28,6 +28,8 @@ pub struct Job<'s> {
     pub rules: &'s RuleSet,
     pub options: FixOptions,
     pub prefilter: Prefilter,
+    /// Read documentation too: with it, Python files' docstrings (doctest examples).
+    pub docs: bool,
     /// Which files the first pass indexes.
     pub index_filter: IndexFilter,
     src_roots: &'s [PathBuf],
@@ -51,6 +53,7 @@ impl<'s> Job<'s> {
                 keep_in_raises: settings.keep_in_raises,
             },
             prefilter: Prefilter::new(&settings.rules),
+            docs: settings.docs,
             index_filter: IndexFilter::new(&settings.rules.function_needles()),
             src_roots: &settings.src_roots,
             roots: Roots::new(&settings.src_roots),

@@ -190,8 +190,8 @@ pub struct Common {
     #[arg(long, help_heading = "Files")]
     pub no_ignore: bool,
 
-    /// Also look at Python blocks in Markdown and reST files found in walks (config
-    /// `docs`).
+    /// Also look at Python blocks in Markdown and reST files found in walks, and doctest
+    /// examples in docstrings (config `docs`).
     #[arg(long, help_heading = "Files")]
     pub docs: bool,
 
@@ -234,8 +234,14 @@ pub fn command() -> clap::Command {
     for (name, verb) in docs {
         cmd = cmd.mut_subcommand(name, |sub| {
             sub.mut_arg("docs", |a| {
+                // `suggest` surveys code, never docstrings.
+                let doctests = if name == "suggest" {
+                    ""
+                } else {
+                    ", and doctest examples in docstrings"
+                };
                 a.help(format!(
-                    "{verb} Python blocks in Markdown and reST files found in walks (config `docs`)"
+                    "{verb} Python blocks in Markdown and reST files found in walks{doctests} (config `docs`)"
                 ))
             })
         });

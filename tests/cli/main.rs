@@ -10,6 +10,7 @@ mod bench_smoke;
 mod bindings;
 mod config;
 mod discover;
+mod doctests;
 mod exit;
 mod faults;
 mod fix;

@@ -32,7 +32,7 @@ fn show(bytes: &[u8]) -> String {
 /// `after` is `before` with some `await`s deleted, each with the spaces or tabs after it
 /// (a tab as JSON's `\t` escape), and nothing else; returns how many. (The callees
 /// here never start with `a`, so a deletion shows where the bytes first differ.)
-fn only_awaits_deleted(before: &[u8], after: &[u8]) -> usize {
+pub(crate) fn only_awaits_deleted(before: &[u8], after: &[u8]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < before.len() {
         if j < after.len() && before[i] == after[j] {
@@ -141,7 +141,7 @@ fn notebook_fix_deletes_exactly_the_await_bytes() {
 
 /// 1-based line and character column of the `nth` occurrence of `needle`, plus `skip`
 /// bytes, in `text`.
-fn position(text: &str, needle: &str, skip: usize) -> String {
+pub(crate) fn position(text: &str, needle: &str, skip: usize) -> String {
     let at = text.find(needle).unwrap() + skip;
     let line = text[..at].matches('\n').count() + 1;
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);

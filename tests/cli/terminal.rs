@@ -117,7 +117,7 @@ fn help_has_one_layout_and_docs_in_each_subcommand_s_words() {
             .unwrap_or_else(|| panic!("{sub}: no --docs\n{out}"));
         assert!(
             docs.ends_with(&format!(
-                "{verb} Python blocks in Markdown and reST files found in walks (config `docs`)"
+                "{verb} Python blocks in Markdown and reST files found in walks, and doctest examples in docstrings (config `docs`)"
             )),
             "{sub}: {docs}"
         );
