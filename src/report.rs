@@ -72,6 +72,8 @@ pub struct FileReport {
     pub notes: Vec<String>,
     /// The backup `fix --backup` made of the original, once the file is written.
     pub backup: Option<PathBuf>,
+    /// Rules' calls mentioned in comments and strings: counted, and listed with `-v`.
+    pub mentions: Vec<crate::fix::engine::TextMention>,
 }
 
 impl FileReport {
@@ -86,6 +88,7 @@ impl FileReport {
             findings: Vec::new(),
             notes: Vec::new(),
             backup: None,
+            mentions: Vec::new(),
         }
     }
 

@@ -43,6 +43,8 @@ pub struct FileFix {
     pub notes: Vec<String>,
     /// How to apply some of the findings' edits safely (interactive review).
     pub check: Check,
+    /// Rules' calls mentioned in the text of a Python file's comments and strings.
+    pub mentions: Vec<engine::TextMention>,
 }
 
 /// The one apply-and-verify for a file's edits: Python is parsed again; a notebook or
@@ -132,6 +134,7 @@ pub fn fix_file(
         output: fixed.output,
         notes: Vec::new(),
         check: Check::Python,
+        mentions: fixed.mentions,
     };
     let (pieces, code, ctx) = if kind == FileKind::Python {
         let fixed = engine::fix_source(file, rules, options, ctx)?;
@@ -175,11 +178,15 @@ pub fn fix_file(
         mut local,
         ..
     } = out;
+    let mut mentions = Vec::new();
     if let Some(fixed) = code {
         if findings.is_empty() && notes.is_empty() {
             return Ok(plain(fixed));
         }
         findings.extend(fixed.findings);
+        // The docstrings' examples are read as code: what they mention is not text.
+        mentions = fixed.mentions;
+        mentions.retain(|m| m.place != crate::python::mentions::Where::Docstring);
     }
     local.sort_by(|a, b| a.0.cmp(&b.0));
     findings.sort_by_key(|f| (f.finding.keyword.start, f.finding.expr.end));
@@ -197,6 +204,7 @@ pub fn fix_file(
         output,
         notes,
         check,
+        mentions,
     })
 }
 

@@ -31,6 +31,18 @@ pub struct Fixed {
     pub findings: Vec<Located>,
     /// The fixed source; equal to the input when there is nothing to change.
     pub output: Vec<u8>,
+    /// Rules' calls mentioned in comments, strings and docstrings: text, not code.
+    pub mentions: Vec<TextMention>,
+}
+
+/// A rule's call mentioned in text (`# then await get()`), where people see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextMention {
+    /// 1-based line and column (in code points) of the name.
+    pub line: usize,
+    pub col: usize,
+    pub name: String,
+    pub place: crate::python::mentions::Where,
 }
 
 /// The edits of every finding, sorted, each once: what applying them all changes.
@@ -243,7 +255,25 @@ pub fn fix_source(
             }
         })
         .collect();
-    Ok(Fixed { findings, output })
+    let names = rules.needles();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mentions = crate::python::mentions::mentions(&tree, &text, &names)
+        .into_iter()
+        .map(|m| {
+            let (line, col) = lines.line_col(&text, m.at);
+            TextMention {
+                line,
+                col,
+                name: m.name,
+                place: m.place,
+            }
+        })
+        .collect();
+    Ok(Fixed {
+        findings,
+        output,
+        mentions,
+    })
 }
 
 #[cfg(test)]

@@ -117,6 +117,7 @@ impl Format for Json {
             "kept_by_reason": summary.kept,
             "left": summary.left_count(),
             "left_by_reason": summary.left,
+            "mentions": summary.mentions,
         });
         format!("\n  ],\n  \"summary\": {s}\n}}\n").into_bytes()
     }

@@ -21,6 +21,8 @@ pub struct Summary {
     pub kept: BTreeMap<&'static str, usize>,
     /// Awaits on a rule's name left unchanged, by [`LeftReason::key`](crate::fix::left::LeftReason::key).
     pub left: BTreeMap<&'static str, usize>,
+    /// Rules' calls mentioned in comments, strings and docstrings.
+    pub mentions: usize,
     pub skipped: usize,
     /// Skipped files by [`SkipReason::key`](crate::report::SkipReason::key).
     pub skipped_by_reason: BTreeMap<&'static str, usize>,
@@ -65,6 +67,7 @@ impl Summary {
             }
         }
         self.findings += to_fix;
+        self.mentions += report.mentions.len();
         self.files_with_findings += usize::from(to_fix > 0);
     }
 
@@ -101,6 +104,12 @@ impl Summary {
         if left > 0 {
             let parts: Vec<String> = self.left.iter().map(|(k, n)| format!("{n} {k}")).collect();
             s.push_str(&format!("; {left} left ({})", parts.join(", ")));
+        }
+        if self.mentions > 0 {
+            s.push_str(&format!(
+                "; {} in comments and strings (`-v` lists them)",
+                plural(self.mentions, "mention", "mentions")
+            ));
         }
         if self.skipped > 0 {
             s.push_str(&format!(

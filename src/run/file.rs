@@ -173,6 +173,7 @@ pub fn examine(
         output,
         notes,
         check,
+        mentions,
     } = match fix {
         Ok(f) => f,
         Err(e) => {
@@ -182,6 +183,7 @@ pub fn examine(
     };
     report.findings = findings;
     report.notes = notes;
+    report.mentions = mentions;
     let fixed = (output != source).then_some(output);
     if fixed.is_some() {
         report.status = Status::Changed;

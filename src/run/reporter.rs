@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use crate::files::sink::Sink;
 use crate::fix::matcher::Action;
+use crate::python::mentions::Where;
 use crate::render::finding::{kept_call, left_call};
 use crate::render::summary::{self as lines, Summary};
 use crate::render::Format;
@@ -189,6 +190,19 @@ impl<'f> Reporter<'f> {
                         self.left_listed += 1;
                     }
                     _ => {}
+                }
+            }
+            if self.verbose {
+                for m in &report.mentions {
+                    let place = match m.place {
+                        Where::Comment => "a comment",
+                        Where::String => "a string",
+                        Where::Docstring => "a docstring",
+                    };
+                    messages::line(format_args!(
+                        "{}:{}:{}: `{}(` mentioned in {place}, which is text, not code",
+                        report.display, m.line, m.col, m.name
+                    ));
                 }
             }
         }

@@ -61,7 +61,7 @@ fn module_class_function_and_raw_docstrings_are_fixed_with_the_code() {
     t.run(&args(&["fix", "--docs"])).expect(
         0,
         "",
-        &["unawait: 1 file scanned (1 parsed); 1 file changed, 5 awaits fixed"],
+        &["unawait: 1 file scanned (1 parsed); 1 file changed, 5 awaits fixed; 1 mention in comments and strings (`-v` lists them)"],
     );
     assert_eq!(t.text("pkg/doc.py"), expected);
     t.run(&args(&["check", "--docs"])).code(0);
@@ -102,7 +102,7 @@ fn without_docs_docstrings_are_left_alone() {
     t.run(&args(&["fix"])).expect(
         0,
         "",
-        &["unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed"],
+        &["unawait: 1 file scanned (1 parsed); 1 file changed, 1 await fixed; 8 mentions in comments and strings (`-v` lists them)"],
     );
     assert_eq!(
         t.text("doc.py"),
@@ -125,7 +125,7 @@ fn without_docs_docstrings_are_left_alone() {
             "doc.py:{}: UNA001 `await` on synchronous `get_manager()` (rule `get_manager`): remove the `await`\n",
             position(&original, "manager = await", 10)
         ),
-        &["unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix"],
+        &["unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix; 8 mentions in comments and strings (`-v` lists them)"],
     );
     t.write(
         "unawait.toml",

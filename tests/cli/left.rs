@@ -342,3 +342,41 @@ fn a_class_receiver_is_decided_by_its_method_and_an_object_is_left() {
         ],
     );
 }
+
+/// A rule's call in a comment, a string or a docstring is text: never changed,
+/// counted in the summary, and listed with `-v`.
+#[test]
+fn mentions_in_comments_and_strings_are_counted_and_listed_with_verbose() {
+    let t = tree(&[(
+        "a.py",
+        "\"\"\"Call `await get_client()` first.\"\"\"\nfrom api import get_client\n\n\nasync def f():\n    # await get_client() here\n    log = \"then get_client(x)\"\n    return await get_client(), log, f\"{len('get_client(')}\"\n",
+    )]);
+    let summary = "unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix; 4 mentions in comments and strings (`-v` lists them)";
+    t.run(&["diff", "-f", "get_client"]).code(0);
+    let run = t.run(&["fix", "-f", "get_client"]);
+    run.code(0);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "{}\n",
+            summary
+                .replace("to change", "changed")
+                .replace("to fix", "fixed")
+        )
+    );
+    let text = t.text("a.py");
+    assert_eq!(text.matches("await get_client(").count(), 2, "{text}");
+    let t = tree(&[(
+        "a.py",
+        text.replace("    return get_client()", "    return await get_client()"),
+    )]);
+    let run = t.run(&["check", "-v", "-f", "get_client"]);
+    assert_eq!(
+        run.stderr,
+        "a.py:1:16: `get_client(` mentioned in a docstring, which is text, not code\n\
+         a.py:6:13: `get_client(` mentioned in a comment, which is text, not code\n\
+         a.py:7:17: `get_client(` mentioned in a string, which is text, not code\n\
+         a.py:8:45: `get_client(` mentioned in a string, which is text, not code\n\
+         unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix; 4 mentions in comments and strings (`-v` lists them)\n"
+    );
+}
