@@ -115,6 +115,29 @@ pub fn apply(source: &[u8], edits: &[Edit]) -> Result<Vec<u8>, OverlapError> {
     Ok(out)
 }
 
+/// The byte range that removing `await` deletes: the keyword and the spaces or tabs
+/// after it, except that a comment after the keyword keeps its spacing when code comes
+/// before the keyword on its line (`x = (await  # why` → `x = (  # why`).
+pub fn await_deletion(source: &[u8], keyword: Range<usize>) -> Range<usize> {
+    let mut end = keyword.end;
+    while matches!(source.get(end), Some(b' ' | b'\t')) {
+        end += 1;
+    }
+    if source.get(end) == Some(&b'#') {
+        let line_start = source[..keyword.start]
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')
+            .map_or(0, |i| i + 1);
+        let code_before = source[line_start..keyword.start]
+            .iter()
+            .any(|b| !matches!(b, b' ' | b'\t' | b'\x0c'));
+        if code_before {
+            end = keyword.end;
+        }
+    }
+    keyword.start..end
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

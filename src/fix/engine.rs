@@ -5,8 +5,7 @@
 //! or cannot read is refused whole; the fixed source is checked the same way before it
 //! is returned, and a fix that either would reject is refused, never written or shown.
 
-use std::ops::Range;
-
+use crate::fix::checked::Checked;
 use crate::fix::edit::{self, Edit};
 use crate::fix::matcher::{self, Action, FileContext, Finding, FixOptions};
 use crate::fix::rules::RuleSet;
@@ -180,28 +179,7 @@ pub fn named(construct: &Option<String>) -> &str {
     construct.as_deref().unwrap_or("the code")
 }
 
-/// The byte range that removing `await` deletes: the keyword and the spaces or tabs
-/// after it, except that a comment after the keyword keeps its spacing when code comes
-/// before the keyword on its line (`x = (await  # why` → `x = (  # why`).
-pub fn await_deletion(source: &[u8], keyword: Range<usize>) -> Range<usize> {
-    let mut end = keyword.end;
-    while matches!(source.get(end), Some(b' ' | b'\t')) {
-        end += 1;
-    }
-    if source.get(end) == Some(&b'#') {
-        let line_start = source[..keyword.start]
-            .iter()
-            .rposition(|&b| b == b'\n' || b == b'\r')
-            .map_or(0, |i| i + 1);
-        let code_before = source[line_start..keyword.start]
-            .iter()
-            .any(|b| !matches!(b, b' ' | b'\t' | b'\x0c'));
-        if code_before {
-            end = keyword.end;
-        }
-    }
-    keyword.start..end
-}
+pub use crate::fix::edit::await_deletion;
 
 /// Apply `edits` to Python `source` and check the result as the input was checked:
 /// the one way a fix of Python text is made. An edit set that overlaps is refused as an
@@ -226,6 +204,18 @@ pub fn fix_source(
     options: FixOptions,
     ctx: FileContext<'_>,
 ) -> Result<Fixed, SourceError> {
+    fix_source_with(source, rules, options, ctx, None)
+}
+
+/// [`fix_source`], with a type checker's diagnostics of the file when the run has them
+/// (see `fix::checked`).
+pub fn fix_source_with(
+    source: &[u8],
+    rules: &RuleSet,
+    options: FixOptions,
+    ctx: FileContext<'_>,
+    checked: Option<Checked<'_>>,
+) -> Result<Fixed, SourceError> {
     let text = parse::parse_text(source);
     let tree = parse::parse(&text);
     cpython::judge(&text, parse::first_error_range(&tree))
@@ -237,6 +227,18 @@ pub fn fix_source(
         if f.action == Action::RemoveAwait {
             f.fix = vec![Edit::delete(await_deletion(source, f.keyword.clone()))];
         }
+    }
+    if let Some(checked) = checked {
+        findings = crate::fix::checked::merge(
+            source,
+            &text,
+            tree.root_node(),
+            &facts,
+            &lines,
+            options,
+            checked,
+            findings,
+        );
     }
     crate::fix::twin::attach_fixes(source, &facts, &mut findings);
     let output = apply_checked(source, &all_edits(&findings))?;

@@ -7,6 +7,7 @@
 //! not an import, a qualified rule resolves it elsewhere. Each is reported, so that a
 //! run never misses an await on a rule's name without a word.
 
+use crate::diagnostics::{self, Checker, NoAwait, TypeVerdict};
 use crate::fix::kept::DefSite;
 
 /// Why an await whose callee ends with a rule's name was not matched.
@@ -40,6 +41,18 @@ pub enum LeftReason {
     /// A qualified rule, and a name this file does not import: a builtin, a name a
     /// star import may bring, or undefined.
     Unresolved { rule: String, star: bool },
+    /// A type checker flagged the await, but its diagnostic does not prove that the
+    /// await can go (`why`), or names no await of the file as it is now.
+    Checker {
+        checker: Checker,
+        why: diagnostics::Left,
+    },
+    /// The checker proved the await removable, but no rule of the run names the callee:
+    /// with rules, only what they name is fixed.
+    NotARule { checker: Checker },
+    /// A rule names the callee, but the type checker did not flag this await: with
+    /// diagnostics, only what the checker proves is fixed.
+    NotFlagged,
 }
 
 impl LeftReason {
@@ -52,6 +65,22 @@ impl LeftReason {
             LeftReason::ClassReceiver { .. } => "class-receiver",
             LeftReason::OtherFunction { .. } => "other-function",
             LeftReason::Unresolved { .. } => "unresolved",
+            LeftReason::Checker { why, .. } => match why {
+                diagnostics::Left::NoAwait(NoAwait::Gone) => "no-await-here",
+                diagnostics::Left::NoAwait(NoAwait::Ambiguous { .. }) => "ambiguous-position",
+                diagnostics::Left::NotACall => "not-a-call",
+                diagnostics::Left::Type(v) => match v {
+                    TypeVerdict::AsyncContextManager { .. } => "async-context-manager",
+                    TypeVerdict::AsyncIterator { .. } => "async-iterator",
+                    TypeVerdict::MembersOnly { .. } => "members-only",
+                    TypeVerdict::Unknown => "no-type",
+                    TypeVerdict::MayBeAwaitable { .. } | TypeVerdict::NotAwaitable { .. } => {
+                        "type-may-be-awaitable"
+                    }
+                },
+            },
+            LeftReason::NotARule { .. } => "not-a-rule",
+            LeftReason::NotFlagged => "not-flagged",
         }
     }
 
@@ -96,6 +125,13 @@ impl LeftReason {
                 };
                 format!("{why}, so the qualified rule `{rule}` cannot tell what it is")
             }
+            LeftReason::Checker { why, .. } => why.describe(),
+            LeftReason::NotARule { checker } => {
+                format!("{checker} proves it is not awaitable, but no rule names the callee")
+            }
+            LeftReason::NotFlagged => {
+                "a rule names it, but the type checker did not flag this await".to_string()
+            }
         }
     }
 
@@ -106,7 +142,11 @@ impl LeftReason {
             LeftReason::Shadowed { at, .. } | LeftReason::ClassReceiver { at, .. } => at.as_mut(),
             LeftReason::Receiver { bound, .. } => bound.as_mut().map(|(_, s)| s),
             LeftReason::DynamicImport { at, .. } => Some(at),
-            LeftReason::OtherFunction { .. } | LeftReason::Unresolved { .. } => None,
+            LeftReason::OtherFunction { .. }
+            | LeftReason::Unresolved { .. }
+            | LeftReason::Checker { .. }
+            | LeftReason::NotARule { .. }
+            | LeftReason::NotFlagged => None,
         };
         site.into_iter()
             .filter_map(|s| match s {

@@ -2,6 +2,7 @@
 //! which files to parse, the matcher, kept and left awaits, async twins, edits, and the pure
 //! engine that ties them together.
 
+pub mod checked;
 pub mod decorators;
 pub mod edit;
 pub mod engine;

@@ -24,9 +24,26 @@ fn is_alias(f: &Located) -> bool {
     written != Some(rule_name(f))
 }
 
+/// The checker and its rule, for a finding a type checker's diagnostic made (its
+/// `function` is written `ty: invalid-await`).
+pub fn by_checker(f: &Located) -> Option<&str> {
+    let function = f.finding.function.as_str();
+    crate::diagnostics::Checker::ALL
+        .iter()
+        .any(|c| {
+            function
+                .strip_prefix(c.name())
+                .is_some_and(|rest| rest.starts_with(": "))
+        })
+        .then_some(function)
+}
+
 /// The call as the line writes it, then the rule: `` `m.get_client()` (rule
 /// `get_client`) ``, or `` `make_client()` (alias of rule `get_client`) ``.
 fn call_and_rule(f: &Located) -> String {
+    if let Some(checker) = by_checker(f) {
+        return format!("`{}()` (flagged by {checker})", f.finding.callee);
+    }
     let what = if is_alias(f) { "alias of rule" } else { "rule" };
     format!("`{}()` ({what} `{}`)", f.finding.callee, f.finding.function)
 }
@@ -36,7 +53,10 @@ fn call_and_rule(f: &Located) -> String {
 /// `get`) ``).
 pub fn kept_call(f: &Located) -> String {
     let mut s = format!("`{}()`", f.finding.callee);
-    if is_alias(f) && !matches!(f.finding.action, Action::Kept(KeptReason::AsyncDef { .. })) {
+    if by_checker(f).is_none()
+        && is_alias(f)
+        && !matches!(f.finding.action, Action::Kept(KeptReason::AsyncDef { .. }))
+    {
         s.push_str(&format!(" (alias of rule `{}`)", f.finding.function));
     }
     s
@@ -45,6 +65,10 @@ pub fn kept_call(f: &Located) -> String {
 /// The message for a finding that would be fixed; `None` for a kept one.
 pub fn message(f: &Located) -> Option<String> {
     match &f.finding.action {
+        Action::RemoveAwait if by_checker(f).is_some() => Some(format!(
+            "`await` on {}, not awaitable: remove the `await`",
+            call_and_rule(f)
+        )),
         Action::RemoveAwait => Some(format!(
             "`await` on synchronous {}: remove the `await`",
             call_and_rule(f)
@@ -66,6 +90,17 @@ pub const LEFT_CODE: &str = "UNA002";
 
 /// The call as the line writes it, and the rule whose name it ends with.
 pub fn left_call(f: &Located) -> String {
+    if let Some(checker) = by_checker(f) {
+        return match &f.finding.action {
+            Action::Left(why) if f.finding.callee.is_empty() || why.key() == "not-a-call" => {
+                match f.finding.callee.as_str() {
+                    "" => format!("a diagnostic of {checker}"),
+                    operand => format!("`{operand}` (flagged by {checker})"),
+                }
+            }
+            _ => format!("`{}()` (flagged by {checker})", f.finding.callee),
+        };
+    }
     format!("`{}()` (rule `{}`)", f.finding.callee, f.finding.function)
 }
 

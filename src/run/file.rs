@@ -14,6 +14,7 @@ use crate::files::discover::Candidate;
 use crate::files::kind::FileKind;
 use crate::files::read::{is_binary, read_source};
 use crate::files::write::{self, WriteError};
+use crate::fix::engine;
 use crate::fix::index::{self, Entry, ProjectIndex};
 use crate::fix::matcher::FileContext;
 use crate::fix::suggest::{self, Survey};
@@ -76,7 +77,9 @@ pub fn first_look(candidate: &Candidate, job: &Job<'_>) -> FirstLook {
             ..FirstLook::default()
         };
     }
-    let wanted = worth_parsing(job, candidate.kind, &source);
+    // A file the type checker flagged is parsed whatever the prefilter says.
+    let wanted =
+        worth_parsing(job, candidate.kind, &source) || job.has_diagnostics(&candidate.absolute);
     let mut look = index_look(candidate, job, &source, wanted);
     look.wanted = wanted;
     look
@@ -151,7 +154,7 @@ pub fn examine(
         report.status = Status::Skipped(SkipReason::Binary);
         return examined(report);
     }
-    if !worth_parsing(job, kind, source) {
+    if !worth_parsing(job, kind, source) && !job.has_diagnostics(&report.absolute) {
         return examined(report);
     }
     report.parsed = true;
@@ -159,15 +162,30 @@ pub fn examine(
         module,
         index: Some(index),
     };
-    let fix = embedded::fix_file(
-        kind,
-        source,
-        job.rules,
-        job.options,
-        ctx,
-        &job.prefilter,
-        job.docs,
-    );
+    // A type checker's diagnostics are about Python files; notebooks and documents
+    // keep the rules alone.
+    let fix = match job.checked_of(&report.absolute) {
+        Some(checked) if kind == FileKind::Python => {
+            engine::fix_source_with(source, job.rules, job.options, ctx, Some(checked)).map(
+                |fixed| FileFix {
+                    findings: fixed.findings,
+                    output: fixed.output,
+                    notes: Vec::new(),
+                    check: Check::Python,
+                    mentions: fixed.mentions,
+                },
+            )
+        }
+        _ => embedded::fix_file(
+            kind,
+            source,
+            job.rules,
+            job.options,
+            ctx,
+            &job.prefilter,
+            job.docs,
+        ),
+    };
     let FileFix {
         findings,
         output,

@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::typecheck::ByFile;
+use crate::fix::checked::Checked;
 use crate::fix::index::IndexFilter;
 use crate::fix::matcher::FixOptions;
 use crate::fix::prefilter::Prefilter;
@@ -43,6 +45,9 @@ pub struct Job<'s> {
     pub write: Option<WritePolicy>,
     /// What each file shows on stdout; `None` when nothing does (`fix`).
     pub format: Option<Box<dyn Format>>,
+    /// With `--diagnostics` or `--type-checker`: the type checker's diagnostics of each
+    /// scanned file.
+    pub checked: Option<ByFile>,
 }
 
 impl<'s> Job<'s> {
@@ -65,7 +70,25 @@ impl<'s> Job<'s> {
                 _ => None,
             },
             format: Self::format(settings),
+            checked: None,
         }
+    }
+
+    /// Does the type checker say anything about the file at `absolute`?
+    pub fn has_diagnostics(&self, absolute: &Path) -> bool {
+        self.checked
+            .as_ref()
+            .is_some_and(|c| c.contains_key(absolute))
+    }
+
+    /// The type checker's diagnostics of the file at `absolute`, when the run has a
+    /// type checker's output.
+    pub fn checked_of(&self, absolute: &Path) -> Option<Checked<'_>> {
+        let by_file = self.checked.as_ref()?;
+        Some(Checked {
+            diagnostics: by_file.get(absolute).map_or(&[], Vec::as_slice),
+            with_rules: !self.rules.is_empty(),
+        })
     }
 
     /// The output format of the mode: one file per format in `render/`.

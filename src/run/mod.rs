@@ -17,6 +17,7 @@ pub mod progress;
 pub mod reporter;
 pub mod stdin;
 mod suggest;
+pub mod typecheck;
 
 use std::io::{self, IsTerminal};
 
@@ -129,6 +130,7 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
             for root in &project.roots {
                 job.roots.add_project(root);
             }
+            job.checked = typecheck::load(settings, &project, files)?;
             batch(files, &project, &job, settings, &pool)
         }
     }

@@ -119,6 +119,15 @@ pub enum OutputFormat {
     Sarif,
 }
 
+/// The type checkers `--type-checker` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TypeChecker {
+    Ty,
+    Pyright,
+    Mypy,
+    Pyrefly,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -167,6 +176,28 @@ pub struct Common {
     /// misspelt name, a module that is not in the tree); without it, a warning.
     #[arg(long, help_heading = "Rules")]
     pub strict: bool,
+
+    /// Fix what a type checker proves: read its output from FILE (`-` for stdin), its
+    /// format told from the content: ty `check --output-format gitlab` or `sarif`,
+    /// pyright `--outputjson`, mypy `-O json`, pyrefly `check --output-format sarif`.
+    /// With rules as well, only the flagged awaits a rule names are fixed.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "type_checker",
+        help_heading = "Type checker"
+    )]
+    pub diagnostics: Option<PathBuf>,
+
+    /// Run this type checker on the scanned files (in the project root, found on PATH
+    /// or as `python3 -m`) and fix what it proves, as with --diagnostics.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "CHECKER",
+        help_heading = "Type checker"
+    )]
+    pub type_checker: Option<TypeChecker>,
 
     /// Read settings from FILE instead of the nearest unawait.toml / pyproject.toml.
     #[arg(long, value_name = "FILE", help_heading = "Configuration")]
@@ -288,6 +319,11 @@ pub fn refuse_unused_by_suggest(common: &Common) -> Result<(), String> {
             common.docs,
             "--docs",
             "it reads Python files only, not Markdown or reST",
+        ),
+        (
+            common.diagnostics.is_some() || common.type_checker.is_some(),
+            "--diagnostics or --type-checker",
+            "it surveys the tree by names, not by a type checker's output",
         ),
         (
             common.stdin_filename.is_some(),

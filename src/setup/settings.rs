@@ -5,9 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+use crate::diagnostics::Checker;
 use crate::fix::rules::RuleSet;
 use crate::setup::cli::{self, ColorChoice, Command, Common, OutputFormat, SuggestFormat};
 use crate::setup::config::{self, Loaded};
@@ -120,6 +121,15 @@ pub struct StdinInput {
     pub absolute: Option<PathBuf>,
 }
 
+/// Where a type checker's diagnostics come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypeCheck {
+    /// `--diagnostics FILE`, as given (`-`: stdin).
+    File(PathBuf),
+    /// `--type-checker NAME`.
+    Run(Checker),
+}
+
 #[derive(Debug)]
 pub struct Settings {
     pub mode: Mode,
@@ -149,6 +159,8 @@ pub struct Settings {
     pub stdin: Option<StdinInput>,
     /// `--show-settings`: print these and exit.
     pub show: Option<Vec<Shown>>,
+    /// `--diagnostics` or `--type-checker`: fix what a type checker proves.
+    pub type_check: Option<TypeCheck>,
 }
 
 /// One resolved setting for `--show-settings`: its name, its value (as TOML), and
@@ -209,8 +221,22 @@ impl Settings {
         let sync_decorators = cfg.sync_decorators.clone().unwrap_or_default();
         let suggesting = matches!(command, Command::Suggest { .. });
         let no_rules = functions.is_empty() && methods.is_empty() && replace_with.is_empty();
-        let rules = if (suggesting || common.show_settings) && no_rules {
-            RuleSet::default() // `suggest` finds the rules; it needs none
+        let type_check = match (&common.diagnostics, common.type_checker) {
+            (Some(file), _) => Some(TypeCheck::File(file.clone())),
+            (None, Some(c)) => Some(TypeCheck::Run(match c {
+                cli::TypeChecker::Ty => Checker::Ty,
+                cli::TypeChecker::Pyright => Checker::Pyright,
+                cli::TypeChecker::Mypy => Checker::Mypy,
+                cli::TypeChecker::Pyrefly => Checker::Pyrefly,
+            })),
+            (None, None) => None,
+        };
+        if stdin.is_some() && type_check.is_some() {
+            bail!("--diagnostics and --type-checker need files to scan, not source on stdin (`-`)");
+        }
+        let rules = if (suggesting || common.show_settings || type_check.is_some()) && no_rules {
+            // `suggest` finds the rules, a type checker's proofs need none.
+            RuleSet::default()
         } else {
             RuleSet::new(&functions, &methods, &replace_with).map_err(|e| match &loaded {
                 Some(l) if common.functions.is_empty() => anyhow!("{}: {e}", l.path.display()),
@@ -445,6 +471,7 @@ pyproject.toml with [tool.unawait], in {} and every folder above it)",
             config_path: loaded.map(|l| l.path),
             stdin,
             show,
+            type_check,
         })
     }
 }
