@@ -133,12 +133,7 @@ pub fn merge<'t>(
     checked: Checked<'_>,
     mut findings: Vec<Finding>,
 ) -> Vec<Finding> {
-    let mut ignored_lines: Vec<usize> = facts
-        .ignore_comments
-        .iter()
-        .map(|&c| lines.line_of(c))
-        .collect();
-    ignored_lines.sort_unstable();
+    let ignored_lines = crate::fix::matcher::ignored_lines(facts, lines);
     let cx = Context {
         source,
         text,

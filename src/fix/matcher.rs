@@ -410,6 +410,17 @@ impl<'a, 't> Matcher<'a, 't> {
     }
 }
 
+/// The lines carrying `# unawait: ignore`, sorted, for a binary search.
+pub fn ignored_lines(facts: &FileFacts<'_>, lines: &LineIndex) -> Vec<usize> {
+    let mut out: Vec<usize> = facts
+        .ignore_comments
+        .iter()
+        .map(|&c| lines.line_of(c))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
 /// Every matching await of a file, in source order.
 pub fn find(
     facts: &FileFacts<'_>,
@@ -419,12 +430,7 @@ pub fn find(
     ctx: FileContext<'_>,
     lines: &LineIndex,
 ) -> Vec<Finding> {
-    let mut ignored_lines: Vec<usize> = facts
-        .ignore_comments
-        .iter()
-        .map(|&c| lines.line_of(c))
-        .collect();
-    ignored_lines.sort_unstable();
+    let ignored_lines = ignored_lines(facts, lines);
     let raises = RaisesBlocks::new(&facts.raises_blocks);
     let m = Matcher {
         rules,
