@@ -137,15 +137,42 @@ impl<'a, 't> Matcher<'a, 't> {
         if !relevant {
             return Verdict::No;
         }
+        let rule = self.naming_rule(last, qualified, &chain);
         match def {
+            // An `async def` keeps the await, and says so, only when it could be what a
+            // rule names: a qualified rule's unrelated async fake is not its function.
             Some(Entry::Def {
                 is_async: true, at, ..
             })
-            | Some(Entry::Method { is_async: true, at }) => return Verdict::Async(at.clone()),
+            | Some(Entry::Method { is_async: true, at }) => {
+                let bare = chain
+                    .iter()
+                    .filter_map(|q| q.rsplit('.').next())
+                    .any(|l| self.bare_rule(l).is_some());
+                return match rule.is_some() || bare {
+                    true => Verdict::Async(at.clone()),
+                    false => Verdict::AsyncOther(at.clone()),
+                };
+            }
             // A method of a class: a function rule does not name it.
             Some(Entry::Method { .. }) => return Verdict::No,
             _ => {}
         }
+        match rule {
+            Some(rule) => self.unless_decorated(rule, def),
+            None => Verdict::No,
+        }
+    }
+
+    /// The rule that names the function reached as `last` (full name `qualified`,
+    /// re-exported along `chain`): a qualified rule whose chain meets the callee's, else
+    /// a bare rule of the last name.
+    fn naming_rule(
+        &self,
+        last: &str,
+        qualified: Option<&str>,
+        chain: &[String],
+    ) -> Option<&'a Rule> {
         let qualified_match = self.rules.by_last(last).chain(
             // Through an alias the last name can differ from the rule's.
             chain
@@ -163,13 +190,10 @@ impl<'a, 't> Matcher<'a, 't> {
                 (_, None) => false,
             };
             if same {
-                return self.unless_decorated(rule, def);
+                return Some(rule);
             }
         }
-        match self.bare_rule(last) {
-            Some(rule) => self.unless_decorated(rule, def),
-            None => Verdict::No,
-        }
+        self.bare_rule(last)
     }
 
     /// `name(...)`.
@@ -207,8 +231,18 @@ impl<'a, 't> Matcher<'a, 't> {
         match b {
             Binding::Def {
                 is_async: true, at, ..
-            } if self.rules.has_last(name) => Verdict::Async(self.here(*at)),
-            Binding::Def { is_async: true, .. } => Verdict::No,
+            } => {
+                // Kept only when a rule could name it: a bare rule of its name, or a
+                // qualified rule of this module's own function.
+                let qualified = match (bound_in, self.ctx.module) {
+                    (0, Some(m)) => Some(format!("{}.{name}", m.primary.name)),
+                    _ => None,
+                };
+                match self.naming_rule(name, qualified.as_deref(), &[]) {
+                    Some(_) => Verdict::Async(self.here(*at)),
+                    None => Verdict::AsyncOther(self.here(*at)),
+                }
+            }
             Binding::Def {
                 is_async: false,
                 at,
@@ -338,7 +372,7 @@ impl<'a, 't> Matcher<'a, 't> {
         let keyword = site.node.child(0)?;
         let rule = match verdict {
             Verdict::Match(rule) => rule,
-            Verdict::No => {
+            Verdict::No | Verdict::AsyncOther(_) => {
                 // A rule's name, but not (known to be) the rule's function: say so.
                 let (why, rule) = self.left(site.scope, callee, last_node)?;
                 return Some(Finding {

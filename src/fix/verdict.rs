@@ -25,6 +25,10 @@ pub enum Verdict<'r> {
     },
     /// An `async def`, and where it is.
     Async(DefSite),
+    /// An `async def` that no rule of the run names (under a qualified rule, a test
+    /// double of the same name): it keeps the await only beside a binding that is the
+    /// rule's function, since either may run; alone it is another function.
+    AsyncOther(DefSite),
     /// A stand-in for a failed import that cannot be awaited (`None`, a mock, a lambda,
     /// a fallback `def`): it neither matches nor stands in the way.
     StandIn,
@@ -53,7 +57,11 @@ impl<'r> Verdict<'r> {
                 decorator,
                 at,
             } => Some((KeptReason::Decorated { decorator, at }, Some(rule))),
-            Verdict::Match(_) | Verdict::StandIn | Verdict::AsyncMock(_) | Verdict::No => None,
+            Verdict::Match(_)
+            | Verdict::StandIn
+            | Verdict::AsyncMock(_)
+            | Verdict::AsyncOther(_)
+            | Verdict::No => None,
         }
     }
 
@@ -90,7 +98,8 @@ pub fn combine<'r>(verdicts: Vec<Judged<'r>>) -> Verdict<'r> {
     let pick = find(&|v| matches!(v, Verdict::Async(DefSite::Here { .. })))
         .or_else(|| find(&|v| matches!(v, Verdict::Async(_))))
         .or_else(|| find(&|v| matches!(v, Verdict::MayBeAsync { .. })))
-        .or_else(|| find(&|v| matches!(v, Verdict::AsyncMock(_))));
+        .or_else(|| find(&|v| matches!(v, Verdict::AsyncMock(_))))
+        .or_else(|| find(&|v| matches!(v, Verdict::AsyncOther(_))));
     if let Some(i) = pick {
         // Another binding that may be what runs: not a harmless stand-in, and not one
         // more way to the same awaitable (`import m` and `import m.sub` both bind `m`).
@@ -106,6 +115,10 @@ pub fn combine<'r>(verdicts: Vec<Judged<'r>>) -> Verdict<'r> {
             (Verdict::Async(at), Some(other)) => Verdict::MayBeAsync {
                 awaitable: Awaitable::AsyncDef(at),
                 other,
+            },
+            (Verdict::AsyncOther(at), other) => Verdict::MayBeAsync {
+                awaitable: Awaitable::AsyncDef(at),
+                other: other.flatten(),
             },
             (Verdict::AsyncMock(at), other) => Verdict::MayBeAsync {
                 awaitable: Awaitable::AsyncMock(at),
@@ -144,6 +157,7 @@ mod tests {
             }
             Verdict::StandIn => "stand-in".into(),
             Verdict::AsyncMock(at) => format!("AsyncMock {at}"),
+            Verdict::AsyncOther(at) => format!("other async {at}"),
             Verdict::No => "no".into(),
         }
     }

@@ -249,7 +249,7 @@ impl<'f> Reporter<'f> {
             }
             if self.left_listed > LEFT_LINES && !self.verbose {
                 messages::line(format_args!(
-                    "unawait: {} more awaits left on rules' names are not listed; `-v` lists them all",
+                    "unawait: {} more awaits left unchanged are not listed; `-v` lists them all",
                     self.left_listed - LEFT_LINES
                 ));
             }

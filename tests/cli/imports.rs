@@ -58,6 +58,15 @@ fn qualified_rule_follows_reexport_relative_and_alias_but_not_third_party() {
                 ),
             ),
             finding("app/api/views.py:5:12", rule),
+            // The async double is another function: left, never a kept note.
+            left_line(
+                "tests/test_views.py:5:5",
+                "get_manager",
+                rule,
+                &format!(
+                    "the call resolves to `tests.helpers.get_manager`, not to the rule's `{rule}`"
+                ),
+            ),
         ]
         .concat(),
         &[],
@@ -81,6 +90,15 @@ fn qualified_rule_named_by_its_reexport_matches_the_definition_too() {
                 ),
             ),
             finding("app/api/views.py:5:12", rule),
+            // The async double is another function: left, never a kept note.
+            left_line(
+                "tests/test_views.py:5:5",
+                "get_manager",
+                rule,
+                &format!(
+                    "the call resolves to `tests.helpers.get_manager`, not to the rule's `{rule}`"
+                ),
+            ),
         ]
         .concat(),
         &[],

@@ -264,9 +264,7 @@ fn many_left_awaits_are_capped_on_stderr_but_counted_and_listed_with_verbose() {
     let run = t.run(&["diff", "-f", "get_client"]);
     run.code(0);
     let mut want: Vec<String> = (0..20).map(line).collect();
-    want.push(
-        "unawait: 5 more awaits left on rules' names are not listed; `-v` lists them all".into(),
-    );
+    want.push("unawait: 5 more awaits left unchanged are not listed; `-v` lists them all".into());
     want.push(summary.into());
     assert_eq!(run.stderr, want.join("\n") + "\n");
     let run = t.run(&["diff", "-v", "-f", "get_client"]);
@@ -378,5 +376,55 @@ fn mentions_in_comments_and_strings_are_counted_and_listed_with_verbose() {
          a.py:7:17: `get_client(` mentioned in a string, which is text, not code\n\
          a.py:8:45: `get_client(` mentioned in a string, which is text, not code\n\
          unawait: 1 file scanned (1 parsed); 1 file to change, 1 await to fix; 4 mentions in comments and strings (`-v` lists them)\n"
+    );
+}
+
+/// A kept note about an `async def` only when that `async def` could be what the rule
+/// names: under a qualified rule, the pytest layout's async fake of the same name (and a
+/// test file's own `async def` of it) is another function, left as such; under a bare
+/// rule it may be the rule's, and is kept with its location.
+#[test]
+fn an_unrelated_async_fake_is_left_under_a_qualified_rule_and_kept_under_a_bare_one() {
+    let t = Tree::git();
+    t.write("app/__init__.py", "");
+    t.write("app/ws.py", "def get_manager():\n    return 1\n");
+    t.write("tests/helpers/__init__.py", "");
+    t.write(
+        "tests/helpers/fakes.py",
+        "async def get_manager():\n    return 1\n",
+    );
+    t.write(
+        "tests/test_ws.py",
+        "from tests.helpers.fakes import get_manager\n\
+         from app import ws\n\
+         \n\
+         \n\
+         async def test_fake():\n\
+         \x20   await get_manager()\n\
+         \n\
+         \n\
+         async def test_real():\n\
+         \x20   await ws.get_manager()\n",
+    );
+    t.write(
+        "tests/test_own.py",
+        "async def get_manager():\n    return 1\n\n\nasync def test_own():\n    await get_manager()\n",
+    );
+    let qualified = t.run(&["diff", "-f", "app.ws.get_manager"]);
+    qualified.code(0);
+    assert_eq!(
+        qualified.stderr,
+        "tests/test_own.py:6:5: left `get_manager()` (rule `app.ws.get_manager`): the call resolves to `tests.test_own.get_manager`, not to the rule's `app.ws.get_manager`\n\
+         tests/test_ws.py:6:5: left `get_manager()` (rule `app.ws.get_manager`): the call resolves to `tests.helpers.fakes.get_manager`, not to the rule's `app.ws.get_manager`\n\
+         unawait: 6 files scanned (2 parsed); 1 file to change, 1 await to fix; 2 left (2 other-function)\n"
+    );
+    assert!(!qualified.stderr.contains("kept"), "{}", qualified.stderr);
+    let bare = t.run(&["diff", "-f", "get_manager"]);
+    bare.code(0);
+    assert_eq!(
+        bare.stderr,
+        "tests/test_own.py:6:5: kept `get_manager()`: name refers to an async def at line 1\n\
+         tests/test_ws.py:6:5: kept `get_manager()`: name refers to an async def at tests/helpers/fakes.py:1\n\
+         unawait: 6 files scanned (2 parsed); 1 file to change, 1 await to fix; 2 kept (2 async-def)\n"
     );
 }

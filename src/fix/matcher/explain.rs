@@ -51,7 +51,12 @@ impl<'a, 't> Matcher<'a, 't> {
         // stand-ins for a failed import), the first binding.
         let b = bindings
             .iter()
-            .find(|b| self.judge_binding(name, bound_in, b) == Verdict::No)
+            .find(|b| {
+                matches!(
+                    self.judge_binding(name, bound_in, b),
+                    Verdict::No | Verdict::AsyncOther(_)
+                )
+            })
             .or_else(|| bindings.first());
         match b {
             Some(Binding::Other { kind, at }) => LeftReason::Shadowed {
