@@ -85,8 +85,10 @@ pub struct FileFlags {
     pub path: String,
     /// In the file's order; an await whose operand is not a call has no callee.
     pub awaits: Vec<Flagged>,
-    /// Diagnostics that name no await of the file as it is (it changed since).
-    pub no_await: usize,
+    /// Diagnostics that name no await of the file, by the left reason's key: none is
+    /// there (`no-await-here`: the file changed since), or the position does not say
+    /// which (`ambiguous-position`).
+    pub not_located: BTreeMap<&'static str, usize>,
 }
 
 /// Run the fixer on one file with its diagnostics and name the callee of every await
@@ -129,7 +131,11 @@ pub fn flag_file(
         };
         let expr = f.finding.expr.clone();
         let Some(site) = facts.awaits.iter().find(|s| s.node.byte_range() == expr) else {
-            out.no_await += 1;
+            let key = match outcome {
+                Outcome::Left(key) | Outcome::Kept(key) => key,
+                Outcome::Fixed => "no-await-here",
+            };
+            *out.not_located.entry(key).or_default() += 1;
             continue;
         };
         let callee = await_operand(site.node)
@@ -337,8 +343,8 @@ pub struct ProvenReport {
     pub in_methods: usize,
     /// Awaits whose operand is not a call (`await self._task`).
     pub not_calls: usize,
-    /// Diagnostics that name no await of the file as it is.
-    pub no_await: usize,
+    /// Diagnostics that name no await of the file, by reason ([`FileFlags`]).
+    pub not_located: BTreeMap<&'static str, usize>,
 }
 
 /// Group the flagged awaits of `files` by callee, named through the tree that
@@ -348,7 +354,9 @@ pub fn group(files: &[FileFlags], surveys: &[(usize, Survey)], rules: &RuleSet) 
     let mut report = ProvenReport::default();
     let mut groups: BTreeMap<(Kind, String), ProvenCallee> = BTreeMap::new();
     for file in files {
-        report.no_await += file.no_await;
+        for (key, n) in &file.not_located {
+            *report.not_located.entry(key).or_default() += n;
+        }
         for a in &file.awaits {
             report.flagged += 1;
             let Some(callee) = &a.callee else {

@@ -270,7 +270,7 @@ pub fn render_json(report: &ProvenReport, read: &Read) -> String {
                 "in_functions": report.in_functions,
                 "in_methods": report.in_methods,
                 "not_calls": report.not_calls,
-                "no_await": report.no_await,
+                "not_located": report.not_located,
                 "other_diagnostics": read.other_diagnostics,
                 "outside": read.outside,
             },
@@ -296,10 +296,21 @@ pub fn summary(report: &ProvenReport, read: &Read) -> String {
         report.in_methods,
         plural(report.not_calls, "not a call", "not calls"),
     );
-    if report.no_await > 0 {
+    let not_located: usize = report.not_located.values().sum();
+    if not_located > 0 {
+        let why: Vec<String> = report
+            .not_located
+            .iter()
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
         s.push_str(&format!(
-            ", {} (the file changed)",
-            plural(report.no_await, "names no await", "name no await")
+            "; {} ({})",
+            plural(
+                not_located,
+                "diagnostic names no await",
+                "diagnostics name no await"
+            ),
+            why.join(", ")
         ));
     }
     let of = |f: &dyn Fn(&ProvenCallee) -> bool| report.callees.iter().filter(|c| f(c)).count();
