@@ -10,7 +10,7 @@ use super::*;
 /// ty's table of the fixture (its GitLab JSON and its SARIF say the same).
 const TY_TABLE: &str = "\
 awaits  files  fixed  kept  left  confidence  kind      callee  (defined at)
-     8      3      7     1     0  proven      method    app.client.Client.get  (app/client.py:5) [kept: 1 raises-block]
+     9      3      8     1     0  proven      method    app.client.Client.get  (app/client.py:5) [kept: 1 raises-block]
      2      1      2     0     0  proven      function  app.client.make_client  (app/client.py:12)
      2      2      2     0     0  proven      method    app.client.Client.close  (app/client.py:8)
      1      1      0     0     1  review      function  app.kept.either  (app/kept.py:27) [left: 1 type-may-be-awaitable]
@@ -19,7 +19,6 @@ awaits  files  fixed  kept  left  confidence  kind      callee  (defined at)
      1      1      0     0     1  review      function  app.kept.optional_task  (app/kept.py:19) [left: 1 type-may-be-awaitable]
      1      1      0     0     1  review      function  app.kept.session  (flagged at app/kept.py:67) [left: 1 async-context-manager]
      1      1      0     0     1  review      function  make  (flagged at app/kept.py:64) [left: 1 type-may-be-awaitable; unresolved: a call of a parameter or a local, which no rule names]
-     1      1      1     0     0  proven      method    .get  (flagged at app/service.py:11)
 
 ";
 
@@ -43,7 +42,7 @@ methods = [
 ";
 
 const TY_SUMMARY: &str = "unawait: 8 files scanned; 21 flagged awaits: 8 in functions, 11 in \
-methods, 2 not calls; 10 callees (5 proven, 5 to review); 1 diagnostic not about an await";
+methods, 2 not calls; 9 callees (4 proven, 5 to review); 1 diagnostic not about an await";
 
 /// `(callee, kind, [awaits, fixed, kept], left reasons with counts, confidence)` of a
 /// suggestion.
@@ -152,6 +151,7 @@ fn suggest_json_has_each_callee_with_its_awaits() {
         at,
         vec![
             row("app/edges.py", 8, "fixed"),
+            fixed(11),
             fixed(15),
             fixed(27),
             fixed(32),
@@ -172,8 +172,8 @@ fn suggest_json_has_each_callee_with_its_awaits() {
     assert_eq!(
         doc["summary"],
         serde_json::json!({
-            "files_scanned": 8, "functions": 10, "high": 0, "review": 5, "configured": 0,
-            "proven": 5,
+            "files_scanned": 8, "functions": 9, "high": 0, "review": 5, "configured": 0,
+            "proven": 4,
             "diagnostics": {"checker": "ty", "flagged_awaits": 21, "in_functions": 8,
                             "in_methods": 11, "not_calls": 2, "not_located": {},
                             "other_diagnostics": 1, "outside": 0},
@@ -232,7 +232,7 @@ fn suggest_with_members_only_checkers_proves_nothing() {
     assert_eq!(
         groups(&doc),
         vec![
-            review("app.client.Client.get", "method", 8, members),
+            review("app.client.Client.get", "method", 9, members),
             review("app.client.make_client", "function", 2, members),
             review("app.client.Client.close", "method", 2, members),
             review("app.kept.either", "function", 1, members),
@@ -242,7 +242,6 @@ fn suggest_with_members_only_checkers_proves_nothing() {
             review("app.kept.numbers", "function", 1, "async-iterator"),
             review("app.kept.optional_task", "function", 1, members),
             review("app.kept.session", "function", 1, "async-context-manager"),
-            review(".get", "method", 1, members),
         ]
     );
     assert_eq!(doc["summary"]["diagnostics"]["checker"], "pyright");
@@ -252,13 +251,13 @@ fn suggest_with_members_only_checkers_proves_nothing() {
     let diag = diag_path(&t);
     let doc = json_suggest(&t, &["--diagnostics", &diag]);
     let all = groups(&doc);
-    assert_eq!(all.len(), 11, "{all:?}");
+    assert_eq!(all.len(), 10, "{all:?}");
     assert!(
         all.iter().all(|g| g.4 == "review" && g.2[1] == 0),
         "{all:?}"
     );
     assert!(all.contains(&review("app.kept.numbers", "function", 1, "async-iterator")));
-    assert!(all.contains(&review("app.client.Client.get", "method", 8, members)));
+    assert!(all.contains(&review("app.client.Client.get", "method", 9, members)));
     let run = t.run(&["suggest", "--diagnostics", &diag]);
     run.code(0);
     assert!(
@@ -273,7 +272,7 @@ fn suggest_with_members_only_checkers_proves_nothing() {
     assert_eq!(
         run.stderr,
         "unawait: 8 files scanned; 22 flagged awaits: 9 in functions, 11 in methods, 2 not \
-         calls; 11 callees (11 to review); 1 diagnostic not about an await\n"
+         calls; 10 callees (10 to review); 1 diagnostic not about an await\n"
     );
 }
 
@@ -286,7 +285,7 @@ fn suggest_with_mypy_names_what_it_cannot_place() {
     assert_eq!(
         groups(&doc),
         vec![
-            group("app.client.Client.get", "method", [6, 5, 1], "", "proven"),
+            group("app.client.Client.get", "method", [7, 6, 1], "", "proven"),
             group(
                 "app.client.make_client",
                 "function",
@@ -312,7 +311,6 @@ fn suggest_with_mypy_names_what_it_cannot_place() {
                 "1 async-context-manager",
                 "review"
             ),
-            group(".get", "method", [1, 1, 0], "", "proven"),
         ]
     );
     assert_eq!(
@@ -329,7 +327,7 @@ fn suggest_with_mypy_names_what_it_cannot_place() {
     assert_eq!(
         run.stderr,
         "unawait: 8 files scanned; 17 flagged awaits: 7 in functions, 9 in methods, 1 not a \
-         call; 1 diagnostic names no await (1 ambiguous-position); 9 callees (5 proven, 4 to \
+         call; 1 diagnostic names no await (1 ambiguous-position); 8 callees (4 proven, 4 to \
          review); 2 diagnostics not about an await\n"
     );
 }

@@ -211,7 +211,44 @@ impl Namer<'_, '_> {
             Some(only) if bindings.len() == 1 && parts.len() == 1 => {
                 method(self.assigned(only, scope))
             }
+            _ if root == "self" && parts.len() == 2 => {
+                method(self.self_attribute(callee, parts[0]))
+            }
             _ => method(Receiver::Unknown),
+        }
+    }
+
+    /// What `self.attr` holds, when the class around `node` assigns it once, from a
+    /// call (`self.client = make_client()` in `__init__`).
+    fn self_attribute(&self, node: Node<'_>, attr: &str) -> Receiver {
+        let mut class = node;
+        while class.kind() != "class_definition" {
+            match class.parent() {
+                Some(p) => class = p,
+                None => return Receiver::Unknown,
+            }
+        }
+        let mut found = Vec::new();
+        if let Some(body) = class.child_by_field_name("body") {
+            self_assignments(body, self.text, attr.as_bytes(), &mut found);
+        }
+        let [assignment] = found.as_slice() else {
+            return Receiver::Unknown;
+        };
+        let mut def = *assignment;
+        while def.kind() != "function_definition" {
+            match def.parent() {
+                Some(p) => def = p,
+                None => return Receiver::Unknown,
+            }
+        }
+        let scopes = crate::fix::returns::function_scopes(self.facts);
+        match (
+            scopes.get(&def.start_byte()),
+            assignment.child_by_field_name("right"),
+        ) {
+            (Some(&scope), Some(value)) => self.made_by(unparenthesize(value), scope),
+            _ => Receiver::Unknown,
         }
     }
 
@@ -263,6 +300,27 @@ impl Namer<'_, '_> {
             ) => qualify(self.facts, scope, root, &parts, self.module)
                 .map_or(Receiver::Unknown, Receiver::MadeBy),
             _ => Receiver::Unknown,
+        }
+    }
+}
+
+/// The assignments `self.attr = ...` under `node`, not in nested classes.
+fn self_assignments<'t>(node: Node<'t>, text: &[u8], attr: &[u8], out: &mut Vec<Node<'t>>) {
+    let is = |n: Option<Node<'_>>, what: &[u8]| n.is_some_and(|n| &text[n.byte_range()] == what);
+    if node.kind() == "assignment" {
+        let left = node.child_by_field_name("left");
+        if left.is_some_and(|l| {
+            l.kind() == "attribute"
+                && is(l.child_by_field_name("object"), b"self")
+                && is(l.child_by_field_name("attribute"), attr)
+        }) {
+            out.push(node);
+        }
+    }
+    let mut c = node.walk();
+    for child in node.named_children(&mut c) {
+        if child.kind() != "class_definition" {
+            self_assignments(child, text, attr, out);
         }
     }
 }

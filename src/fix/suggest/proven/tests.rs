@@ -4,7 +4,7 @@ use crate::fix::suggest::survey;
 
 const CLIENT: &str = "class Client:\n    def get(self):\n        return 1\n\n\ndef make_client():\n    return Client()\n";
 
-const USE: &str = "from app.client import Client, make_client\n\n\nclass S:\n    def own(self):\n        return 2\n\n    async def run(self, make):\n        c = make_client()\n        await c.get()\n        await make_client().get()\n        await self.own()\n        await make()\n        await Client.get(c)\n        await make_client()\n        await self.x.get()\n        await self.t\n";
+const USE: &str = "from app.client import Client, make_client\n\n\nclass S:\n    def __init__(self):\n        self.y = make_client()\n\n    def own(self):\n        return 2\n\n    async def run(self, make):\n        c = make_client()\n        await c.get()\n        await make_client().get()\n        await self.own()\n        await make()\n        await Client.get(c)\n        await make_client()\n        await self.x.get()\n        await self.t\n        await self.y.get()\n";
 
 /// A ty GitLab diagnostic for the operand at `line`, columns `from..to` (1-based).
 fn ty(line: usize, from: usize, to: usize, ty: &str) -> String {
@@ -30,14 +30,15 @@ fn callees_are_named_through_the_tree() {
     let output = format!(
         "[{}]",
         [
-            operand(10, "c.get()", "int"),
-            operand(11, "make_client().get()", "int"),
-            operand(12, "self.own()", "int"),
-            operand(13, "make()", "Unknown"),
-            operand(14, "Client.get(c)", "int"),
-            operand(15, "make_client()", "Client"),
-            operand(16, "self.x.get()", "int"),
-            operand(17, "self.t", "int"),
+            operand(13, "c.get()", "int"),
+            operand(14, "make_client().get()", "int"),
+            operand(15, "self.own()", "int"),
+            operand(16, "make()", "Unknown"),
+            operand(17, "Client.get(c)", "int"),
+            operand(18, "make_client()", "Client"),
+            operand(19, "self.x.get()", "int"),
+            operand(20, "self.t", "int"),
+            operand(21, "self.y.get()", "int"),
         ]
         .join(", ")
     );
@@ -86,7 +87,7 @@ fn callees_are_named_through_the_tree() {
                 Kind::Method,
                 "app.client.Client.get",
                 Some("get"),
-                3,
+                4,
                 "proven"
             ),
             (
@@ -108,7 +109,7 @@ fn callees_are_named_through_the_tree() {
             report.in_methods,
             report.not_calls
         ),
-        (8, 2, 5, 1)
+        (9, 2, 6, 1)
     );
     let make = &report.callees[2];
     assert_eq!(make.reasons, vec!["type-may-be-awaitable", UNRESOLVED]);
