@@ -396,3 +396,31 @@ fn suggest_help_documents_the_flags() {
         "{help}"
     );
 }
+
+#[test]
+fn suggest_says_where_the_rules_go_in_a_configuration_file() {
+    let t = project(Some("ty.gitlab.json"));
+    let diag = diag_path(&t);
+    let pyproject = t.text("pyproject.toml");
+    t.write(
+        "pyproject.toml",
+        format!("{pyproject}\n[tool.unawait]\nfunctions = [\"app.kept.maybe_name\"]\n"),
+    );
+    let run = t.run(&["suggest", "-q", "--diagnostics", &diag]);
+    run.code(0);
+    let (table, snippet) = run.out().split_once("\n\n").unwrap();
+    assert!(
+        table.contains(
+            "     1      1      1     0     0  configured  function  app.kept.maybe_name  (app/kept.py:11)"
+        ),
+        "{table}"
+    );
+    assert!(
+        snippet.starts_with(
+            "# Add to [tool.unawait] in pyproject.toml, merging a list into the file's own when \
+             it has one (the `review` ones are commented out: check them by hand):\n\
+             functions = [\n    \"app.client.make_client\",\n"
+        ) && !snippet.contains("\"app.kept.maybe_name\""),
+        "{snippet}"
+    );
+}

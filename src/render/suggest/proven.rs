@@ -173,7 +173,7 @@ fn snippet(callees: &[ProvenCallee], target: &Target) -> String {
         }
         lines.push("]".to_string());
     }
-    let (live, commented) = target.instructions();
+    let (live, commented) = instructions(target);
     let mut s = String::new();
     if any_proven {
         let review = if all().any(|e| !e.reasons.is_empty()) {
@@ -209,6 +209,22 @@ fn snippet(callees: &[ProvenCallee], target: &Target) -> String {
         }
     }
     s
+}
+
+/// The survey's instructions, for two lists: a configuration file may have either.
+fn instructions(target: &Target) -> (String, String) {
+    match target {
+        Target::NewTable => target.instructions(),
+        Target::File { shown, .. } => {
+            let (live, commented) = Target::File {
+                shown: shown.clone(),
+                has_functions: false,
+            }
+            .instructions();
+            let merge = "merging a list into the file's own when it has one";
+            (format!("{live}, {merge}"), format!("{commented}, {merge}"))
+        }
+    }
 }
 
 fn outcome(o: Outcome) -> (&'static str, Option<&'static str>) {
