@@ -161,6 +161,17 @@ fn suggest_json_has_each_callee_with_its_awaits() {
             row("tests/test_client.py", 8, "raises-block"),
         ]
     );
+    // The schema can fail: a `proven` entry with a reason, an unknown outcome.
+    let invalid = |doc: &Value| {
+        let saved = t.save_outside("bad.json", &serde_json::to_vec(doc).unwrap());
+        validate_against_schema("suggest-output-v1.schema.json", Path::new(&saved)).is_err()
+    };
+    let mut bad = doc.clone();
+    bad["suggestions"][0]["reasons"] = serde_json::json!(["type-may-be-awaitable"]);
+    assert!(invalid(&bad));
+    let mut bad = doc.clone();
+    bad["suggestions"][0]["flagged"][0]["outcome"] = serde_json::json!("gone");
+    assert!(invalid(&bad));
     let make = &doc["suggestions"][8];
     assert_eq!(make["function"], "make");
     assert_eq!(make["rule"], Value::Null);
