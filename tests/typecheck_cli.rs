@@ -407,3 +407,6 @@ fn diagnostics_on_stdin_and_files_not_scanned() {
         run.stderr
     );
 }
+
+#[path = "typecheck_cli/suggest.rs"]
+mod suggest;

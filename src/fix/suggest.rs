@@ -22,6 +22,8 @@ use crate::python::modules::ModulePath;
 use crate::python::parse::{self, name_chain};
 use crate::python::walk;
 
+pub mod proven;
+
 /// Why a suggestion is `review`: the function is decorated (the decorator may make it
 /// return a coroutine).
 pub const DECORATED: &str = "decorated";
@@ -50,6 +52,9 @@ pub enum Confidence {
     /// Decorated, a method, or returning something that may be awaitable: check it by
     /// hand.
     Review,
+    /// `suggest --diagnostics`: a type checker proves every flagged await of it not
+    /// awaitable.
+    Proven,
 }
 
 impl Confidence {
@@ -57,6 +62,7 @@ impl Confidence {
         match self {
             Confidence::High => "high",
             Confidence::Review => "review",
+            Confidence::Proven => "proven",
         }
     }
 }

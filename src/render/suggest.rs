@@ -9,6 +9,8 @@ use serde_json::json;
 
 use crate::fix::suggest::{Confidence, Suggestion};
 
+pub mod proven;
+
 /// The version of the JSON document; bumped only on changes that could break a reader
 /// (a field removed, renamed or retyped).
 pub const SUGGEST_JSON_VERSION: u32 = 1;
@@ -110,7 +112,7 @@ fn snippet(suggestions: &[Suggestion], target: &Target) -> String {
     let any_high = new.iter().any(|x| x.confidence == Confidence::High);
     for x in &new {
         lines.push(match x.confidence {
-            Confidence::High => format!("    \"{}\",", x.function),
+            Confidence::High | Confidence::Proven => format!("    \"{}\",", x.function),
             // With nothing high, the whole snippet is commented out below.
             Confidence::Review if !any_high => {
                 format!(
@@ -171,7 +173,7 @@ fn counts(suggestions: &[Suggestion]) -> Counts {
     for s in suggestions {
         match (s.configured, s.confidence) {
             (true, _) => c.configured += 1,
-            (false, Confidence::High) => c.high += 1,
+            (false, Confidence::High | Confidence::Proven) => c.high += 1,
             (false, Confidence::Review) => c.review += 1,
         }
     }

@@ -17,6 +17,7 @@ pub mod progress;
 pub mod reporter;
 pub mod stdin;
 mod suggest;
+mod suggest_checked;
 pub mod typecheck;
 
 use std::io::{self, IsTerminal};
@@ -124,6 +125,10 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
     let mut job = Job::new(settings);
     let files = &found.files;
     match settings.mode {
+        Mode::Suggest { .. } if settings.type_check.is_some() => {
+            let project = project::around(settings, &found);
+            suggest_checked::run(files, &project, &job, settings, &pool)
+        }
         Mode::Suggest { .. } => suggest::run(files, &job, settings, &pool),
         _ => {
             let project = project::around(settings, &found);

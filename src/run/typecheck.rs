@@ -74,8 +74,27 @@ fn output(settings: &Settings, how: &TypeCheck, root: &Path) -> Result<(String, 
     }
 }
 
+/// The run's diagnostics, grouped, and what was not kept.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub by_file: ByFile,
+    /// Diagnostics that are not about an await.
+    pub other: usize,
+    /// Await diagnostics about files the run does not scan.
+    pub outside: usize,
+}
+
 /// Read, parse and group the run's diagnostics; `None` when it has none to read.
 pub fn load(settings: &Settings, project: &Project, files: &[Candidate]) -> Result<Option<ByFile>> {
+    Ok(load_counted(settings, project, files)?.map(|l| l.by_file))
+}
+
+/// [`load`], also counting what is not kept.
+pub fn load_counted(
+    settings: &Settings,
+    project: &Project,
+    files: &[Candidate],
+) -> Result<Option<Loaded>> {
     let Some(how) = &settings.type_check else {
         return Ok(None);
     };
@@ -105,5 +124,9 @@ pub fn load(settings: &Settings, project: &Project, files: &[Candidate]) -> Resu
             if outside == 1 { "s" } else { "" },
         ));
     }
-    Ok(Some(by_file))
+    Ok(Some(Loaded {
+        by_file,
+        other: parsed.ignored,
+        outside,
+    }))
 }

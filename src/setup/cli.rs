@@ -277,7 +277,25 @@ pub fn command() -> clap::Command {
             })
         });
     }
-    cmd
+    // `suggest` lists what the checker flags; it fixes nothing.
+    cmd.mut_subcommand("suggest", |sub| {
+        sub.mut_arg("diagnostics", |a| {
+            a.help(
+                "List the callees of the awaits a type checker flagged, instead of the survey \
+by names: read its output from FILE (`-` for stdin), its format told from the content: ty \
+`check --output-format gitlab` or `sarif`, pyright `--outputjson`, mypy `-O json`, pyrefly \
+`check --output-format sarif`. Each function or method is listed with its flagged awaits, how \
+many `fix --diagnostics` would fix, keep or leave (and why), and confidence `proven` when \
+the checker proves every one of them not awaitable",
+            )
+        })
+        .mut_arg("type_checker", |a| {
+            a.help(
+                "Run this type checker on the scanned files (in the project root, found on PATH \
+or as `python3 -m`) and list the callees it flags, as with --diagnostics",
+            )
+        })
+    })
 }
 
 /// Parse the process's arguments (clap exits on `--help`, `--version` and errors).
@@ -319,11 +337,6 @@ pub fn refuse_unused_by_suggest(common: &Common) -> Result<(), String> {
             common.docs,
             "--docs",
             "it reads Python files only, not Markdown or reST",
-        ),
-        (
-            common.diagnostics.is_some() || common.type_checker.is_some(),
-            "--diagnostics or --type-checker",
-            "it surveys the tree by names, not by a type checker's output",
         ),
         (
             common.stdin_filename.is_some(),
