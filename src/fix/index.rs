@@ -368,6 +368,21 @@ mod tests {
     }
 
     #[test]
+    fn method_rules_want_only_their_async_defs() {
+        let f = IndexFilter::new(&[]).with_async_methods(&["fetch".into()]);
+        assert!(f.wants(
+            Path::new("a.py"),
+            b"class C:\n    async  def fetch(self):\n"
+        ));
+        assert!(f.wants(Path::new("a.py"), b"async\tdef fetch(): pass\n"));
+        assert!(!f.wants(Path::new("a.py"), b"class C:\n    def fetch(self):\n"));
+        assert!(!f.wants(Path::new("a.py"), b"notasync def fetch(): pass\n"));
+        assert!(!f.wants(Path::new("a.py"), b"asyncdef fetch(): pass\n"));
+        assert!(!f.wants(Path::new("a.py"), b"async def fetch_all(): pass\n"));
+        assert!(!f.wants(Path::new("pkg/__init__.py"), b"from .m import fetch\n"));
+    }
+
+    #[test]
     fn follows_reexports_to_the_definition() {
         let mut idx = ProjectIndex::default();
         let init = file_entries(

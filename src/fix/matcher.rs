@@ -351,7 +351,12 @@ impl<'a, 't> Matcher<'a, 't> {
                     .unwrap_or(Verdict::No);
                 match verdict {
                     Verdict::No => match self.rules.method(last) {
-                        Some(method) => Some((Verdict::Match(method), last_node)),
+                        Some(method) => {
+                            let verdict = self
+                                .async_method_of_class(scope, callee)
+                                .unwrap_or(Verdict::Match(method));
+                            Some((verdict, last_node))
+                        }
                         None => Some((Verdict::No, last_node)),
                     },
                     v => Some((v, last_node)),

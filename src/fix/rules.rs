@@ -189,10 +189,17 @@ impl RuleSet {
         !self.methods.is_empty()
     }
 
-    /// The last names of the function rules: what the project index looks for (method
-    /// rules match any receiver and never consult it).
+    /// The last names of the function rules: what the project index looks for.
     pub fn function_needles(&self) -> Vec<String> {
         let mut out: Vec<String> = self.by_last.keys().cloned().collect();
+        out.sort();
+        out
+    }
+
+    /// The names of the method rules: the project index looks for their `async def`s,
+    /// which keep the await on a class of the tree (`C().m()`).
+    pub fn method_needles(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.methods.keys().cloned().collect();
         out.sort();
         out
     }

@@ -59,7 +59,8 @@ impl<'s> Job<'s> {
             },
             prefilter: Prefilter::new(&settings.rules),
             docs: settings.docs,
-            index_filter: IndexFilter::new(&settings.rules.function_needles()),
+            index_filter: IndexFilter::new(&settings.rules.function_needles())
+                .with_async_methods(&settings.rules.method_needles()),
             src_roots: &settings.src_roots,
             roots: Roots::new(&settings.src_roots),
             rule_modules: rule_modules(&settings.rules),

@@ -428,3 +428,50 @@ fn an_unrelated_async_fake_is_left_under_a_qualified_rule_and_kept_under_a_bare_
          unawait: 6 files scanned (2 parsed); 1 file to change, 1 await to fix; 2 kept (2 async-def)\n"
     );
 }
+
+/// A method rule matches `.m()` on any receiver, but not on a class of the tree whose
+/// `m` is an `async def` (`C.m()`, `C().m()`, in the file or imported): the tree shows
+/// the call makes a coroutine, so the await is kept, naming the method.
+#[test]
+fn a_method_rule_keeps_the_await_on_a_class_of_the_tree_whose_method_is_async() {
+    let t = Tree::git();
+    t.write("app/__init__.py", "");
+    t.write(
+        "app/models.py",
+        "class Remote:\n    async def get(self):\n        return 1\n\n\nclass Plain:\n    def get(self):\n        return 1\n",
+    );
+    t.write(
+        "app/use.py",
+        "from app.models import Plain, Remote\n\
+         from app import models\n\
+         \n\
+         \n\
+         class Local:\n\
+         \x20   async def get(self):\n\
+         \x20       return 1\n\
+         \n\
+         \n\
+         async def f(client):\n\
+         \x20   await Local().get()\n\
+         \x20   await Local.get(None)\n\
+         \x20   await Remote().get()\n\
+         \x20   await models.Remote().get()\n\
+         \x20   await Plain().get()\n\
+         \x20   await client.get()\n",
+    );
+    t.run(&["check", "--method", "get"]).expect(
+        1,
+        [
+            check_line("app/use.py:15:5", "Plain().get", "get"),
+            check_line("app/use.py:16:5", "client.get", "get"),
+        ]
+        .concat(),
+        &[
+            "app/use.py:11:5: kept `Local().get()`: name refers to an async def at line 6",
+            "app/use.py:12:5: kept `Local.get()`: name refers to an async def at line 6",
+            "app/use.py:13:5: kept `Remote().get()`: name refers to an async def at app/models.py:2",
+            "app/use.py:14:5: kept `models.Remote().get()`: name refers to an async def at app/models.py:2",
+            "unawait: 3 files scanned (1 parsed); 1 file to change, 2 awaits to fix; 4 kept (4 async-def)",
+        ],
+    );
+}

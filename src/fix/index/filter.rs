@@ -9,18 +9,41 @@ use crate::python::lexical::{is_ident_byte, whole_word};
 /// Decides from bytes alone whether a file goes into the index.
 pub struct IndexFilter {
     names: AhoCorasick,
+    /// Method rules' names, wanted only as `async def NAME`: a class of the tree whose
+    /// method is a coroutine keeps the await, and a sync method changes nothing.
+    async_methods: Option<AhoCorasick>,
 }
 
 impl IndexFilter {
     pub fn new(needles: &[String]) -> Self {
         IndexFilter {
             names: AhoCorasick::new(needles).expect("rule names are short identifiers"),
+            async_methods: None,
         }
     }
 
+    /// Also want the files that define one of `methods` as an `async def`.
+    pub fn with_async_methods(mut self, methods: &[String]) -> Self {
+        if !methods.is_empty() {
+            self.async_methods =
+                Some(AhoCorasick::new(methods).expect("rule names are short identifiers"));
+        }
+        self
+    }
+
     /// Does `source` define one of the names (`def NAME`), or, for a package's
-    /// `__init__`, mention one?
+    /// `__init__`, mention one, or define a method rule's name as an `async def`?
     pub fn wants(&self, path: &Path, source: &[u8]) -> bool {
+        self.wants_functions(path, source)
+            || self.async_methods.as_ref().is_some_and(|methods| {
+                methods
+                    .find_overlapping_iter(source)
+                    .filter(|m| whole_word(source, m.start(), m.end()))
+                    .any(|m| preceded_by_async_def(source, m.start()))
+            })
+    }
+
+    fn wants_functions(&self, path: &Path, source: &[u8]) -> bool {
         let is_init = path.file_stem().is_some_and(|s| s == "__init__");
         // Whole identifiers only: `get` must not pull in every `def get_thing` or
         // `target`, or a broad rule would parse half the tree twice.
@@ -45,6 +68,27 @@ fn may_reexport(source: &[u8], start: usize, end: usize) -> bool {
         .find(|&&b| !matches!(b, b' ' | b'\t'));
     let after = source[end..].iter().find(|&&b| !matches!(b, b' ' | b'\t'));
     before != Some(&b'.') && !matches!(after, Some(b'(' | b'.'))
+}
+
+/// Is the name at `at` written as `async def NAME`?
+fn preceded_by_async_def(source: &[u8], at: usize) -> bool {
+    if !preceded_by_def(source, at) {
+        return false;
+    }
+    let mut i = at;
+    while matches!(source[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    // Before `def`: blanks, then `async` as a word.
+    let mut j = i - 3;
+    let blanks = j;
+    while j > 0 && matches!(source[j - 1], b' ' | b'\t') {
+        j -= 1;
+    }
+    j != blanks
+        && j >= 5
+        && &source[j - 5..j] == b"async"
+        && (j == 5 || !is_ident_byte(source[j - 6]))
 }
 
 /// Is the name at `at` written as `def NAME`?

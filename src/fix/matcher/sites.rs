@@ -8,6 +8,7 @@ use crate::fix::kept::DefSite;
 use crate::fix::rules::Rule;
 use crate::fix::verdict::Verdict;
 use crate::python::facts::{Binding, OtherKind};
+use crate::python::parse::{name_chain, unparenthesize};
 
 impl<'a> Matcher<'a, '_> {
     /// `rule`'s function, unless its definition in the index has a decorator that may
@@ -81,6 +82,47 @@ impl<'a> Matcher<'a, '_> {
                 is_async: true, at, ..
             } => Some(Verdict::Async(self.here(*at))),
             _ => None,
+        })
+    }
+
+    /// `C.m(...)` or `C(...).m(...)` under a method rule, where `C` is a class of the
+    /// tree (this file's, or imported from a module of the tree) whose `m` is an `async
+    /// def`: the tree shows the call makes a coroutine, so the await is kept, naming the
+    /// method. Any other receiver is left to the method rule.
+    pub(super) fn async_method_of_class(
+        &self,
+        scope: usize,
+        callee: tree_sitter::Node<'_>,
+    ) -> Option<Verdict<'a>> {
+        let method = self.text_of(callee.child_by_field_name("attribute")?);
+        let mut object = unparenthesize(callee.child_by_field_name("object")?);
+        if object.kind() == "call" {
+            object = unparenthesize(object.child_by_field_name("function")?);
+        }
+        let (root, parts) = name_chain(object, self.text)?;
+        if parts.is_empty() {
+            if let Some(v) = self.async_method_of_class_here(scope, root, &[method]) {
+                return Some(v);
+            }
+        }
+        let index = self.ctx.index?;
+        self.facts.resolve(scope, root)?.iter().find_map(|b| {
+            let class = match b {
+                Binding::From { module, name, .. } => {
+                    format!("{}.{name}", self.absolute(module)?)
+                }
+                Binding::Module { module } => module.clone(),
+                _ => return None,
+            };
+            let mut full = class;
+            for part in parts.iter().chain([&method]) {
+                full.push('.');
+                full.push_str(part);
+            }
+            match index.chain(&full).1 {
+                Some(Entry::Method { is_async: true, at }) => Some(Verdict::Async(at.clone())),
+                _ => None,
+            }
         })
     }
 
