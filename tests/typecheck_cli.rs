@@ -29,24 +29,8 @@ fn repo() -> &'static Path {
 /// A tree holding a copy of the fixture project, and the recorded `output` (its
 /// `/PROJECT` made the tree's path) as `diag.out` beside it.
 fn project(output: Option<&str>) -> Tree {
-    fn copy(t: &Tree, from: &Path, rel: &str) {
-        for e in fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let name = e.file_name().into_string().unwrap();
-            let rel = if rel.is_empty() {
-                name
-            } else {
-                format!("{rel}/{name}")
-            };
-            if e.file_type().unwrap().is_dir() {
-                copy(t, &e.path(), &rel);
-            } else {
-                t.write(&rel, fs::read(e.path()).unwrap());
-            }
-        }
-    }
     let t = Tree::new();
-    copy(&t, &repo().join(PROJECT), "");
+    t.copy_from(&repo().join(PROJECT));
     if let Some(name) = output {
         let text = fs::read_to_string(repo().join(OUTPUTS).join(name)).unwrap();
         let root = t.path().canonicalize().unwrap();

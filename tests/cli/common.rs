@@ -249,6 +249,28 @@ impl Tree {
         self.dir.path().join(rel)
     }
 
+    /// Copy every file below the folder `from` into the tree, at the same relative
+    /// paths (a fixture project, so that runs may write).
+    pub fn copy_from(&self, from: &Path) {
+        fn copy(t: &Tree, from: &Path, rel: &str) {
+            for e in fs::read_dir(from).unwrap() {
+                let e = e.unwrap();
+                let name = e.file_name().into_string().unwrap();
+                let rel = if rel.is_empty() {
+                    name
+                } else {
+                    format!("{rel}/{name}")
+                };
+                if e.file_type().unwrap().is_dir() {
+                    copy(t, &e.path(), &rel);
+                } else {
+                    t.write(&rel, fs::read(e.path()).unwrap());
+                }
+            }
+        }
+        copy(self, from, "");
+    }
+
     /// Write `bytes` at `rel`, creating folders.
     pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
         let p = self.join(rel);
