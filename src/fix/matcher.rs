@@ -180,12 +180,18 @@ impl<'a, 't> Matcher<'a, 't> {
                 return Verdict::No;
             }
             // Which star import binds it is not known here (the last one that defines
-            // it wins): an `async def` behind any of them keeps the await.
+            // it wins): an `async def` behind any of them keeps the await. A module of
+            // the tree whose `__all__` (or the name's `_`) keeps the name to itself
+            // does not bring it; a module from outside the tree may.
             let mut from_star = None;
             for m in &self.facts.star_imports {
                 let Some(module) = self.absolute(m) else {
                     continue;
                 };
+                let index = self.ctx.index;
+                if index.and_then(|i| i.brings(&module, name)) == Some(false) {
+                    continue;
+                }
                 match self.verdict_for(name, Some(&format!("{module}.{name}"))) {
                     v @ Verdict::Async(_) => return v,
                     Verdict::No => {}

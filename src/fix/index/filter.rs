@@ -22,6 +22,11 @@ impl IndexFilter {
     /// `__init__`, mention one?
     pub fn wants(&self, path: &Path, source: &[u8]) -> bool {
         let is_init = path.file_stem().is_some_and(|s| s == "__init__");
+        // A package's `from .mod import *` re-exports whatever `mod` exports, rule
+        // names among them, without naming any.
+        if is_init && star_import(source) {
+            return true;
+        }
         // Whole identifiers only: `get` must not pull in every `def get_thing` or
         // `target`, or a broad rule would parse half the tree twice.
         self.names
@@ -45,6 +50,19 @@ fn may_reexport(source: &[u8], start: usize, end: usize) -> bool {
         .find(|&&b| !matches!(b, b' ' | b'\t'));
     let after = source[end..].iter().find(|&&b| !matches!(b, b' ' | b'\t'));
     before != Some(&b'.') && !matches!(after, Some(b'(' | b'.'))
+}
+
+/// Does `source` hold `import *` (blanks allowed between)? Bytes only: one in a
+/// string or a comment costs a parse, never a miss.
+fn star_import(source: &[u8]) -> bool {
+    memchr::memmem::find_iter(source, b"import").any(|at| {
+        let rest = &source[at + 6..];
+        let gap = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        rest.get(gap) == Some(&b'*')
+    })
 }
 
 /// Is the name at `at` written as `def NAME`?
