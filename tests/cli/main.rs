@@ -23,6 +23,7 @@ mod left;
 mod modules;
 mod notebooks_docs;
 mod patch;
+mod stars;
 mod stdin;
 mod suggest;
 mod terminal;
