@@ -21,10 +21,12 @@ mod exports;
 mod filter;
 mod known;
 mod methods;
+mod renames;
 pub use exports::Exports;
 pub use filter::IndexFilter;
 pub use known::Known;
 pub use methods::class_name;
+pub use renames::Renamed;
 
 /// A module-level name in the index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +61,9 @@ pub struct ProjectIndex {
     /// Every module name and every package above one (`a`, `a.b` for `a.b.c`), so
     /// that namespace packages, which have no file, are known too.
     modules: std::collections::HashSet<String>,
+    /// The other names rules' functions are re-exported under, by last name (see
+    /// [`ProjectIndex::widen`]).
+    renamed: HashMap<String, Vec<Renamed>>,
 }
 
 /// How far re-export chains are followed (they can loop).
@@ -233,6 +238,24 @@ impl ProjectIndex {
             }),
             names,
         );
+    }
+
+    /// A file first added for its names only (not parsed), now parsed: its entries
+    /// replace the empty ones; a file not added yet is added.
+    pub fn fill(&mut self, module: &ModuleNames, entries: HashMap<String, Entry>) {
+        let unread = (0..self.files.len()).find(|&f| {
+            let (primary, had) = &self.files[f];
+            *primary == module.primary.name && had.is_empty() && self.exports[f].is_none()
+        });
+        let Some(f) = unread else {
+            return self.add(module, entries);
+        };
+        let mut entries = entries;
+        self.exports[f] = match entries.remove(exports::KEY) {
+            Some(Entry::Exports(e)) => Some(e),
+            _ => None,
+        };
+        self.files[f].1 = entries;
     }
 
     /// One file, under every name it is importable by, with its module-level

@@ -117,6 +117,23 @@ impl<'a, 't> Matcher<'a, 't> {
         }
     }
 
+    /// Is `last` a rule's last name, or another name a rule's function is
+    /// re-exported under?
+    fn knows_last(&self, last: &str) -> bool {
+        self.rules.has_last(last) || self.ctx.index.is_some_and(|i| !i.renamed(last).is_empty())
+    }
+
+    /// The rule whose function `qualified` resolves to under another name than its
+    /// own: decided by resolution, never by the name alone.
+    fn renamed_rule(&self, lasts: &[&str], qualified: Option<&str>) -> Option<&'a Rule> {
+        let (index, q) = (self.ctx.index?, qualified?);
+        lasts
+            .iter()
+            .flat_map(|l| index.renamed(l))
+            .find(|r| index.same(q, &r.via))
+            .and_then(|r| self.rules.iter().find(|rule| rule.name() == r.rule))
+    }
+
     fn bare_rule(&self, last: &str) -> Option<&'a Rule> {
         self.rules.by_last(last).find(|r| !r.is_qualified())
     }
@@ -130,10 +147,10 @@ impl<'a, 't> Matcher<'a, 't> {
             (Some(q), None) => (vec![q.to_string()], None),
             (None, _) => (Vec::new(), None),
         };
-        let relevant = self.rules.has_last(last)
-            || chain
-                .iter()
-                .any(|q| self.rules.has_last(q.rsplit('.').next().unwrap_or(q)));
+        let lasts: Vec<&str> = std::iter::once(last)
+            .chain(chain.iter().map(|q| q.rsplit('.').next().unwrap_or(q)))
+            .collect();
+        let relevant = lasts.iter().any(|l| self.knows_last(l));
         if !relevant {
             return Verdict::No;
         }
@@ -166,6 +183,11 @@ impl<'a, 't> Matcher<'a, 't> {
                 return self.unless_decorated(rule, def);
             }
         }
+        // Re-exported under another name than the rule's (`from .mod import func as
+        // alias`): the same function, either way round.
+        if let Some(rule) = self.renamed_rule(&lasts, qualified) {
+            return self.unless_decorated(rule, def);
+        }
         match self.bare_rule(last) {
             Some(rule) => self.unless_decorated(rule, def),
             None => Verdict::No,
@@ -176,7 +198,7 @@ impl<'a, 't> Matcher<'a, 't> {
     fn judge_name(&self, scope: usize, name: &str) -> Verdict<'a> {
         let Some((bound_in, bindings)) = self.facts.resolve_with_scope(scope, name) else {
             // Not bound in this file: a builtin, or a star import brought it.
-            if !self.rules.has_last(name) {
+            if !self.knows_last(name) {
                 return Verdict::No;
             }
             // Which star import binds it is not known here (the last one that defines
@@ -315,7 +337,7 @@ impl<'a, 't> Matcher<'a, 't> {
                 let last = self.text_of(last_node);
                 let chain = name_chain(callee, self.text);
                 let verdict = chain
-                    .filter(|_| self.rules.has_last(last))
+                    .filter(|_| self.knows_last(last))
                     .and_then(|(root, parts)| {
                         self.judge_chain(scope, root, &parts)
                             .or_else(|| self.async_method_of_class_here(scope, root, &parts))

@@ -197,3 +197,122 @@ fn a_star_from_outside_the_tree_keeps_the_unbound_name_rule() {
         ],
     );
 }
+
+/// `pkg/__init__.py` re-exports `pkg.sub.alias` as `alias2` and as `alias`;
+/// `pkg/sub/__init__.py` re-exports `pkg.sub.mod.func` as `alias`. Each file of
+/// `app/` calls the function by one name only, and `app/local.py` calls a function of
+/// its own that is merely called `alias`.
+const RENAMED: &[(&str, &str)] = &[
+    ("app/__init__.py", ""),
+    (
+        "pkg/__init__.py",
+        "from .sub import alias as alias2\nfrom .sub import alias\n",
+    ),
+    ("pkg/sub/__init__.py", "from .mod import func as alias\n"),
+    ("pkg/sub/mod.py", "def func():\n    pass\n"),
+    (
+        "app/use_alias.py",
+        "from pkg import alias\n\n\nasync def h():\n    await alias()\n",
+    ),
+    (
+        "app/use_alias2.py",
+        "import pkg\n\n\nasync def h():\n    await pkg.alias2()\n",
+    ),
+    (
+        "app/use_func.py",
+        "from pkg.sub.mod import func\n\n\nasync def h():\n    await func()\n",
+    ),
+    (
+        "app/local.py",
+        "def alias():\n    pass\n\n\nasync def h():\n    await alias()\n",
+    ),
+];
+
+/// A file that calls the function only by a name its rule does not contain is still
+/// read (the prefilter learns the names), and a chain of renames is followed.
+#[test]
+fn a_renamed_reexport_matches_the_rule_of_the_definition() {
+    for rule in ["func", "pkg.sub.mod.func"] {
+        tree(RENAMED).run(&["check", "-f", rule]).expect(
+            1,
+            [
+                check_line("app/use_alias.py:5:5", "alias", rule),
+                check_line("app/use_alias2.py:5:5", "pkg.alias2", rule),
+                check_line("app/use_func.py:5:5", "func", rule),
+            ]
+            .concat(),
+            &["unawait: 8 files scanned (4 parsed); 3 files to change, 3 awaits to fix"],
+        );
+    }
+}
+
+/// The other way round: a rule named by the re-export matches calls of the
+/// definition and of its other names, and a qualified one leaves the local `alias`.
+#[test]
+fn a_rule_named_by_the_alias_matches_the_definition() {
+    tree(RENAMED)
+        .run(&["check", "-q", "-f", "pkg.alias"])
+        .expect(
+            1,
+            [
+                left_line(
+                    "app/local.py:6:5",
+                    "alias",
+                    "pkg.alias",
+                    "the call resolves to `app.local.alias`, not to the rule's `pkg.alias`",
+                ),
+                check_line("app/use_alias.py:5:5", "alias", "pkg.alias"),
+                check_line("app/use_alias2.py:5:5", "pkg.alias2", "pkg.alias"),
+                check_line("app/use_func.py:5:5", "func", "pkg.alias"),
+            ]
+            .concat(),
+            &[],
+        );
+    tree(RENAMED).run(&["check", "-q", "-f", "alias2"]).expect(
+        1,
+        [
+            check_line("app/use_alias.py:5:5", "alias", "alias2"),
+            check_line("app/use_alias2.py:5:5", "pkg.alias2", "alias2"),
+            check_line("app/use_func.py:5:5", "func", "alias2"),
+        ]
+        .concat(),
+        &[],
+    );
+}
+
+/// `fix` through an alias: the file that only names the alias is changed, and a
+/// function of its own with the alias's name is not.
+#[test]
+fn fix_through_an_alias_leaves_a_local_function_of_that_name() {
+    let dir = tree(RENAMED);
+    dir.run(&["fix", "-q", "-f", "func"]).code(0);
+    assert_eq!(
+        dir.text("app/use_alias.py"),
+        "from pkg import alias\n\n\nasync def h():\n    alias()\n"
+    );
+    assert_eq!(
+        dir.text("app/local.py"),
+        "def alias():\n    pass\n\n\nasync def h():\n    await alias()\n"
+    );
+}
+
+/// An alias of an `async def` is kept, whichever name the rule has.
+#[test]
+fn an_alias_of_an_async_def_is_kept() {
+    let dir = tree(&[
+        ("pkg/__init__.py", "from .mod import func as alias\n"),
+        ("pkg/mod.py", "async def func():\n    pass\n"),
+        (
+            "use.py",
+            "from pkg import alias\n\n\nasync def h():\n    await alias()\n",
+        ),
+    ]);
+    dir.run(&["check", "-f", "func"]).expect(
+        0,
+        "",
+        &[
+            "use.py:5:5: kept `alias()`: name refers to an async def at pkg/mod.py:1",
+            "unawait: 3 files scanned (1 parsed); 0 files to change, 0 awaits to fix; 1 kept (1 async-def)",
+        ],
+    );
+}

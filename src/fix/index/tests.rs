@@ -315,3 +315,38 @@ fn package_star_imports_are_indexed() {
     assert!(!f.wants(Path::new("pkg/mod.py"), b"from .m import *\n"));
     assert!(!f.wants(Path::new("pkg/__init__.py"), b"from .m import x\n"));
 }
+
+#[test]
+fn other_names_of_a_renamed_reexport_go_both_ways() {
+    use crate::fix::rules::RuleSet;
+    let mut idx = parsed(&[
+        (
+            "pkg",
+            true,
+            "from .sub import alias as alias2\nfrom .sub import alias\n",
+        ),
+        ("pkg.sub", true, "from .mod import func as alias\n"),
+        ("pkg.sub.mod", false, "def func(): pass\n"),
+        ("other", false, "def alias(): pass\n"),
+    ]);
+    let lasts = |rule: &str| {
+        let rules = RuleSet::new(&[rule.to_string()], &[], &[]).unwrap();
+        let rule = rules.iter().next().unwrap().clone();
+        let mut out: Vec<String> = idx.other_names(&rule).into_iter().map(|r| r.last).collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    assert_eq!(lasts("func"), ["alias", "alias2"]);
+    assert_eq!(lasts("pkg.sub.mod.func"), ["alias", "alias2"]);
+    assert_eq!(lasts("alias"), ["alias2", "func"]);
+    assert_eq!(lasts("pkg.alias2"), ["alias", "func"]);
+    assert!(lasts("unrelated").is_empty());
+    // Widening records them once, and says which names are new.
+    let rules = RuleSet::new(&["func".to_string()], &[], &[]).unwrap();
+    assert_eq!(idx.widen(&rules), ["alias", "alias2"]);
+    assert!(idx.widen(&rules).is_empty());
+    assert!(idx.renamed("alias").iter().all(|r| r.rule == "func"));
+    assert!(idx.same("pkg.alias2", &idx.renamed("alias2")[0].via));
+    assert!(!idx.same("other.alias", &idx.renamed("alias")[0].via));
+}

@@ -256,3 +256,49 @@ fn star_imports_bring_only_what_the_module_exports() {
         assert_eq!(got, *want, "{source:?} {functions:?} `{called}`");
     }
 }
+
+/// Another name of a rule's function matches by resolution only.
+#[test]
+fn renamed_reexports_match_by_resolution_not_by_name() {
+    let build = || {
+        let mut index = ProjectIndex::default();
+        index.merge(
+            "pkg".into(),
+            HashMap::from([("alias".into(), Entry::Alias("pkg.mod.func".into()))]),
+        );
+        let def = Entry::Def {
+            is_async: false,
+            at: DefSite::Module {
+                path: "pkg/mod.py".into(),
+                line: 1,
+            },
+            decorators: Vec::new(),
+        };
+        index.merge("pkg.mod".into(), HashMap::from([("func".into(), def)]));
+        index
+    };
+    let cases: &[(&str, &str, Option<&str>, &str)] = &[
+        ("func", "alias", Some("pkg.alias"), "match func"),
+        (
+            "pkg.mod.func",
+            "alias",
+            Some("pkg.alias"),
+            "match pkg.mod.func",
+        ),
+        ("alias", "func", Some("pkg.mod.func"), "match alias"),
+        ("pkg.alias", "func", Some("pkg.mod.func"), "match pkg.alias"),
+        // A function of its own that is merely called `alias`, or one unknown.
+        ("func", "alias", Some("app.alias"), "no"),
+        ("func", "alias", None, "no"),
+        ("alias", "func", Some("elsewhere.func"), "no"),
+    ];
+    for (rule, last, qualified, want) in cases {
+        let rs = rules(&[rule]);
+        let mut index = build();
+        index.widen(&rs);
+        with_matcher(&rs, Some(&index), |m| {
+            let got = name(&m.verdict_for(last, *qualified));
+            assert_eq!(got, *want, "rule {rule}, `{last}` as {qualified:?}");
+        });
+    }
+}

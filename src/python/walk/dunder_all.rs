@@ -27,15 +27,14 @@ impl Collector<'_, '_> {
                     .child_by_field_name("operator")
                     .is_some_and(|op| text_is(op, self.text, "+="));
                 let right = node.child_by_field_name("right");
-                let names = match right {
+                match right {
                     Some(right) if node.kind() == "assignment" || plus => {
                         strings(right, self.text, true)
                     }
                     // `__all__: list[str]` alone binds nothing.
                     None if node.kind() == "assignment" => return true,
                     _ => None,
-                };
-                names
+                }
             }
             "call" => {
                 let Some(function) = node.child_by_field_name("function") else {
@@ -58,17 +57,16 @@ impl Collector<'_, '_> {
                 let only: Vec<Node<'_>> = args
                     .map(|a| a.named_children(&mut c).collect())
                     .unwrap_or_default();
-                let names = match (&self.text[method.byte_range()], only.as_slice()) {
+                match (&self.text[method.byte_range()], only.as_slice()) {
                     (b"extend", [list]) => strings(*list, self.text, true),
                     (b"append", [one]) => strings(*one, self.text, false),
-                    // `remove`, `sort`, `clear`…: they only narrow or reorder it, and
+                    // `remove`, `sort`…: they only narrow, reorder or read it, and
                     // a wider list is the safe side.
                     (b"remove" | b"sort" | b"reverse" | b"index" | b"count", _) => {
                         return true;
                     }
                     _ => None,
-                };
-                names
+                }
             }
             _ => return false,
         };
