@@ -17,6 +17,19 @@ fn unresolved(at: &str, callee: &str, rule: &str) -> String {
     )
 }
 
+/// The `left` line for a name no import of the file brings (a star of a module of the
+/// tree that does not export it does not).
+fn not_imported(at: &str, callee: &str, rule: &str) -> String {
+    left_line(
+        at,
+        callee,
+        rule,
+        &format!(
+            "this file does not import it, so the qualified rule `{rule}` cannot tell what it is"
+        ),
+    )
+}
+
 /// `lib.py` with three sync functions, and `use.py` awaiting each through
 /// `from lib import *`; `all` is `lib.py`'s `__all__` lines.
 fn star_of_lib(all: &str) -> crate::common::Tree {
@@ -50,8 +63,8 @@ fn dunder_all_that_leaves_a_name_out_keeps_the_star_from_bringing_it() {
         1,
         [
             check_line("use.py:5:5", "fetch", "lib.fetch"),
-            unresolved("use.py:6:5", "load", "lib.load"),
-            unresolved("use.py:7:5", "_private", "lib._private"),
+            not_imported("use.py:6:5", "load", "lib.load"),
+            not_imported("use.py:7:5", "_private", "lib._private"),
         ]
         .concat(),
         &[],
@@ -84,7 +97,7 @@ fn without_dunder_all_a_star_brings_the_public_names_only() {
         [
             check_line("use.py:5:5", "fetch", "lib.fetch"),
             check_line("use.py:6:5", "load", "lib.load"),
-            unresolved("use.py:7:5", "_private", "lib._private"),
+            not_imported("use.py:7:5", "_private", "lib._private"),
         ]
         .concat(),
         &[],
@@ -101,7 +114,7 @@ fn an_unreadable_dunder_all_brings_the_public_names() {
             [
                 check_line("use.py:5:5", "fetch", "lib.fetch"),
                 check_line("use.py:6:5", "load", "lib.load"),
-                unresolved("use.py:7:5", "_private", "lib._private"),
+                not_imported("use.py:7:5", "_private", "lib._private"),
             ]
             .concat(),
             &[],
@@ -187,6 +200,12 @@ fn a_star_from_outside_the_tree_keeps_the_unbound_name_rule() {
         1,
         check_line("use.py:5:5", "fetch", "thirdparty.fetch"),
         &[],
+    );
+    // A qualified rule of another module cannot tell what the star brings.
+    dir.run(&["check", "-q", "-f", "lib.fetch"]).expect(
+        0,
+        unresolved("use.py:5:5", "fetch", "lib.fetch"),
+        &["unawait: warning: rule `lib.fetch` matched no await, and module `lib` is not in the tree"],
     );
     dir.run(&["check", "-f", "load"]).expect(
         0,
