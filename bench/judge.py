@@ -20,7 +20,12 @@ Which awaits must go (docs/contract.md#which-calls-match, for bare-name rules): 
 operand is a call (parentheses are invisible in the AST) whose callee is
   - a name `f` bound, in the scope Python would look it up in, only by a sync `def f`
     or by `from m import f [as g]` with `f` a rule; or unbound (builtin, star import)
-    with `f` a rule -- unless every way in ends at an `async def`;
+    with `f` a rule -- unless every way in ends at an `async def`; a star import of a
+    parsed module of the tree brings only its `__all__` (literals) or, without one,
+    its public names; one from elsewhere may bring anything;
+  - a name that resolves, through re-exports, to a rule's function under another name
+    (`from .mod import f as g` in an `__init__.py`), or to what a re-export named as a
+    rule leads to -- decided by resolution, never by the name;
   - `M.a.f` where every binding of `M` is an import (`import m [as M]`,
     `from p import M`) and `f` is a rule;
   - `anything.f` when `f` is a method rule;
@@ -29,7 +34,8 @@ a class, or an `async def`; nor when the import it came through resolves, in the
 before tree (module names as Python and pytest see them: from the top of each file's
 `__init__.py` chain and from every project root -- the tree's own root, each folder
 holding `pyproject.toml` or `setup.cfg`, and their `src/` folders -- through namespace
-packages; re-exports followed through `__init__.py`), to an `async def` of any file
+packages; re-exports followed through `__init__.py`, star imports of parsed modules
+among them), to an `async def` of any file
 that has that name. Where several bindings may reach the call, the await
 goes only when one is the function and none can be awaited; what an `except
 ImportError:` handler binds in place of a name its `try` imports (`None`, a mock, a
