@@ -350,3 +350,29 @@ fn other_names_of_a_renamed_reexport_go_both_ways() {
     assert!(idx.same("pkg.alias2", &idx.renamed("alias2")[0].via));
     assert!(!idx.same("other.alias", &idx.renamed("alias")[0].via));
 }
+
+/// A file first added for its names only, parsed later: its entries take the empty
+/// record's place (no second file of that name that may bring anything).
+#[test]
+fn a_file_parsed_later_fills_its_empty_record() {
+    let mut idx = ProjectIndex::default();
+    idx.add(&m("lib", false), HashMap::new());
+    assert_eq!(idx.brings("lib", "secret"), Some(true));
+    idx.fill(
+        &m("lib", false),
+        file_entries(
+            &m("lib", false),
+            "lib.py",
+            b"__all__ = ['f']\ndef f(): pass\n",
+        ),
+    );
+    assert_eq!(idx.brings("lib", "secret"), Some(false));
+    assert_eq!(idx.canonical("lib.f"), "lib.f");
+    assert!(idx.chain("lib.f").1.is_some());
+    // Nothing to fill: added.
+    idx.fill(
+        &m("new", false),
+        file_entries(&m("new", false), "new.py", b"def g(): pass\n"),
+    );
+    assert!(idx.chain("new.g").1.is_some());
+}
