@@ -20,7 +20,12 @@ Which awaits must go (docs/contract.md#which-calls-match, for bare-name rules): 
 operand is a call (parentheses are invisible in the AST) whose callee is
   - a name `f` bound, in the scope Python would look it up in, only by a sync `def f`
     or by `from m import f [as g]` with `f` a rule; or unbound (builtin, star import)
-    with `f` a rule -- unless every way in ends at an `async def`;
+    with `f` a rule -- unless every way in ends at an `async def`; a star import of a
+    parsed module of the tree brings only its `__all__` (literals) or, without one,
+    its public names; one from elsewhere may bring anything;
+  - a name that resolves, through re-exports, to a rule's function under another name
+    (`from .mod import f as g` in an `__init__.py`), or to what a re-export named as a
+    rule leads to -- decided by resolution, never by the name;
   - `M.a.f` where every binding of `M` is an import (`import m [as M]`,
     `from p import M`) and `f` is a rule;
   - `anything.f` when `f` is a method rule;
@@ -29,7 +34,8 @@ a class, or an `async def`; nor when the import it came through resolves, in the
 before tree (module names as Python and pytest see them: from the top of each file's
 `__init__.py` chain and from every project root -- the tree's own root, each folder
 holding `pyproject.toml` or `setup.cfg`, and their `src/` folders -- through namespace
-packages; re-exports followed through `__init__.py`), to an `async def` of any file
+packages; re-exports followed through `__init__.py`, star imports of parsed modules
+among them), to an `async def` of any file
 that has that name. Where several bindings may reach the call, the await
 goes only when one is the function and none can be awaited; what an `except
 ImportError:` handler binds in place of a name its `try` imports (`None`, a mock, a
@@ -289,7 +295,97 @@ def top_level_entries(tree, names):
                 visit(getattr(s, "orelse", []), fallbacks)
 
     visit(tree.body)
+    out["*"] = ("exports", star_modules(tree, names), dunder_all(tree))
     return out
+
+
+def star_modules(tree, names):
+    """The absolute modules a file's module-level `from m import *` statements name."""
+    out = []
+    for node in module_level(tree.body):
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            m = absolute_in(names, "." * node.level + (node.module or ""))
+            if m and m not in out:
+                out.append(m)
+    return out
+
+
+def module_level(stmts):
+    """Every statement run at module level: into if/try/with/for/while/match bodies,
+    never into a def or a class."""
+    for s in stmts:
+        yield s
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            yield from module_level(getattr(s, field, []))
+        for h in getattr(s, "handlers", []):
+            yield from module_level(h.body)
+        for case in getattr(s, "cases", []):
+            yield from module_level(case.body)
+
+
+def literal_strings(node):
+    """The strings of a literal list/tuple (or a sum of them), or None."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+            return [e.value for e in node.elts]
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = literal_strings(node.left), literal_strings(node.right)
+        return None if left is None or right is None else left + right
+    return None
+
+
+def dunder_all(tree):
+    """The names a module's `__all__` can hold -- every literal assigned, added,
+    extended or appended, in any branch -- or None when there is no `__all__` or
+    something else builds it (then any public name may be exported)."""
+    names, seen = [], False
+
+    def is_all(t):
+        return isinstance(t, ast.Name) and t.id == "__all__"
+
+    for s in module_level(tree.body):
+        value = None
+        if isinstance(s, ast.Assign) and any(is_all(t) for t in s.targets):
+            if len(s.targets) != 1:
+                return None
+            value = s.value
+        elif isinstance(s, ast.AnnAssign) and is_all(s.target):
+            if s.value is None:
+                continue
+            value = s.value
+        elif isinstance(s, ast.AugAssign) and is_all(s.target):
+            if not isinstance(s.op, ast.Add):
+                return None
+            value = s.value
+        elif isinstance(s, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            continue
+        elif (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+              and isinstance(s.value.func, ast.Attribute) and is_all(s.value.func.value)):
+            call, method = s.value, s.value.func.attr
+            if method == "extend" and len(call.args) == 1 and not call.keywords:
+                value = call.args[0]
+            elif method == "append" and len(call.args) == 1 and not call.keywords:
+                arg = call.args[0]
+                if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                    return None
+                names.append(arg.value)
+                seen = True
+                continue
+            elif method in ("remove", "sort", "reverse", "index", "count"):
+                continue  # narrows or reads: the wider list is the safe side
+            else:
+                return None
+        else:
+            continue
+        got = literal_strings(value)
+        if got is None:
+            return None
+        names.extend(got)
+        seen = True
+    return set(names) if seen else None
 
 
 def index_file(roots, path):
@@ -308,12 +404,24 @@ class Index:
     def __init__(self, modules):
         # module name -> [entries of each file importable under that name]
         self.modules = modules
+        self._chains = {}
 
-    def definition(self, qualified):
-        """The ("def", is_async, decorators) entry `qualified` can end at, following
-        re-exports through every file that has the module's name (16 names at most:
-        chains can loop): an `async def` when any way leads to one, else a def with a
-        decorator that may make it awaitable, else the first def; or None."""
+    def star_brings(self, mod, name):
+        """Can `from mod import *` bind `name`? Only a parsed file of the tree can say
+        no: by its `__all__`, else by the name's leading underscore."""
+        files = self.modules.get(mod)
+        if not files:
+            return True
+        for entries in files:
+            _, _, listed = entries["*"]
+            if (name in listed) if listed is not None else not name.startswith("_"):
+                return True
+        return False
+
+    def walk(self, qualified):
+        """(names, defs): `qualified` and every name it re-exports in turn, through
+        `from m import x [as y]` and star imports of every file that has the module's
+        name (16 names at most: chains can loop), and the def entries reached."""
         names = [qualified]
         found = []
         i = 0
@@ -321,13 +429,67 @@ class Index:
             mod, _, name = names[i].rpartition(".")
             i += 1
             for entries in self.modules.get(mod, ()):
-                entry = entries.get(name)
+                entry = entries.get(name) if name != "*" else None
                 if entry is None:
+                    # Not bound by the file itself: what its star imports bring.
+                    for star in entries["*"][1]:
+                        target = f"{star}.{name}"
+                        if self.star_brings(star, name) and target not in names:
+                            names.append(target)
                     continue
                 if entry[0] == "def":
                     found.append(entry)
                 elif entry[1] not in names:
                     names.append(entry[1])
+        return names, found
+
+    def reaches_rule(self, qualified, rules):
+        """Is `qualified` a rule's function under another name: does its chain pass a
+        name a rule has, or meet the chain of a re-export named as a rule?"""
+        names = self.walk(qualified)[0]
+        if any(n.rpartition(".")[2] in rules for n in names):
+            return True
+        return any(n in self.rule_chains(rules) for n in names)
+
+    def rule_chains(self, rules):
+        """Every name reached from a re-export whose name is a rule's."""
+        key = tuple(sorted(rules))
+        if self._chains.get(key) is None:
+            out = set()
+            for mod, files in self.modules.items():
+                for entries in files:
+                    for r in rules:
+                        if entries.get(r, ("",))[0] == "alias":
+                            out.update(self.walk(f"{mod}.{r}")[0])
+            self._chains[key] = out
+        return self._chains[key]
+
+    def renamed(self, rules):
+        """The names other than the rules' under which the tree re-exports a rule's
+        function (for a filter: a file may call it by one of them)."""
+        key = ("renamed", *sorted(rules))
+        if self._chains.get(key) is None:
+            self._chains[key] = self._renamed(rules)
+        return self._chains[key]
+
+    def _renamed(self, rules):
+        out = set()
+        for mod, files in self.modules.items():
+            for entries in files:
+                for name, entry in entries.items():
+                    if (entry[0] == "alias" and name not in rules
+                            and self.reaches_rule(f"{mod}.{name}", rules)):
+                        out.add(name)
+                for r in rules:
+                    if entries.get(r, ("",))[0] == "alias":
+                        out.update(n.rpartition(".")[2] for n in self.walk(f"{mod}.{r}")[0])
+        return out - set(rules)
+
+    def definition(self, qualified):
+        """The ("def", is_async, decorators) entry `qualified` can end at, following
+        re-exports (see `walk`): an `async def` when any way leads to one, else a def
+        with a decorator that may make it awaitable, else the first def; or None."""
+        found = self.walk(qualified)[1]
         for pick in (lambda d: d[1], lambda d: first_unsafe(d[2]), lambda d: True):
             for d in found:
                 if pick(d):
@@ -643,10 +805,14 @@ class FileJudge:
         self.rules = rules
         self.methods = methods
         self.index = index
+        self.renamed = index.renamed(rules)
         self.keep_in_raises = keep_in_raises
 
     def verdict_for(self, last, qualified):
-        if last not in self.rules:
+        # A rule's name, or (decided by where the name leads, never by the name) a
+        # rule's function re-exported under another name.
+        if last not in self.rules and not (
+                qualified and self.index.reaches_rule(qualified, self.rules)):
             return NO
         d = self.index.definition(qualified) if qualified else None
         if d and d[1]:
@@ -658,19 +824,24 @@ class FileJudge:
     def name_verdict(self, c, scope, name):
         s = resolve(scope, name, c.module)
         if s is None:
-            if name not in self.rules:
+            if name not in self.rules and name not in self.renamed:
                 return NO
-            # Any star import may bring it: an async def behind one keeps the await,
-            # else the first that reaches a definition decides (a decorated one too).
+            # A star import brings it when its module exports it (a module of the tree
+            # by its `__all__` or public names; one from outside may bring anything):
+            # an async def behind one keeps the await, else the first that reaches a
+            # definition decides (a decorated one too). Brought by none, it is a
+            # builtin: a rule's name matches.
             first = None
             for star in c.stars:
                 m = absolute_in(self.mod, star)
-                v = self.verdict_for(name, f"{m}.{name}") if m else NO
+                if not m or not self.index.star_brings(m, name):
+                    continue
+                v = self.verdict_for(name, f"{m}.{name}")
                 if v == ASYNC:
                     return ASYNC
                 if v != NO and first is None:
                     first = v
-            return first or MATCH
+            return first or (MATCH if name in self.rules else NO)
         out = []
         for b in s.bindings[name]:
             if b[0] == "def":
@@ -705,7 +876,7 @@ class FileJudge:
             parts.append(obj.attr)
             obj = obj.value
         verdict = NO
-        if isinstance(obj, ast.Name) and last in self.rules:
+        if isinstance(obj, ast.Name) and (last in self.rules or last in self.renamed):
             s = resolve(scope, obj.id, c.module)
             if s is not None:
                 bindings = s.bindings[obj.id]
@@ -801,7 +972,8 @@ class TreeJudge:
         self.methods = set(methods)
         self.index = index
         self.keep_in_raises = keep_in_raises
-        names = sorted(self.rules | self.methods)
+        # A file may call a rule's function only by a name it is re-exported under.
+        names = sorted(self.rules | self.methods | index.renamed(self.rules))
         self.needles = (re.compile(b"|".join(re.escape(n.encode()) for n in names))
                         if names else re.compile(b"(?!)"))
 
@@ -903,10 +1075,26 @@ def py_files(root):
 
 
 def build_index(before, files, names, pool, roots):
+    """The index of the files that may define or re-export a rule's function: a
+    `def NAME`, or an `__init__.py` that mentions a name or star-imports. Built again
+    with the other names a rule's function is re-exported under while that finds
+    new ones (a chain of renames)."""
     if not names:
         return Index({})
+    rules = set(names)
+    needles_of = set(names)
+    for _ in range(5):
+        index = index_with(before, files, sorted(needles_of), pool, roots)
+        more = index.renamed(rules) - needles_of
+        if not more:
+            return index
+        needles_of |= more
+    return index
+
+
+def index_with(before, files, names, pool, roots):
     defs = re.compile(rb"\bdef[ \t]+(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-    needles = re.compile(b"|".join(re.escape(n.encode()) for n in names))
+    needles = re.compile(b"|".join(re.escape(n.encode()) for n in names) + rb"|import\s*\*")
     wanted = []
     for rel in files:
         p = os.path.join(before, rel)
@@ -1057,11 +1245,30 @@ SELF_TEST_SRC["pkg/wrapped.py"] = (
 SELF_TEST_SRC["app/cross.py"] = (
     "from pkg.wrapped import get_thing\n\n\nasync def f():\n"
     "    return await get_thing()  # decorated in pkg/wrapped.py: stays\n")
+# Star imports and renamed re-exports: a star brings only what `__all__` lists, an
+# `__init__.py`'s star is followed, a re-export under another name is the function.
+SELF_TEST_SRC.update({
+    "star/__init__.py": "from .impl import *\n",
+    "star/impl.py": "__all__ = ['shown']\n\n\nasync def get_thing():\n    pass\n",
+    "astar/__init__.py": "from .impl import *\n",
+    "astar/impl.py": "async def get_thing():\n    pass\n",
+    "ren/__init__.py": "from .impl import get_thing as renamed\n",
+    "ren/impl.py": "def get_thing():\n    pass\n",
+    "app/stars.py": "from star import *\nfrom astar import *\n\n\nasync def s():\n"
+                    "    await get_thing()  # async behind astar's star: stays\n",
+    "app/hidden.py": "from star import *\n\n\nasync def h():\n"
+                     "    await get_thing()  # not in star's __all__: a builtin, goes\n",
+    "app/ren.py": "from ren import renamed\n\n\nasync def r():\n    await renamed()  # goes\n",
+})
+SELF_TEST_FIXED = {
+    "app/hidden.py": SELF_TEST_SRC["app/hidden.py"].replace("await get_thing()", "get_thing()"),
+    "app/ren.py": SELF_TEST_SRC["app/ren.py"].replace("await renamed()", "renamed()"),
+}
 SELF_TEST_RUNTIME_AFTER = SELF_TEST_SRC["app/runtime.py"].replace(
     "    await get_thing()  # None", "    get_thing()  # None").replace(
     "value=await get_thing()", "value=get_thing()").replace(
     "return await get_thing()  # goes", "return get_thing()  # goes")
-SELF_TEST_EDITS = 9
+SELF_TEST_EDITS = 11
 SELF_TEST_AFTER = SELF_TEST_SRC["app/main.py"].replace(
     "a = await get_thing()", "a = get_thing()").replace(
     "b = await  (get_thing", "b = (get_thing").replace(
@@ -1100,6 +1307,10 @@ def self_test():
         "byte": (good.replace("# why", "#  why"), 1),
         "spaces": (good.replace("b = (get_thing", "b = ( get_thing"), 1),
         "crlf": (good.replace("\n", "\r\n", 1), 1),
+        "star-async": ({"app/stars.py": SELF_TEST_SRC["app/stars.py"].replace(
+            "await get_thing()", "get_thing()")}, 1),
+        "star-all": ({"app/hidden.py": SELF_TEST_SRC["app/hidden.py"]}, 1),
+        "renamed": ({"app/ren.py": SELF_TEST_SRC["app/ren.py"]}, 1),
     }
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -1109,20 +1320,21 @@ def self_test():
         for name, (text, _) in cases.items():
             a = os.path.join(tmp, name)
             files = text if isinstance(text, dict) else {"app/main.py": text}
-            tree(a, {**SELF_TEST_SRC, "app/main.py": good, "app/runtime.py": runtime, **files})
+            tree(a, {**SELF_TEST_SRC, **SELF_TEST_FIXED, "app/main.py": good,
+                     "app/runtime.py": runtime, **files})
             afters.append(a)
         for double in ["fake", "sibling", "spaced"]:
             # A tool that does not see the double removes its await: wrong.
             name = f"double-{double}"
             a = os.path.join(tmp, name)
             removed = SELF_TEST_DOUBLES.replace(f"await {double}()", f"{double}()")
-            tree(a, {**SELF_TEST_SRC, "app/main.py": good, "app/runtime.py": runtime,
-                     "tests/test_doubles.py": removed})
+            tree(a, {**SELF_TEST_SRC, **SELF_TEST_FIXED, "app/main.py": good,
+                     "app/runtime.py": runtime, "tests/test_doubles.py": removed})
             afters.append(a)
             cases[name] = (None, 1)
         vanished = os.path.join(tmp, "vanished")
         tree(vanished, {k: v for k, v in SELF_TEST_SRC.items() if k != "pkg/impl.py"}
-             | {"app/main.py": good, "app/runtime.py": runtime})
+             | SELF_TEST_FIXED | {"app/main.py": good, "app/runtime.py": runtime})
         afters.append(vanished)
         cases["vanished"] = (None, 1)
         report = judge_trees(before, afters, ["get_thing"], ["sync_method"], jobs=1, labels=list(cases))

@@ -17,12 +17,16 @@ use crate::python::facts::Binding;
 use crate::python::lines::LineIndex;
 use crate::python::modules::{ModuleNames, ModulePath};
 
+mod exports;
 mod filter;
 mod known;
 mod methods;
+mod renames;
+pub use exports::Exports;
 pub use filter::IndexFilter;
 pub use known::Known;
 pub use methods::class_name;
+pub use renames::Renamed;
 
 /// A module-level name in the index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,12 +42,18 @@ pub enum Entry {
     /// A method of a module-level class, filed as `Class.method`: a call through the
     /// class (`FakeFactory.get_client()`) is decided by it, not by a function rule.
     Method { is_async: bool, at: DefSite },
+    /// Not a name: what the file's star imports and `__all__` say, under a key no
+    /// name has. [`ProjectIndex::add`] takes it out of the names.
+    Exports(Exports),
 }
 
 #[derive(Debug, Default)]
 pub struct ProjectIndex {
     /// Each indexed file's module-level names, with the primary name of its module.
     files: Vec<(String, HashMap<String, Entry>)>,
+    /// Each file's star imports and `__all__`, by file number; `None` for a file the
+    /// index did not parse, which may bring any name.
+    exports: Vec<Option<Exports>>,
     /// Every module name a file is importable under → those files. A name can belong
     /// to several files (two `tests/helpers/fakes.py` in one monorepo, a `.py` and its
     /// `.pyi`): then all of them are looked at.
@@ -51,6 +61,9 @@ pub struct ProjectIndex {
     /// Every module name and every package above one (`a`, `a.b` for `a.b.c`), so
     /// that namespace packages, which have no file, are known too.
     modules: std::collections::HashSet<String>,
+    /// The other names rules' functions are re-exported under, by last name (see
+    /// [`ProjectIndex::widen`]).
+    renamed: HashMap<String, Vec<Renamed>>,
 }
 
 /// How far re-export chains are followed (they can loop).
@@ -175,6 +188,14 @@ impl ProjectIndex {
                             walk.def = Some((format!("{primary}.{rest}"), def));
                         }
                     }
+                    // Not bound here: a star import of the file may bring it.
+                    None => {
+                        for target in self.through_stars(f, rest) {
+                            if !walk.names.contains(&target) {
+                                walk.names.push(target);
+                            }
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -219,10 +240,32 @@ impl ProjectIndex {
         );
     }
 
+    /// A file first added for its names only (not parsed), now parsed: its entries
+    /// replace the empty ones; a file not added yet is added.
+    pub fn fill(&mut self, module: &ModuleNames, entries: HashMap<String, Entry>) {
+        let unread = (0..self.files.len()).find(|&f| {
+            let (primary, had) = &self.files[f];
+            *primary == module.primary.name && had.is_empty() && self.exports[f].is_none()
+        });
+        let Some(f) = unread else {
+            return self.add(module, entries);
+        };
+        let mut entries = entries;
+        self.exports[f] = match entries.remove(exports::KEY) {
+            Some(Entry::Exports(e)) => Some(e),
+            _ => None,
+        };
+        self.files[f].1 = entries;
+    }
+
     /// One file, under every name it is importable by, with its module-level
     /// definitions and re-exports (none for a file indexed only for its names).
-    pub fn add(&mut self, module: &ModuleNames, entries: HashMap<String, Entry>) {
+    pub fn add(&mut self, module: &ModuleNames, mut entries: HashMap<String, Entry>) {
         let f = self.files.len();
+        self.exports.push(match entries.remove(exports::KEY) {
+            Some(Entry::Exports(e)) => Some(e),
+            _ => None,
+        });
         self.files.push((module.primary.name.clone(), entries));
         for name in module.all() {
             let files = self.names.entry(name.to_string()).or_default();
@@ -321,267 +364,9 @@ fn entries(
         }
     }
     methods::add_class_methods(facts, display, lines, &mut out);
+    out.insert(exports::KEY.to_string(), exports::of_facts(facts, absolute));
     out
 }
 
 #[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use super::*;
-
-    fn m(name: &str, is_package: bool) -> ModuleNames {
-        ModuleNames::one(ModulePath {
-            name: name.into(),
-            is_package,
-        })
-    }
-
-    #[test]
-    fn def_detection_by_bytes() {
-        let f = IndexFilter::new(&["get".into()]);
-        assert!(f.wants(Path::new("a.py"), b"def get():\n"));
-        assert!(f.wants(Path::new("a.py"), b"async def  get():\n"));
-        assert!(!f.wants(Path::new("a.py"), b"x = get()\nundef get\n"));
-        assert!(!f.wants(Path::new("a.py"), b"fundef get"));
-        assert!(f.wants(Path::new("pkg/__init__.py"), b"from .m import get\n"));
-        // Whole names only.
-        assert!(!f.wants(Path::new("a.py"), b"def get_thing():\n"));
-        assert!(!f.wants(Path::new("a.py"), b"def forget():\n"));
-        assert!(!f.wants(Path::new("pkg/__init__.py"), b"target = budget\n"));
-        assert!(f.wants(Path::new("pkg/__init__.py"), b"__all__ = [\"get\"]"));
-        assert!(f.wants(
-            Path::new("pkg/__init__.py"),
-            b"from .m import (\n    get,\n)\n"
-        ));
-        assert!(f.wants(Path::new("pkg/__init__.py"), b"def get():\n"));
-        assert!(f.wants(Path::new("pkg/__init__.py"), b"get = _impl.other\n"));
-        // Uses are not bindings.
-        assert!(!f.wants(
-            Path::new("pkg/__init__.py"),
-            b"x = data.get (1)\ny = get(2)\n"
-        ));
-        assert!(!f.wants(Path::new("pkg/__init__.py"), b"z = get.cache_clear\n"));
-        // Overlapping needles: the longer one is still seen.
-        let f = IndexFilter::new(&["get".into(), "get_thing".into()]);
-        assert!(f.wants(Path::new("a.py"), b"def get_thing():\n"));
-    }
-
-    #[test]
-    fn method_rules_want_only_their_async_defs() {
-        let f = IndexFilter::new(&[]).with_async_methods(&["fetch".into()]);
-        assert!(f.wants(
-            Path::new("a.py"),
-            b"class C:\n    async  def fetch(self):\n"
-        ));
-        assert!(f.wants(Path::new("a.py"), b"async\tdef fetch(): pass\n"));
-        assert!(!f.wants(Path::new("a.py"), b"class C:\n    def fetch(self):\n"));
-        assert!(!f.wants(Path::new("a.py"), b"notasync def fetch(): pass\n"));
-        assert!(!f.wants(Path::new("a.py"), b"asyncdef fetch(): pass\n"));
-        assert!(!f.wants(Path::new("a.py"), b"async def fetch_all(): pass\n"));
-        assert!(!f.wants(Path::new("pkg/__init__.py"), b"from .m import fetch\n"));
-    }
-
-    #[test]
-    fn follows_reexports_to_the_definition() {
-        let mut idx = ProjectIndex::default();
-        let init = file_entries(
-            &m("pkg", true),
-            "pkg/__init__.py",
-            b"from .impl import get\nfrom .impl import other as get2\n",
-        );
-        let imp = file_entries(
-            &m("pkg.impl", false),
-            "pkg/impl.py",
-            b"def get():\n    pass\n\nasync def other():\n    pass\n",
-        );
-        idx.merge("pkg".into(), init);
-        idx.merge("pkg.impl".into(), imp);
-        let (names, def) = idx.chain("pkg.get");
-        assert_eq!(
-            names,
-            vec!["pkg.get".to_string(), "pkg.impl.get".to_string()]
-        );
-        assert_eq!(
-            def,
-            Some(&Entry::Def {
-                is_async: false,
-                at: DefSite::Module {
-                    path: "pkg/impl.py".into(),
-                    line: 1
-                },
-                decorators: Vec::new(),
-            })
-        );
-        let (_, def) = idx.chain("pkg.get2");
-        assert!(matches!(def, Some(Entry::Def { is_async: true, .. })));
-        assert_eq!(idx.canonical("pkg.get"), "pkg.impl.get");
-        assert_eq!(idx.canonical("elsewhere.get"), "elsewhere.get");
-    }
-
-    /// Several module-level bindings: an `async def` among them wins, a fallback for a
-    /// failed import never does, and decorators are named as the module imports them.
-    #[test]
-    fn async_defs_win_fallbacks_do_not_count_and_decorators_resolve() {
-        let entries = file_entries(
-            &m("pkg.impl", false),
-            "pkg/impl.py",
-            b"from asgiref.sync import sync_to_async as s2a\n\
-              if X:\n    async def get(): pass\nelse:\n    def get(): pass\n\
-              try:\n    from .fast import fetch\nexcept ImportError:\n    def fetch(): pass\n\
-              try:\n    from .fast import load\nexcept ImportError:\n    load = None\n\
-              @s2a\ndef wrapped(): pass\n",
-        );
-        let get = &entries["get"];
-        assert!(
-            matches!(
-                get,
-                Entry::Def {
-                    is_async: true,
-                    at: DefSite::Module { line: 3, .. },
-                    ..
-                }
-            ),
-            "{get:?}"
-        );
-        assert_eq!(entries["fetch"], Entry::Alias("pkg.fast.fetch".into()));
-        assert_eq!(entries["load"], Entry::Alias("pkg.fast.load".into()));
-        let Entry::Def { decorators, .. } = &entries["wrapped"] else {
-            panic!("{:?}", entries["wrapped"]);
-        };
-        assert_eq!(
-            decorators,
-            &[Decorator {
-                written: "s2a".into(),
-                qualified: Some("asgiref.sync.sync_to_async".into()),
-            }]
-        );
-    }
-
-    #[test]
-    fn chains_that_loop_stop() {
-        let mut idx = ProjectIndex::default();
-        idx.merge(
-            "a".into(),
-            HashMap::from([("f".to_string(), Entry::Alias("b.f".into()))]),
-        );
-        idx.merge(
-            "b".into(),
-            HashMap::from([("f".to_string(), Entry::Alias("a.f".into()))]),
-        );
-        let (names, def) = idx.chain("a.f");
-        assert_eq!(names.len(), 2);
-        assert_eq!(def, None);
-    }
-
-    fn def_at(path: &str, is_async: bool) -> HashMap<String, Entry> {
-        HashMap::from([(
-            "get".to_string(),
-            Entry::Def {
-                is_async,
-                at: DefSite::Module {
-                    path: path.into(),
-                    line: 1,
-                },
-                decorators: Vec::new(),
-            },
-        )])
-    }
-
-    fn names(primary: &str, others: &[&str]) -> ModuleNames {
-        ModuleNames {
-            primary: ModulePath {
-                name: primary.into(),
-                is_package: false,
-            },
-            others: others.iter().map(|s| s.to_string()).collect(),
-        }
-    }
-
-    #[test]
-    fn a_module_is_found_under_each_of_its_names() {
-        let mut idx = ProjectIndex::default();
-        idx.add(
-            &names("helpers.fakes", &["tests.helpers.fakes"]),
-            def_at("tests/helpers/fakes.py", true),
-        );
-        // A file indexed for its names only: a re-export through a module the byte
-        // filter passed over is still known under both names.
-        idx.add(&names("pkg.api", &["ns.pkg.api"]), HashMap::new());
-        for q in ["helpers.fakes.get", "tests.helpers.fakes.get"] {
-            let (_, def) = idx.chain(q);
-            assert!(
-                matches!(def, Some(Entry::Def { is_async: true, .. })),
-                "{q}"
-            );
-            assert_eq!(idx.canonical(q), "helpers.fakes.get", "{q}");
-        }
-        assert_eq!(idx.chain("ns.pkg.api.get").1, None);
-        assert!(idx.same("ns.pkg.api.get", "pkg.api.get"));
-        assert!(!idx.same("ns.pkg.api.get", "pkg.api.other"));
-        // A class's method below a module: the module is still found by either name.
-        assert!(idx.same("ns.pkg.api.Client.get", "pkg.api.Client.get"));
-        assert!(idx.same("elsewhere.get", "elsewhere.get"));
-        assert!(!idx.same("elsewhere.get", "pkg.api.get"));
-    }
-
-    /// Between two sync `def`s of one name, the decorated one is what the matcher
-    /// sees: its decorator may make it awaitable.
-    #[test]
-    fn a_name_two_files_share_is_decorated_when_either_is() {
-        for decorated_first in [true, false] {
-            let mut idx = ProjectIndex::default();
-            let plain = def_at("a/helpers.py", false);
-            let mut decorated = def_at("b/helpers.py", false);
-            if let Some(Entry::Def { decorators, .. }) = decorated.get_mut("get") {
-                decorators.push(Decorator {
-                    written: "sync_to_async".into(),
-                    qualified: Some("asgiref.sync.sync_to_async".into()),
-                });
-            }
-            let (first, second) = if decorated_first {
-                (decorated, plain)
-            } else {
-                (plain, decorated)
-            };
-            idx.add(&names("helpers", &[]), first);
-            idx.add(&names("helpers", &[]), second);
-            let (_, def) = idx.chain("helpers.get");
-            assert!(
-                matches!(def, Some(Entry::Def { decorators, .. }) if decorators.len() == 1),
-                "{def:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_name_two_files_share_is_async_when_either_is() {
-        for order in [[false, true], [true, false]] {
-            let mut idx = ProjectIndex::default();
-            idx.add(
-                &names("helpers.fakes", &["svc_a.tests.helpers.fakes"]),
-                def_at("svc_a/tests/helpers/fakes.py", order[0]),
-            );
-            idx.add(
-                &names("helpers.fakes", &["svc_b.tests.helpers.fakes"]),
-                def_at("svc_b/tests/helpers/fakes.py", order[1]),
-            );
-            let (_, def) = idx.chain("helpers.fakes.get");
-            assert!(
-                matches!(def, Some(Entry::Def { is_async: true, .. })),
-                "{order:?}"
-            );
-            // Each file's own longer name reaches only that file.
-            let (_, def) = idx.chain("svc_a.tests.helpers.fakes.get");
-            assert!(
-                matches!(def, Some(Entry::Def { is_async, .. }) if *is_async == order[0]),
-                "{order:?}"
-            );
-            assert!(!idx.same(
-                "svc_a.tests.helpers.fakes.get",
-                "svc_b.tests.helpers.fakes.get"
-            ));
-            assert!(idx.same("svc_a.tests.helpers.fakes.get", "helpers.fakes.get"));
-        }
-    }
-}
+mod tests;

@@ -117,6 +117,23 @@ impl<'a, 't> Matcher<'a, 't> {
         }
     }
 
+    /// Is `last` a rule's last name, or another name a rule's function is
+    /// re-exported under?
+    fn knows_last(&self, last: &str) -> bool {
+        self.rules.has_last(last) || self.ctx.index.is_some_and(|i| !i.renamed(last).is_empty())
+    }
+
+    /// The rule whose function `qualified` resolves to under another name than its
+    /// own: decided by resolution, never by the name alone.
+    fn renamed_rule(&self, lasts: &[&str], qualified: Option<&str>) -> Option<&'a Rule> {
+        let (index, q) = (self.ctx.index?, qualified?);
+        lasts
+            .iter()
+            .flat_map(|l| index.renamed(l))
+            .find(|r| index.same(q, &r.via))
+            .and_then(|r| self.rules.iter().find(|rule| rule.name() == r.rule))
+    }
+
     fn bare_rule(&self, last: &str) -> Option<&'a Rule> {
         self.rules.by_last(last).find(|r| !r.is_qualified())
     }
@@ -130,10 +147,10 @@ impl<'a, 't> Matcher<'a, 't> {
             (Some(q), None) => (vec![q.to_string()], None),
             (None, _) => (Vec::new(), None),
         };
-        let relevant = self.rules.has_last(last)
-            || chain
-                .iter()
-                .any(|q| self.rules.has_last(q.rsplit('.').next().unwrap_or(q)));
+        let lasts: Vec<&str> = std::iter::once(last)
+            .chain(chain.iter().map(|q| q.rsplit('.').next().unwrap_or(q)))
+            .collect();
+        let relevant = lasts.iter().any(|l| self.knows_last(l));
         if !relevant {
             return Verdict::No;
         }
@@ -193,23 +210,35 @@ impl<'a, 't> Matcher<'a, 't> {
                 return Some(rule);
             }
         }
-        self.bare_rule(last)
+        // Re-exported under another name than the rule's (`from .mod import func as
+        // alias`): the same function, either way round.
+        let lasts: Vec<&str> = std::iter::once(last)
+            .chain(chain.iter().map(|q| q.rsplit('.').next().unwrap_or(q)))
+            .collect();
+        self.renamed_rule(&lasts, qualified)
+            .or_else(|| self.bare_rule(last))
     }
 
     /// `name(...)`.
     fn judge_name(&self, scope: usize, name: &str) -> Verdict<'a> {
         let Some((bound_in, bindings)) = self.facts.resolve_with_scope(scope, name) else {
             // Not bound in this file: a builtin, or a star import brought it.
-            if !self.rules.has_last(name) {
+            if !self.knows_last(name) {
                 return Verdict::No;
             }
             // Which star import binds it is not known here (the last one that defines
-            // it wins): an `async def` behind any of them keeps the await.
+            // it wins): an `async def` behind any of them keeps the await. A module of
+            // the tree whose `__all__` (or the name's `_`) keeps the name to itself
+            // does not bring it; a module from outside the tree may.
             let mut from_star = None;
             for m in &self.facts.star_imports {
                 let Some(module) = self.absolute(m) else {
                     continue;
                 };
+                let index = self.ctx.index;
+                if index.and_then(|i| i.brings(&module, name)) == Some(false) {
+                    continue;
+                }
                 match self.verdict_for(name, Some(&format!("{module}.{name}"))) {
                     v @ Verdict::Async(_) => return v,
                     Verdict::No => {}
@@ -343,7 +372,7 @@ impl<'a, 't> Matcher<'a, 't> {
                 let last = self.text_of(last_node);
                 let chain = name_chain(callee, self.text);
                 let verdict = chain
-                    .filter(|_| self.rules.has_last(last))
+                    .filter(|_| self.knows_last(last))
                     .and_then(|(root, parts)| {
                         self.judge_chain(scope, root, &parts)
                             .or_else(|| self.async_method_of_class_here(scope, root, &parts))

@@ -35,11 +35,25 @@ pub struct Prefilter {
 
 impl Prefilter {
     pub fn new(rules: &RuleSet) -> Self {
-        let needles = rules.needles();
+        Self::with_renamed(rules, &[])
+    }
+
+    /// The prefilter of `rules` whose functions are also called `renamed` (the other
+    /// names the project re-exports them under): a file that calls only such a name
+    /// may hold a match.
+    pub fn with_renamed(rules: &RuleSet, renamed: &[String]) -> Self {
+        let mut needles = rules.needles();
+        needles.extend(renamed.iter().cloned());
+        needles.sort();
+        needles.dedup();
+        let mut functions = functions_of(rules);
+        functions.extend(renamed.iter().map(|n| n.as_bytes().to_vec()));
+        functions.sort();
+        functions.dedup();
         Prefilter {
             await_kw: memmem::Finder::new(b"await"),
             names: AhoCorasick::new(&needles).expect("rule names are short identifiers"),
-            functions: functions_of(rules),
+            functions,
             methods: rules
                 .iter()
                 .filter(|r| matches!(r.kind, RuleKind::Method(_)))
@@ -302,5 +316,14 @@ mod tests {
         assert!(p.wants_python(b"await get_manager()\nx.send"));
         assert!(p.wants_python(b"get_manager\nawait x.send()"));
         assert!(!p.wants_python(b"get_manager()\nawait x.other(send)"));
+    }
+
+    #[test]
+    fn renamed_functions_are_needles_too() {
+        let rules = RuleSet::new(&["func".to_string()], &[], &[]).unwrap();
+        let source = b"from pkg import alias\n\nasync def h():\n    await alias()\n";
+        assert!(!Prefilter::new(&rules).wants_python(source));
+        assert!(Prefilter::with_renamed(&rules, &["alias".into()]).wants_python(source));
+        assert!(!Prefilter::with_renamed(&rules, &["other".into()]).wants_python(source));
     }
 }

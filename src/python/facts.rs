@@ -127,6 +127,20 @@ pub struct AwaitSite<'t> {
     pub scope: usize,
 }
 
+/// What a module's `__all__` says it exports: what `from module import *` brings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum DunderAll {
+    /// No `__all__` at module level: the star brings the public names.
+    #[default]
+    Absent,
+    /// Only literal lists or tuples of strings, assigned, `+=`-ed, `.extend`-ed or
+    /// `.append`-ed: these names, in every branch taken together.
+    Listed(Vec<String>),
+    /// Some assignment to it is not such a literal (`__all__ = a.__all__ + [...]`):
+    /// what it holds is unknown, so any public name may be exported.
+    Unreadable,
+}
+
 /// Everything the matcher needs to know about one file.
 #[derive(Debug)]
 pub struct FileFacts<'t> {
@@ -134,6 +148,8 @@ pub struct FileFacts<'t> {
     pub awaits: Vec<AwaitSite<'t>>,
     /// Modules of `from m import *` at module level, leading dots kept.
     pub star_imports: Vec<String>,
+    /// The module's `__all__`, as far as its literal assignments tell it.
+    pub dunder_all: DunderAll,
     /// Byte offsets of comments saying `unawait: ignore` (their line is exempt).
     pub ignore_comments: Vec<usize>,
     /// Offset of a `# unawait: skip-file` comment, if any.

@@ -24,6 +24,7 @@ use crate::python::fallback::{catches_import_error, decorators, stand_in};
 use crate::python::raises::expects_type_error;
 
 mod bindings;
+mod dunder_all;
 
 /// An `except` handler that runs when its `try`'s import fails, open on the current
 /// path.
@@ -324,6 +325,14 @@ impl<'t> Collector<'t, '_> {
                     }
                 }
             }
+            "assignment" | "augmented_assignment" | "call"
+                if scope == 0 && self.dunder_all(node) =>
+            {
+                // `__all__ = [...]`: the name is bound as any assignment's is.
+                if let Some(left) = node.child_by_field_name("left") {
+                    self.bind_targets(scope, left, OtherKind::Assignment);
+                }
+            }
             "assignment" => match self.stand_in_binding(scope, node) {
                 Some((name, binding)) => self.bind(scope, name, binding),
                 None => {
@@ -494,6 +503,7 @@ pub fn collect<'t>(tree: &'t Tree, text: &[u8]) -> FileFacts<'t> {
             }],
             awaits: Vec::new(),
             star_imports: Vec::new(),
+            dunder_all: crate::python::facts::DunderAll::Absent,
             ignore_comments: Vec::new(),
             skip_file: None,
             raises_blocks: Vec::new(),

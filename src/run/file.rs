@@ -35,6 +35,8 @@ pub struct FirstLook {
     pub module: Option<ModuleNames>,
     /// Its module-level definitions, when it was indexed.
     pub entries: Option<HashMap<String, Entry>>,
+    /// It was parsed for the index (its entries may have been taken since).
+    pub indexed: bool,
 }
 
 /// A file for the second pass, with what the first pass learned of it.
@@ -48,7 +50,7 @@ pub struct Wanted {
 /// The prefilter's verdict: Python source gets the closer look; a notebook's JSON or a
 /// document only the plain one (their blocks get the closer look one by one), as do
 /// doctest examples in Python with `docs`.
-fn worth_parsing(job: &Job<'_>, kind: FileKind, source: &[u8]) -> bool {
+pub(super) fn worth_parsing(job: &Job<'_>, kind: FileKind, source: &[u8]) -> bool {
     match kind {
         FileKind::Python => {
             job.prefilter.wants_python(source)
@@ -121,6 +123,7 @@ pub fn index_look(candidate: &Candidate, job: &Job<'_>, source: &[u8], wanted: b
         wanted,
         binary: false,
         module,
+        indexed: entries.is_some(),
         entries,
     }
 }

@@ -14,6 +14,7 @@ pub mod file;
 pub mod interactive;
 pub mod job;
 pub mod progress;
+mod renames;
 pub mod reporter;
 pub mod stdin;
 mod suggest;
@@ -136,7 +137,7 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
                 job.roots.add_project(root);
             }
             job.checked = typecheck::load(settings, &project, files)?;
-            batch(files, &project, &job, settings, &pool)
+            batch(files, &project, &mut job, settings, &pool)
         }
     }
 }
@@ -145,12 +146,10 @@ pub fn run_with(settings: &Settings) -> anyhow::Result<u8> {
 fn batch(
     files: &[Candidate],
     project: &Project,
-    job: &Job<'_>,
+    job: &mut Job<'_>,
     settings: &Settings,
     pool: &rayon::ThreadPool,
 ) -> anyhow::Result<u8> {
-    let mut out = Reporter::open(settings, job.format.as_deref())?;
-
     // First pass: read every file once; index the few that define a rule's function,
     // and keep only the files worth parsing. The project's other files are read for
     // the index only: they are never parsed unless they may define or re-export a
@@ -165,23 +164,42 @@ fn batch(
         progress.tick();
         look
     };
-    let (looks, other_looks): (Vec<file::FirstLook>, Vec<file::FirstLook>) = pool.install(|| {
-        rayon::join(
-            || files.par_iter().map(|c| look(c, true)).collect(),
-            || project.others.par_iter().map(|c| look(c, false)).collect(),
-        )
-    });
+    let (mut looks, mut other_looks): (Vec<file::FirstLook>, Vec<file::FirstLook>) =
+        pool.install(|| {
+            rayon::join(
+                || files.par_iter().map(|c| look(c, true)).collect(),
+                || project.others.par_iter().map(|c| look(c, false)).collect(),
+            )
+        });
     let mut index = ProjectIndex::default();
-    for look in other_looks {
+    for look in other_looks.iter_mut().chain(looks.iter_mut()) {
         if let Some(module) = &look.module {
-            index.add(module, look.entries.unwrap_or_default());
+            index.add(module, look.entries.take().unwrap_or_default());
         }
     }
+    // Functions re-exported under other names: the filters learn them, and what they
+    // passed over is read again.
+    renames::widen(
+        job,
+        &mut index,
+        &mut [
+            renames::Looks {
+                files: &project.others,
+                looks: &mut other_looks,
+                own: false,
+            },
+            renames::Looks {
+                files,
+                looks: &mut looks,
+                own: true,
+            },
+        ],
+        pool,
+    );
+    let job: &Job<'_> = job;
+    let mut out = Reporter::open(settings, job.format.as_deref())?;
     let mut wanted = Vec::new();
     for (candidate, look) in files.iter().zip(looks) {
-        if let Some(module) = &look.module {
-            index.add(module, look.entries.unwrap_or_default());
-        }
         if look.wanted {
             wanted.push(Wanted {
                 candidate: candidate.clone(),

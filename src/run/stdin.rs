@@ -91,11 +91,10 @@ fn project_index(
     for root in &project.roots {
         job.roots.add_project(root);
     }
-    let job: &Job<'_> = job;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)
         .build()?;
-    let looks: Vec<file::FirstLook> = pool.install(|| {
+    let mut looks: Vec<file::FirstLook> = pool.install(|| {
         project
             .others
             .par_iter()
@@ -103,9 +102,9 @@ fn project_index(
             .collect()
     });
     let mut index = ProjectIndex::default();
-    for look in looks {
+    for look in &mut looks {
         if let Some(module) = &look.module {
-            index.add(module, look.entries.unwrap_or_default());
+            index.add(module, look.entries.take().unwrap_or_default());
         }
     }
     let buffer = Candidate {
@@ -113,9 +112,21 @@ fn project_index(
         absolute: absolute.to_path_buf(),
         kind,
     };
-    let look = file::index_look(&buffer, job, source, true);
+    let mut look = file::index_look(&buffer, job, source, true);
     if let Some(module) = &look.module {
-        index.add(module, look.entries.unwrap_or_default());
+        index.add(module, look.entries.take().unwrap_or_default());
     }
+    // The buffer may call a rule's function by another name only: the prefilter
+    // learns the names (the buffer is examined whatever the first look said).
+    super::renames::widen(
+        job,
+        &mut index,
+        &mut [super::renames::Looks {
+            files: &project.others,
+            looks: &mut looks,
+            own: false,
+        }],
+        &pool,
+    );
     Ok((look.module, index))
 }

@@ -45,6 +45,11 @@ impl IndexFilter {
 
     fn wants_functions(&self, path: &Path, source: &[u8]) -> bool {
         let is_init = path.file_stem().is_some_and(|s| s == "__init__");
+        // A package's `from .mod import *` re-exports whatever `mod` exports, rule
+        // names among them, without naming any.
+        if is_init && star_import(source) {
+            return true;
+        }
         // Whole identifiers only: `get` must not pull in every `def get_thing` or
         // `target`, or a broad rule would parse half the tree twice.
         self.names
@@ -89,6 +94,19 @@ fn preceded_by_async_def(source: &[u8], at: usize) -> bool {
         && j >= 5
         && &source[j - 5..j] == b"async"
         && (j == 5 || !is_ident_byte(source[j - 6]))
+}
+
+/// Does `source` hold `import *` (blanks allowed between)? Bytes only: one in a
+/// string or a comment costs a parse, never a miss.
+fn star_import(source: &[u8]) -> bool {
+    memchr::memmem::find_iter(source, b"import").any(|at| {
+        let rest = &source[at + 6..];
+        let gap = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        rest.get(gap) == Some(&b'*')
+    })
 }
 
 /// Is the name at `at` written as `def NAME`?

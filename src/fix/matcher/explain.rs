@@ -42,9 +42,17 @@ impl<'a, 't> Matcher<'a, 't> {
 
     fn left_name(&self, scope: usize, name: &str, rule: &Rule) -> LeftReason {
         let Some((bound_in, bindings)) = self.facts.resolve_with_scope(scope, name) else {
+            // A star import of a module of the tree that does not export the name
+            // cannot bring it.
+            let star = self.facts.star_imports.iter().any(|m| {
+                let brings = self
+                    .absolute(m)
+                    .and_then(|m| self.ctx.index?.brings(&m, name));
+                brings != Some(false)
+            });
             return LeftReason::Unresolved {
                 rule: rule.name().to_string(),
-                star: !self.facts.star_imports.is_empty(),
+                star,
             };
         };
         // The first binding that is not the rule's function says why; with none (only

@@ -181,3 +181,124 @@ fn verdict_for_without_an_index_takes_the_name_as_it_is() {
         assert_eq!(name(&m.verdict_for("get", Some("pkg.get"))), "no");
     });
 }
+
+/// An unbound name and the file's star imports: a module of the tree brings only
+/// what it exports; one from outside may bring anything.
+#[test]
+fn star_imports_bring_only_what_the_module_exports() {
+    let mut index = ProjectIndex::default();
+    for (module, source) in [
+        (
+            "hidden",
+            "__all__ = ['shown']\ndef secret(): pass\ndef shown(): pass\n",
+        ),
+        ("open", "def f(): pass\ndef _f(): pass\n"),
+        ("aio", "async def f(): pass\n"),
+    ] {
+        let names = ModuleNames::one(crate::python::modules::ModulePath {
+            name: module.into(),
+            is_package: false,
+        });
+        let entries = crate::fix::index::file_entries(&names, module, source.as_bytes());
+        index.add(&names, entries);
+    }
+    let cases: &[(&str, &[&str], &str, &str)] = &[
+        ("from hidden import *\n", &["hidden.secret"], "secret", "no"),
+        (
+            "from hidden import *\n",
+            &["hidden.shown"],
+            "shown",
+            "match hidden.shown",
+        ),
+        // Not brought, the name is a builtin's, which a bare rule names.
+        (
+            "from hidden import *\n",
+            &["secret"],
+            "secret",
+            "match secret",
+        ),
+        ("from open import *\n", &["open.f"], "f", "match open.f"),
+        ("from open import *\n", &["open._f"], "_f", "no"),
+        (
+            "from hidden import *\nfrom open import *\n",
+            &["open.f"],
+            "f",
+            "match open.f",
+        ),
+        ("from aio import *\n", &["f"], "f", "async aio:1"),
+        (
+            "from outside import *\n",
+            &["outside.f"],
+            "f",
+            "match outside.f",
+        ),
+        ("from outside import *\n", &["f"], "f", "match f"),
+    ];
+    for (source, functions, called, want) in cases {
+        let rs = rules(functions);
+        let tree = parse(source.as_bytes());
+        let facts = collect(&tree, source.as_bytes());
+        let lines = LineIndex::new(source.as_bytes());
+        let m = Matcher {
+            rules: &rs,
+            facts: &facts,
+            text: source.as_bytes(),
+            ctx: FileContext {
+                module: None,
+                index: Some(&index),
+            },
+            options: FixOptions::default(),
+            lines: &lines,
+            ignored_lines: Vec::new(),
+            raises: RaisesBlocks::new(&[]),
+        };
+        let got = name(&m.judge_name(0, called));
+        assert_eq!(got, *want, "{source:?} {functions:?} `{called}`");
+    }
+}
+
+/// Another name of a rule's function matches by resolution only.
+#[test]
+fn renamed_reexports_match_by_resolution_not_by_name() {
+    let build = || {
+        let mut index = ProjectIndex::default();
+        index.merge(
+            "pkg".into(),
+            HashMap::from([("alias".into(), Entry::Alias("pkg.mod.func".into()))]),
+        );
+        let def = Entry::Def {
+            is_async: false,
+            at: DefSite::Module {
+                path: "pkg/mod.py".into(),
+                line: 1,
+            },
+            decorators: Vec::new(),
+        };
+        index.merge("pkg.mod".into(), HashMap::from([("func".into(), def)]));
+        index
+    };
+    let cases: &[(&str, &str, Option<&str>, &str)] = &[
+        ("func", "alias", Some("pkg.alias"), "match func"),
+        (
+            "pkg.mod.func",
+            "alias",
+            Some("pkg.alias"),
+            "match pkg.mod.func",
+        ),
+        ("alias", "func", Some("pkg.mod.func"), "match alias"),
+        ("pkg.alias", "func", Some("pkg.mod.func"), "match pkg.alias"),
+        // A function of its own that is merely called `alias`, or one unknown.
+        ("func", "alias", Some("app.alias"), "no"),
+        ("func", "alias", None, "no"),
+        ("alias", "func", Some("elsewhere.func"), "no"),
+    ];
+    for (rule, last, qualified, want) in cases {
+        let rs = rules(&[rule]);
+        let mut index = build();
+        index.widen(&rs);
+        with_matcher(&rs, Some(&index), |m| {
+            let got = name(&m.verdict_for(last, *qualified));
+            assert_eq!(got, *want, "rule {rule}, `{last}` as {qualified:?}");
+        });
+    }
+}

@@ -353,3 +353,46 @@ fn decorators_are_recorded_on_the_def() {
         assert_eq!(decorators, &["functools.lru_cache", "sync_to_async"]);
     });
 }
+
+/// `__all__` is read from literals only, whichever of the ways a module builds it.
+#[test]
+fn dunder_all_is_read_from_literals() {
+    use crate::python::facts::DunderAll;
+    let listed = |names: &[&str]| DunderAll::Listed(names.iter().map(|s| s.to_string()).collect());
+    let cases: &[(&str, DunderAll)] = &[
+        ("def f(): pass\n", DunderAll::Absent),
+        ("__all__ = ['f', \"g\"]\n", listed(&["f", "g"])),
+        ("__all__ = ('f',)\n__all__ += ['g']\n", listed(&["f", "g"])),
+        ("__all__: list[str] = ['f']\n", listed(&["f"])),
+        ("__all__ = ['f'] + ['g']\n", listed(&["f", "g"])),
+        (
+            "__all__ = []\n__all__.extend(('f', 'g'))\n__all__.append('h')\n",
+            listed(&["f", "g", "h"]),
+        ),
+        ("__all__ = ['f']\n__all__.remove('f')\n", listed(&["f"])),
+        (
+            "if X:\n    __all__ = ['f']\nelse:\n    __all__ = ['g']\n",
+            listed(&["f", "g"]),
+        ),
+        ("__all__ = a.__all__ + ['f']\n", DunderAll::Unreadable),
+        ("__all__ = ['f']\n__all__ += other\n", DunderAll::Unreadable),
+        ("__all__ = [f'{x}']\n", DunderAll::Unreadable),
+        (
+            "__all__ = ['f']\n__all__.insert(0, 'g')\n",
+            DunderAll::Unreadable,
+        ),
+        // Inside a function it is a local, not the module's.
+        ("def setup():\n    __all__ = ['f']\n", DunderAll::Absent),
+        ("x.__all__ = ['f']\n", DunderAll::Absent),
+    ];
+    for (src, want) in cases {
+        with_facts(src, |facts| assert_eq!(&facts.dunder_all, want, "{src}"));
+    }
+    // The name is still bound, as an assignment.
+    with_facts("__all__ = ['f']\n", |facts| {
+        assert_eq!(
+            kinds(facts.scopes[0].bindings.get("__all__").cloned()),
+            Some(vec![Some(OtherKind::Assignment)])
+        );
+    });
+}
