@@ -375,19 +375,19 @@ fn a_file_parsed_later_fills_its_empty_record() {
         file_entries(&m("new", false), "new.py", b"def g(): pass\n"),
     );
     assert!(idx.chain("new.g").1.is_some());
+}
 
-    #[test]
-    fn method_rules_want_only_their_async_defs() {
-        let f = IndexFilter::new(&[]).with_async_methods(&["fetch".into()]);
-        assert!(f.wants(
-            Path::new("a.py"),
-            b"class C:\n    async  def fetch(self):\n"
-        ));
-        assert!(f.wants(Path::new("a.py"), b"async\tdef fetch(): pass\n"));
-        assert!(!f.wants(Path::new("a.py"), b"class C:\n    def fetch(self):\n"));
-        assert!(!f.wants(Path::new("a.py"), b"notasync def fetch(): pass\n"));
-        assert!(!f.wants(Path::new("a.py"), b"asyncdef fetch(): pass\n"));
-        assert!(!f.wants(Path::new("a.py"), b"async def fetch_all(): pass\n"));
-        assert!(!f.wants(Path::new("pkg/__init__.py"), b"from .m import fetch\n"));
-    }
+#[test]
+fn method_rules_want_only_their_async_defs() {
+    let f = IndexFilter::new(&[]).with_async_methods(&["fetch".into()]);
+    assert!(f.wants(
+        Path::new("a.py"),
+        b"class C:\n    async  def fetch(self):\n"
+    ));
+    assert!(f.wants(Path::new("a.py"), b"async\tdef fetch(): pass\n"));
+    assert!(!f.wants(Path::new("a.py"), b"class C:\n    def fetch(self):\n"));
+    assert!(!f.wants(Path::new("a.py"), b"notasync def fetch(): pass\n"));
+    assert!(!f.wants(Path::new("a.py"), b"asyncdef fetch(): pass\n"));
+    assert!(!f.wants(Path::new("a.py"), b"async def fetch_all(): pass\n"));
+    assert!(!f.wants(Path::new("pkg/__init__.py"), b"from .m import fetch\n"));
 }
