@@ -65,17 +65,7 @@ pub fn run(
     let found = suggestions(&surveys, &settings.rules);
     let text = match format {
         SuggestFormat::Text => {
-            let target = match &settings.config_path {
-                None => render::Target::NewTable,
-                Some(path) => render::Target::File {
-                    shown: String::from_utf8_lossy(&crate::paths::relative_bytes(
-                        &settings.cwd,
-                        path,
-                    ))
-                    .into_owned(),
-                    has_functions: config_has_functions,
-                },
-            };
+            let target = config_target(settings, config_has_functions);
             render::render_text(&found, &target)
         }
         SuggestFormat::Json => render::render_json(&found, files.len()),
@@ -89,4 +79,17 @@ pub fn run(
     } else {
         exit::OK
     })
+}
+
+/// Where the suggested rules go: a new `[tool.unawait]` table, or the configuration file
+/// the run read (shown relative to the current folder).
+pub(super) fn config_target(settings: &Settings, has_functions: bool) -> render::Target {
+    match &settings.config_path {
+        None => render::Target::NewTable,
+        Some(path) => render::Target::File {
+            shown: String::from_utf8_lossy(&crate::paths::relative_bytes(&settings.cwd, path))
+                .into_owned(),
+            has_functions,
+        },
+    }
 }

@@ -22,7 +22,6 @@ use crate::files::sink::write_stdout;
 use crate::fix::matcher::FixOptions;
 use crate::fix::suggest::proven::{flag_file, group, FileFlags};
 use crate::fix::suggest::Survey;
-use crate::render::suggest as render;
 use crate::render::suggest::proven::{self as proven_render, Read};
 use crate::report::SkipReason;
 use crate::setup::cli::SuggestFormat;
@@ -99,17 +98,7 @@ pub fn run(
     };
     let text = match format {
         SuggestFormat::Text => {
-            let target = match &settings.config_path {
-                None => render::Target::NewTable,
-                Some(path) => render::Target::File {
-                    shown: String::from_utf8_lossy(&crate::paths::relative_bytes(
-                        &settings.cwd,
-                        path,
-                    ))
-                    .into_owned(),
-                    has_functions: config_has_functions,
-                },
-            };
+            let target = super::suggest::config_target(settings, config_has_functions);
             proven_render::render_text(&report, &target)
         }
         SuggestFormat::Json => proven_render::render_json(&report, &read),
