@@ -27,8 +27,16 @@ operand is a call (parentheses are invisible in the AST) whose callee is
     (`from .mod import f as g` in an `__init__.py`), or to what a re-export named as a
     rule leads to -- decided by resolution, never by the name;
   - `M.a.f` where every binding of `M` is an import (`import m [as M]`,
-    `from p import M`) and `f` is a rule;
-  - `anything.f` when `f` is a method rule;
+    `from p import M`) and `f` is a rule -- but classes are not modules: when
+    `from p import M` (p a module of the tree, p.M not one) leads, through `from`
+    imports of any file, to a module-level `class M` of the tree, `M.f` keeps the await
+    (an `async def f` of the class body itself, or anything else: a sync or inherited
+    method, a deeper chain); a def or an object of the tree keeps it too; so does
+    `m.C.f` on a class `C` of a tree module `m` (other names reached through a module,
+    and anything from outside the tree, stay module attributes);
+  - `anything.f` when `f` is a method rule, except `C.f` and `C(...).f` where `C` (a
+    name or `mod.C`) is a class of the file or, through the imports, of the tree whose
+    body has `async def f`;
 and never when a binding of that name is a parameter, an assignment or other target,
 a class, or an `async def`; nor when the import it came through resolves, in the
 before tree (module names as Python and pytest see them: from the top of each file's
@@ -140,6 +148,15 @@ def imported_in(stmts):
             out.update(a.asname or a.name for a in n.names if a.name != "*")
         elif not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             todo.extend(ast.iter_child_nodes(n))
+    return out
+
+
+def class_methods(node):
+    """name -> is_async of the defs directly in a class body (an `async def` wins)."""
+    out = {}
+    for s in node.body:
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out[s.name] = out.get(s.name, False) or isinstance(s, ast.AsyncFunctionDef)
     return out
 
 
@@ -400,11 +417,135 @@ def index_file(roots, path):
     return [names[0][0], *names[1]], top_level_entries(tree, names)
 
 
+def tree_modules(before, files, roots):
+    """module name -> [path of each file of the tree importable under that name]."""
+    out = {}
+    for rel in files:
+        path = os.path.join(before, rel)
+        names = module_names(path, roots)
+        if names:
+            for name in [names[0][0], *names[1]]:
+                out.setdefault(name, []).append(path)
+    return out
+
+
+def assigned_targets(s):
+    """The targets a simple module-level statement assigns (not its nested bodies)."""
+    if isinstance(s, ast.Assign):
+        return s.targets
+    if isinstance(s, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+        return [s.target]
+    if isinstance(s, (ast.With, ast.AsyncWith)):
+        return [i.optional_vars for i in s.items if i.optional_vars is not None]
+    if type(s).__name__ == "TypeAlias":
+        return [s.name]
+    return []
+
+
+# What the module-level names of a file are, read only when a class or object question
+# arises (`C.f()`, `C().m()` on an imported `C`): the index parses only the files that
+# may define a rule's function. One cache per process (each pool worker fills its own);
+# the before-tree never changes in a run.
+_module_level = {}
+
+
+def module_level_names(path, roots):
+    """name -> [what each module-level statement of the file binds it to: ("class",
+    methods) (see `class_methods`), ("def",), ("alias", qualified) for a `from` import
+    (in any file), ("module", name) for an `import`, OTHER], and "*" -> (the modules it
+    star-imports, its `__all__`); None when the file cannot be read or named."""
+    if path in _module_level:
+        return _module_level[path]
+    out = None
+    names = module_names(path, roots)
+    try:
+        tree = ast.parse(Path(path).read_bytes()) if names else None
+    except (OSError, SyntaxError, ValueError):
+        tree = None
+    if tree is not None:
+        out = {}
+        for s in module_level(tree.body):
+            if isinstance(s, ast.ClassDef):
+                out.setdefault(s.name, []).append(("class", class_methods(s)))
+            elif isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                out.setdefault(s.name, []).append(("def",))
+            elif isinstance(s, ast.ImportFrom):
+                m = absolute_in(names, "." * s.level + (s.module or ""))
+                for a in s.names:
+                    if a.name != "*":
+                        what = ("alias", f"{m}.{a.name}") if m else OTHER
+                        out.setdefault(a.asname or a.name, []).append(what)
+            elif isinstance(s, ast.Import):
+                for a in s.names:
+                    bound = a.asname or a.name.split(".")[0]
+                    out.setdefault(bound, []).append(("module", a.name if a.asname else bound))
+            else:
+                for target in assigned_targets(s):
+                    for n in ast.walk(target):
+                        if isinstance(n, ast.Name):
+                            out.setdefault(n.id, []).append(OTHER)
+        out["*"] = (star_modules(tree, names), dunder_all(tree))
+    _module_level[path] = out
+    return out
+
+
 class Index:
-    def __init__(self, modules):
+    def __init__(self, modules, paths=None, roots=frozenset()):
         # module name -> [entries of each file importable under that name]
         self.modules = modules
+        # module name -> [path of every file of the tree importable under that name]
+        self.paths = paths or {}
+        self.roots = roots
         self._chains = {}
+
+    def what_is(self, qualified):
+        """What `qualified` is in the before-tree, following `from` and `import`
+        bindings of any file and star imports (16 names at most): a list of ("module",
+        name) for a module of the tree, ("outside", name) for a name in a module that
+        is not one (or a file that cannot be read), and the ("class", methods), ("def",)
+        and OTHER bindings (OTHER too for a name its module does not bind) reached."""
+        names, out, i = [qualified], [], 0
+        while i < len(names) and i < 16:
+            q = names[i]
+            i += 1
+            if q in self.paths:
+                out.append(("module", q))
+                continue
+            mod, _, name = q.rpartition(".")
+            if mod not in self.paths:
+                out.append(("outside", q))
+                continue
+            for path in self.paths[mod]:
+                entries = module_level_names(path, self.roots)
+                if entries is None:
+                    out.append(("outside", q))
+                    continue
+                found = entries.get(name)
+                if found is None:
+                    brought = [f"{m}.{name}" for m in entries["*"][0]
+                               if self.star_may_bring(m, name)]
+                    if not brought:
+                        out.append(OTHER)
+                    names.extend(t for t in brought if t not in names)
+                    continue
+                for b in found:
+                    if b[0] in ("alias", "module"):
+                        if b[1] not in names:
+                            names.append(b[1])
+                    else:
+                        out.append(b)
+        return out
+
+    def star_may_bring(self, mod, name):
+        """`star_brings` for any file of the tree, parsed on demand."""
+        for path in self.paths.get(mod) or [None]:
+            entries = module_level_names(path, self.roots) if path else None
+            if entries is None:
+                return True
+            listed = entries["*"][1]
+            if (name in listed) if listed is not None else not name.startswith("_"):
+                return True
+        return False
 
     def star_brings(self, mod, name):
         """Can `from mod import *` bind `name`? Only a parsed file of the tree can say
@@ -598,7 +739,7 @@ class Collector:
             self.bind_args(node.args, inner)
             self.visit(node.body, inner)
         elif t is ast.ClassDef:
-            scope.bind(node.name, OTHER)
+            scope.bind(node.name, ("class", class_methods(node)))
             self.visit_all(node.decorator_list, scope)
             params = self.type_param_scope(node, scope)
             self.visit_all(node.bases, params)
@@ -761,7 +902,7 @@ def qualify_name(scope, module_scope, written, names):
         return f"{m}.{b[2]}{tail}" if m else None
     if b[0] == "module":
         return f"{b[1]}{tail}" if rest else None
-    if s is module_scope and b[0] in ("def", "other") and names:
+    if s is module_scope and b[0] in ("def", "class", "other") and names:
         return f"{names[0][0]}.{written}"
     return None
 
@@ -882,7 +1023,7 @@ class FileJudge:
                 bindings = s.bindings[obj.id]
                 imports = [b for b in bindings if b[0] in ("module", "from")]
                 if imports and all(b[0] in ("module", "from", "standin") for b in bindings):
-                    rest = ".".join(reversed(parts))
+                    rest = list(reversed(parts))
                     out = []
                     for b in bindings:
                         if b[0] == "standin":
@@ -893,11 +1034,70 @@ class FileJudge:
                         else:
                             m = absolute_in(self.mod, b[1])
                             base = f"{m}.{b[2]}" if m else None
-                        out.append(self.verdict_for(last, f"{base}.{rest}" if base else None))
+                        if base is None:
+                            out.append(self.verdict_for(last, None))
+                            continue
+                        written = f"{base}.{'.'.join(rest)}"
+                        out.append(self.import_verdict(base, rest, written))
                     verdict = combine(out)
         if verdict == NO and last in self.methods:
-            return MATCH
+            return self.method_verdict(c, scope, func)
         return verdict
+
+    def import_verdict(self, base, rest, written):
+        """The verdict on `base.rest...()` for a function rule, `base` being what an
+        import binds (`written` the whole callee, qualified): a module attribute, as
+        the index says, unless `base` is a class of the tree -- then its own `async def`
+        of the name keeps the await and anything else is not the function -- or a def
+        or an object of the tree (imported, or an attribute of a module of the tree)."""
+        last = rest[-1]
+        out = []
+        for what in self.index.what_is(base):
+            if what[0] == "class":
+                out.append(ASYNC if len(rest) == 1 and what[1].get(last) else NO)
+            elif what[0] == "module" and len(rest) > 1:
+                out.append(self.import_verdict(f"{what[1]}.{rest[0]}", rest[1:], written))
+            elif what[0] in ("module", "outside"):
+                out.append(self.verdict_for(last, written))
+            else:
+                out.append(NO)
+        return combine(out)
+
+    def method_verdict(self, c, scope, func):
+        """A method rule's `X.m()` or `X(...).m()`: the await goes unless `X` is a class
+        of the tree (of the file, or imported) whose body has `async def m`."""
+        receiver = func.value
+        if isinstance(receiver, ast.Call):
+            receiver = receiver.func
+        chain = dotted(receiver)
+        s = resolve(scope, chain.split(".")[0], c.module) if chain else None
+        if s is None:
+            return MATCH
+        root, *rest = chain.split(".")
+        for b in s.bindings[root]:
+            if b[0] == "class":
+                kept = not rest and b[1].get(func.attr)
+            elif b[0] == "module":
+                kept = self.receiver_is_async(b[1], rest, func.attr)
+            elif b[0] == "from":
+                m = absolute_in(self.mod, b[1])
+                kept = bool(m) and self.receiver_is_async(f"{m}.{b[2]}", rest, func.attr)
+            else:
+                kept = False
+            if kept:
+                return ASYNC
+        return MATCH
+
+    def receiver_is_async(self, base, rest, method):
+        """Is `base.rest...` (`base` bound by an import) a class of the tree whose body
+        has `async def method`?"""
+        for what in self.index.what_is(base):
+            if what[0] == "class" and not rest and what[1].get(method):
+                return True
+            if (what[0] == "module" and rest
+                    and self.receiver_is_async(f"{what[1]}.{rest[0]}", rest[1:], method)):
+                return True
+        return False
 
     def expected(self, tree, comments):
         """The Await nodes that must go."""
@@ -1117,6 +1317,7 @@ def judge_trees(before, afters, names, methods, keep_in_raises=True, jobs=None, 
     roots = project_roots(before)
     with Pool(jobs or os.cpu_count()) as pool:
         index = build_index(before, files, sorted(set(names)), pool, roots)
+    index.paths, index.roots = tree_modules(before, files, roots), roots
     judge = TreeJudge(before, [os.path.abspath(a) for a in afters], names, methods, index,
                       keep_in_raises, roots)
     report = {lab: {"files": 0, "ok": 0, "wrong": 0, "unjudged": 0, "expected_edits": 0,
@@ -1260,7 +1461,75 @@ SELF_TEST_SRC.update({
                      "    await get_thing()  # not in star's __all__: a builtin, goes\n",
     "app/ren.py": "from ren import renamed\n\n\nasync def r():\n    await renamed()  # goes\n",
 })
+# Classes are not modules: `C.f()` on a class of the tree is decided by the class's own
+# method (found through re-exports, `as` renames, a module binding), an object of the
+# tree is not the function, and a method rule's `C.m()` / `C().m()` keeps the await when
+# the class's body has `async def m`. A class from outside the tree is a module attribute.
+SELF_TEST_SRC.update({
+    "clsrx/tools/__init__.py": "from .factory import Factory, SyncFactory\n",
+    "clsrx/tools/factory.py": (
+        "class Base:\n"
+        "    async def get_thing(self):\n"
+        "        pass\n"
+        "\n"
+        "\n"
+        "class Factory:\n"
+        "    @classmethod\n"
+        "    async def get_thing(cls):\n"
+        "        pass\n"
+        "\n"
+        "    async def sync_method(self):\n"
+        "        pass\n"
+        "\n"
+        "\n"
+        "class SyncFactory(Base):\n"
+        "    def other(self):\n"
+        "        pass\n"
+        "\n"
+        "\n"
+        "handle = object()\n"
+    ),
+    "app/classes.py": (
+        "import clsrx.tools.factory as fmod\n"
+        "from clsrx import tools\n"
+        "from clsrx.tools import Factory, SyncFactory\n"
+        "from clsrx.tools.factory import Factory as F2, SyncFactory as S2, handle\n"
+        "from lib import Location\n"
+        "\n"
+        "\n"
+        "class Local:\n"
+        "    async def sync_method(self):\n"
+        "        pass\n"
+        "\n"
+        "\n"
+        "class LocalSync:\n"
+        "    def sync_method(self):\n"
+        "        pass\n"
+        "\n"
+        "\n"
+        "async def use(other):\n"
+        "    await Factory.get_thing()  # async classmethod: stays\n"
+        "    await F2.get_thing()  # stays\n"
+        "    await SyncFactory.get_thing()  # inherited, not the function: stays\n"
+        "    await S2.get_thing()  # stays\n"
+        "    await handle.get_thing()  # an object of the tree: stays\n"
+        "    await fmod.Factory.get_thing()  # stays\n"
+        "    await tools.SyncFactory.get_thing()  # stays\n"
+        "    await Factory.sync_method()  # async method: stays\n"
+        "    await Factory().sync_method()  # stays\n"
+        "    await (F2()).sync_method()  # stays\n"
+        "    await fmod.Factory().sync_method()  # stays\n"
+        "    await Local().sync_method()  # stays\n"
+        "    await other.sync_method()  # goes\n"
+        "    await LocalSync().sync_method()  # a sync method: goes\n"
+        "    await Location.get_thing()  # a class from outside: goes\n"
+    ),
+})
 SELF_TEST_FIXED = {
+    "app/classes.py": SELF_TEST_SRC["app/classes.py"].replace(
+        "await other.", "other.").replace(
+        "await LocalSync()", "LocalSync()").replace(
+        "await Location.", "Location."),
     "app/hidden.py": SELF_TEST_SRC["app/hidden.py"].replace("await get_thing()", "get_thing()"),
     "app/ren.py": SELF_TEST_SRC["app/ren.py"].replace("await renamed()", "renamed()"),
 }
@@ -1268,7 +1537,7 @@ SELF_TEST_RUNTIME_AFTER = SELF_TEST_SRC["app/runtime.py"].replace(
     "    await get_thing()  # None", "    get_thing()  # None").replace(
     "value=await get_thing()", "value=get_thing()").replace(
     "return await get_thing()  # goes", "return get_thing()  # goes")
-SELF_TEST_EDITS = 11
+SELF_TEST_EDITS = 14
 SELF_TEST_AFTER = SELF_TEST_SRC["app/main.py"].replace(
     "a = await get_thing()", "a = get_thing()").replace(
     "b = await  (get_thing", "b = (get_thing").replace(
@@ -1312,6 +1581,21 @@ def self_test():
         "star-all": ({"app/hidden.py": SELF_TEST_SRC["app/hidden.py"]}, 1),
         "renamed": ({"app/ren.py": SELF_TEST_SRC["app/ren.py"]}, 1),
     }
+    classes = SELF_TEST_FIXED["app/classes.py"]
+    for name, call in [("cls-async", "Factory.get_thing()"), ("cls-alias", "F2.get_thing()"),
+                       ("cls-inherited", "S2.get_thing()"), ("cls-object", "handle.get_thing()"),
+                       ("cls-module", "fmod.Factory.get_thing()"),
+                       ("cls-submodule", "tools.SyncFactory.get_thing()"),
+                       ("cls-method", "Factory.sync_method()"),
+                       ("cls-instance", "(F2()).sync_method()"),
+                       ("cls-mod-instance", "fmod.Factory().sync_method()"),
+                       ("cls-local", "Local().sync_method()")]:
+        assert f"    await {call}" in classes, call
+        cases[name] = ({"app/classes.py": classes.replace(f"    await {call}", f"    {call}")}, 1)
+    cases["cls-missed"] = ({"app/classes.py": classes.replace(
+        "    other.sync_method()", "    await other.sync_method()")}, 1)
+    cases["cls-outside"] = ({"app/classes.py": classes.replace(
+        "    Location.get_thing()", "    await Location.get_thing()")}, 1)
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
         before = os.path.join(tmp, "before")
@@ -1343,7 +1627,7 @@ def self_test():
             ok = r["wrong"] == want_wrong and r["expected_edits"] == SELF_TEST_EDITS
             failures += not ok
             why = "; ".join(w for _, w in r["wrong_files"]) or "no wrong file"
-            print(f"self-test {name:14} {'pass' if ok else 'FAIL'}: wrong={r['wrong']} "
+            print(f"self-test {name:16} {'pass' if ok else 'FAIL'}: wrong={r['wrong']} "
                   f"(want {want_wrong}), expected edits={r['expected_edits']} "
                   f"(want {SELF_TEST_EDITS}): {why}")
     print(f"self-test: {len(cases) - failures} passed, {failures} failed")

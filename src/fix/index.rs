@@ -64,6 +64,8 @@ pub struct ProjectIndex {
     /// The other names rules' functions are re-exported under, by last name (see
     /// [`ProjectIndex::widen`]).
     renamed: HashMap<String, Vec<Renamed>>,
+    /// The classes whose methods rules decide on (see [`ProjectIndex::widen_classes`]).
+    classes: std::collections::HashSet<String>,
 }
 
 /// How far re-export chains are followed (they can loop).
@@ -102,6 +104,21 @@ impl ProjectIndex {
             let entries = &self.files[f].1;
             entries.contains_key(name) || entries.keys().any(|k| k.starts_with(&prefix))
         })
+    }
+
+    /// Where `qualified` is an attribute of something of a module that is no module
+    /// (`pkg.mod.Client.get`, `Client` a class or an object of `pkg.mod`): that thing's
+    /// name, and whether the index knows it as a class (it files its methods). `None`
+    /// for a name of a module itself, or of no module of the project.
+    pub fn owner(&self, qualified: &str) -> Option<(String, bool)> {
+        let (files, rest) = self.files_of(qualified)?;
+        let (head, _) = rest.split_once('.')?;
+        let prefix = format!("{head}.");
+        let class = files
+            .iter()
+            .any(|&f| self.files[f].1.keys().any(|k| k.starts_with(&prefix)));
+        let module = &qualified[..qualified.len() - rest.len() - 1];
+        Some((format!("{module}.{head}"), class))
     }
 
     /// How many distinct module names the index knows.
@@ -188,9 +205,23 @@ impl ProjectIndex {
                             walk.def = Some((format!("{primary}.{rest}"), def));
                         }
                     }
-                    // Not bound here: a star import of the file may bring it.
+                    // Not bound here: a star import of the file may bring it. An
+                    // attribute of a re-exported name (`Factory.get` of `from
+                    // .factory import Factory`) is looked up where the name leads.
                     None => {
-                        for target in self.through_stars(f, rest) {
+                        let targets = match rest.split_once('.') {
+                            None => self.through_stars(f, rest),
+                            Some((head, tail)) => match entries.get(head) {
+                                Some(Entry::Alias(target)) => vec![format!("{target}.{tail}")],
+                                Some(_) => Vec::new(),
+                                None => self
+                                    .through_stars(f, head)
+                                    .into_iter()
+                                    .map(|t| format!("{t}.{tail}"))
+                                    .collect(),
+                            },
+                        };
+                        for target in targets {
                             if !walk.names.contains(&target) {
                                 walk.names.push(target);
                             }

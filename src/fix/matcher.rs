@@ -173,12 +173,23 @@ impl<'a, 't> Matcher<'a, 't> {
             }
             // A method of a class: a function rule does not name it.
             Some(Entry::Method { .. }) => return Verdict::No,
+            // Nor an attribute of a class or an object of a module of the tree (an
+            // inherited method, say): only a module's attribute can be its function.
+            None if self.owned(&chain) => return Verdict::No,
             _ => {}
         }
         match rule {
             Some(rule) => self.unless_decorated(rule, def),
             None => Verdict::No,
         }
+    }
+
+    /// Does the end of `chain` lie in a class or an object of a module of the tree?
+    fn owned(&self, chain: &[String]) -> bool {
+        let (Some(index), Some(end)) = (self.ctx.index, chain.last()) else {
+            return false;
+        };
+        index.owner(end).is_some()
     }
 
     /// The rule that names the function reached as `last` (full name `qualified`,

@@ -6,7 +6,9 @@
 //! file of the run that calls only `alias` must not be dropped, and an `__init__.py`
 //! that re-exports `alias` again (a chain of renames) must be indexed. Rounds repeat
 //! while they find new names, up to a bound; a run whose rules have no other names
-//! reads nothing again.
+//! reads nothing again. A class whose method a rule decides on (`Factory.get_client`)
+//! may be re-exported by a package the same way: the `__init__.py` files that mention
+//! it are indexed too, so that `from pkg import Factory` finds its methods.
 
 use rayon::prelude::*;
 
@@ -38,16 +40,22 @@ pub fn widen(
     groups: &mut [Looks<'_>],
     pool: &rayon::ThreadPool,
 ) {
+    let (functions, methods) = (job.rules.function_needles(), job.rules.method_needles());
     for _ in 0..MAX_ROUNDS {
-        if index.widen(job.rules).is_empty() {
+        let renamed = index.widen(job.rules);
+        let classes = index.widen_classes(&functions, &methods);
+        if renamed.is_empty() && classes.is_empty() {
             return;
         }
         let names = index.renamed_names();
         job.prefilter = Prefilter::with_renamed(job.rules, &names);
-        let mut needles = job.rules.function_needles();
+        let mut needles = functions.clone();
         needles.extend(names);
-        job.index_filter =
-            IndexFilter::new(&needles).with_async_methods(&job.rules.method_needles());
+        job.index_filter = IndexFilter::new(&needles)
+            .with_async_methods(&methods)
+            .with_classes(&index.class_names());
+        // New classes alone change only what a package's `__init__` is read for.
+        let inits_only = renamed.is_empty();
         let job: &Job<'_> = job;
         for group in groups.iter_mut() {
             let own = group.own;
@@ -56,7 +64,10 @@ pub fn widen(
                     .files
                     .par_iter()
                     .zip(group.looks.par_iter())
-                    .map(|(c, look)| look_again(job, c, look, own))
+                    .map(|(c, look)| match inits_only && !is_init(c) {
+                        true => None,
+                        false => look_again(job, c, look, own),
+                    })
                     .collect()
             });
             for (look, new) in group.looks.iter_mut().zip(again) {
@@ -74,6 +85,10 @@ pub fn widen(
             }
         }
     }
+}
+
+fn is_init(c: &Candidate) -> bool {
+    c.path.file_stem().is_some_and(|s| s == "__init__")
 }
 
 /// What the wider filters make of a file the narrow ones passed over; `None` when

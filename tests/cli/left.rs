@@ -341,6 +341,73 @@ fn a_class_receiver_is_decided_by_its_method_and_an_object_is_left() {
     );
 }
 
+/// A class a package re-exports (`from .factory import Factory` in its `__init__.py`)
+/// is still that class: its `async def` method keeps the await under a function rule
+/// and under a method rule, and a method it inherits is not the rule's function.
+#[test]
+fn a_class_reexported_by_a_package_is_decided_by_its_method() {
+    let t = Tree::git();
+    t.write(
+        "pkg/helpers/__init__.py",
+        "from .factory import Factory, SyncFactory\n",
+    );
+    t.write(
+        "pkg/helpers/factory.py",
+        "class Base:\n    async def get_client(self):\n        pass\n\n\n\
+         class Factory:\n    @classmethod\n    async def get_client(cls):\n        pass\n\n\
+         \x20   async def get(self):\n        pass\n\n\n\
+         class SyncFactory(Base):\n    def other(self):\n        pass\n\n\n\
+         def get_client():\n    pass\n",
+    );
+    t.write(
+        "pkg/use.py",
+        "from pkg.helpers import Factory, SyncFactory\n\
+         from pkg.helpers import factory\n\
+         \n\
+         \n\
+         async def main(other):\n\
+         \x20   await Factory.get_client()\n\
+         \x20   await SyncFactory.get_client()\n\
+         \x20   await factory.get_client()\n\
+         \x20   await Factory.get()\n\
+         \x20   await Factory().get()\n\
+         \x20   await other.get()\n",
+    );
+    let expected = |summary: &str| {
+        let stdout = [
+            left_line(
+                "pkg/use.py:7:5",
+                "SyncFactory.get_client",
+                "get_client",
+                "`SyncFactory` is a class at line 1: the rule names a function; `--method get_client` would include it",
+            ),
+            check_line("pkg/use.py:8:5", "factory.get_client", "get_client"),
+            check_line("pkg/use.py:11:5", "other.get", "get"),
+        ]
+        .concat();
+        let stderr = [
+            "pkg/use.py:6:5: kept `Factory.get_client()`: name refers to an async def at pkg/helpers/factory.py:8".to_string(),
+            "pkg/use.py:9:5: kept `Factory.get()`: name refers to an async def at pkg/helpers/factory.py:11".to_string(),
+            "pkg/use.py:10:5: kept `Factory().get()`: name refers to an async def at pkg/helpers/factory.py:11".to_string(),
+            summary.to_string(),
+        ];
+        (stdout, stderr)
+    };
+    let args = ["check", "-f", "get_client", "--method", "get"];
+    let (stdout, stderr) = expected(
+        "unawait: 3 files scanned (1 parsed); 1 file to change, 2 awaits to fix; 3 kept (3 async-def); 1 left (1 class-receiver)",
+    );
+    let stderr: Vec<&str> = stderr.iter().map(String::as_str).collect();
+    t.run(&args).expect(1, stdout.clone(), &stderr);
+    // Named alone, as pre-commit names it, the file sees the same classes.
+    let (_, named) = expected(
+        "unawait: 1 file scanned (1 parsed); 1 file to change, 2 awaits to fix; 3 kept (3 async-def); 1 left (1 class-receiver)",
+    );
+    let named: Vec<&str> = named.iter().map(String::as_str).collect();
+    t.run(&[&args[..], &["pkg/use.py"]].concat())
+        .expect(1, stdout, &named);
+}
+
 /// A rule's call in a comment, a string or a docstring is text: never changed,
 /// counted in the summary, and listed with `-v`.
 #[test]

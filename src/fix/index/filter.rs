@@ -12,6 +12,9 @@ pub struct IndexFilter {
     /// Method rules' names, wanted only as `async def NAME`: a class of the tree whose
     /// method is a coroutine keeps the await, and a sync method changes nothing.
     async_methods: Option<AhoCorasick>,
+    /// Classes whose methods rules decide on, wanted in a package's `__init__` that
+    /// may re-export them.
+    classes: Option<AhoCorasick>,
 }
 
 impl IndexFilter {
@@ -19,6 +22,7 @@ impl IndexFilter {
         IndexFilter {
             names: AhoCorasick::new(needles).expect("rule names are short identifiers"),
             async_methods: None,
+            classes: None,
         }
     }
 
@@ -27,6 +31,15 @@ impl IndexFilter {
         if !methods.is_empty() {
             self.async_methods =
                 Some(AhoCorasick::new(methods).expect("rule names are short identifiers"));
+        }
+        self
+    }
+
+    /// Also want the `__init__` files that may re-export one of `classes`.
+    pub fn with_classes(mut self, classes: &[String]) -> Self {
+        if !classes.is_empty() {
+            self.classes =
+                Some(AhoCorasick::new(classes).expect("class names are short identifiers"));
         }
         self
     }
@@ -49,6 +62,15 @@ impl IndexFilter {
         // names among them, without naming any.
         if is_init && star_import(source) {
             return true;
+        }
+        if let Some(classes) = self.classes.as_ref().filter(|_| is_init) {
+            let reexports = classes
+                .find_overlapping_iter(source)
+                .filter(|m| whole_word(source, m.start(), m.end()))
+                .any(|m| may_reexport(source, m.start(), m.end()));
+            if reexports {
+                return true;
+            }
         }
         // Whole identifiers only: `get` must not pull in every `def get_thing` or
         // `target`, or a broad rule would parse half the tree twice.

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::Entry;
+use super::{Entry, ProjectIndex};
 use crate::fix::kept::DefSite;
 use crate::python::facts::{Binding, FileFacts, OtherKind, ScopeKind};
 use crate::python::lines::LineIndex;
@@ -39,6 +39,41 @@ pub(super) fn add_class_methods(
                 );
             }
         }
+    }
+}
+
+impl ProjectIndex {
+    /// The classes of the index with a method that `functions` (any method of the
+    /// name) or `methods` (an `async def` of the name) decide on, not recorded yet by
+    /// an earlier call. A package may re-export them (`from .factory import Factory`):
+    /// the run then reads the `__init__.py` files that mention them.
+    pub fn widen_classes(&mut self, functions: &[String], methods: &[String]) -> Vec<String> {
+        let mut found: Vec<String> = Vec::new();
+        for (_, entries) in &self.files {
+            for (key, entry) in entries {
+                let Some((class, method)) = key.split_once('.') else {
+                    continue;
+                };
+                let Entry::Method { is_async, .. } = entry else {
+                    continue;
+                };
+                let decides = functions.iter().any(|f| f == method)
+                    || (*is_async && methods.iter().any(|m| m == method));
+                if decides && !self.classes.contains(class) && !found.iter().any(|c| c == class) {
+                    found.push(class.to_string());
+                }
+            }
+        }
+        self.classes.extend(found.iter().cloned());
+        found.sort();
+        found
+    }
+
+    /// Every class [`ProjectIndex::widen_classes`] recorded, sorted.
+    pub fn class_names(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.classes.iter().cloned().collect();
+        out.sort();
+        out
     }
 }
 

@@ -170,17 +170,31 @@ impl<'a, 't> Matcher<'a, 't> {
                     };
                     let imported = self.resolved(module, n);
                     let attribute = format!("{}.{}", imported, parts.join("."));
-                    if let Some(Entry::Method { at, .. }) =
-                        self.ctx.index.and_then(|i| i.chain(&attribute).1)
-                    {
+                    let (chain, def) = match self.ctx.index {
+                        Some(index) => index.chain(&attribute),
+                        None => (Vec::new(), None),
+                    };
+                    if let Some(Entry::Method { at, .. }) = def {
                         return LeftReason::ClassReceiver {
                             class: receiver,
                             method,
                             at: Some(at.clone()),
                         };
                     }
+                    // A class of the tree that does not define the method itself (it
+                    // inherits it, or assigns it).
+                    let owner = chain
+                        .last()
+                        .and_then(|end| self.ctx.index.and_then(|i| i.owner(end)));
+                    if let Some((_, true)) = owner {
+                        return LeftReason::ClassReceiver {
+                            class: receiver,
+                            method,
+                            at: self.binding_site(b),
+                        };
+                    }
                     let absolute = self.absolute(module).map(|m| format!("{m}.{n}"));
-                    if absolute.is_some_and(|q| self.imports_no_module(&q)) {
+                    if owner.is_some() || absolute.is_some_and(|q| self.imports_no_module(&q)) {
                         let what = format!("an object imported from `{module}`");
                         let site = self.binding_site(b).unwrap_or(DefSite::Here { line: 0 });
                         return unknown(Some((what, site)));
