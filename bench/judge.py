@@ -495,6 +495,7 @@ class Index:
         self.modules = modules
         # module name -> [path of every file of the tree importable under that name]
         self.paths = paths or {}
+        self._packages = None
         self.roots = roots
         self._chains = {}
 
@@ -508,7 +509,7 @@ class Index:
         while i < len(names) and i < 16:
             q = names[i]
             i += 1
-            if q in self.paths:
+            if q in self.paths or q in self.packages():
                 out.append(("module", q))
                 continue
             mod, _, name = q.rpartition(".")
@@ -535,6 +536,18 @@ class Index:
                     else:
                         out.append(b)
         return out
+
+    def packages(self):
+        """Every package above a module of the tree: namespace packages (PEP 420)
+        have no file."""
+        if self._packages is None:
+            self._packages = set()
+            for n in self.paths:
+                n = n.rpartition(".")[0]
+                while n and n not in self._packages:
+                    self._packages.add(n)
+                    n = n.rpartition(".")[0]
+        return self._packages
 
     def star_may_bring(self, mod, name):
         """`star_brings` for any file of the tree, parsed on demand."""
@@ -1491,6 +1504,7 @@ SELF_TEST_SRC.update({
     ),
     "app/classes.py": (
         "import clsrx.tools.factory as fmod\n"
+        "import clsrx.tools.factory\n"
         "from clsrx import tools\n"
         "from clsrx.tools import Factory, SyncFactory\n"
         "from clsrx.tools.factory import Factory as F2, SyncFactory as S2, handle\n"
@@ -1515,6 +1529,7 @@ SELF_TEST_SRC.update({
         "    await handle.get_thing()  # an object of the tree: stays\n"
         "    await fmod.Factory.get_thing()  # stays\n"
         "    await tools.SyncFactory.get_thing()  # stays\n"
+        "    await clsrx.tools.factory.handle.get_thing()  # through a namespace package: stays\n"
         "    await Factory.sync_method()  # async method: stays\n"
         "    await Factory().sync_method()  # stays\n"
         "    await (F2()).sync_method()  # stays\n"
@@ -1586,6 +1601,7 @@ def self_test():
                        ("cls-inherited", "S2.get_thing()"), ("cls-object", "handle.get_thing()"),
                        ("cls-module", "fmod.Factory.get_thing()"),
                        ("cls-submodule", "tools.SyncFactory.get_thing()"),
+                       ("cls-namespace", "clsrx.tools.factory.handle.get_thing()"),
                        ("cls-method", "Factory.sync_method()"),
                        ("cls-instance", "(F2()).sync_method()"),
                        ("cls-mod-instance", "fmod.Factory().sync_method()"),

@@ -22,7 +22,7 @@ pub enum LeftReason {
     Receiver {
         receiver: String,
         method: String,
-        bound: Option<(String, DefSite)>,
+        bound: Option<(String, Option<DefSite>)>,
     },
     /// `m.f()` where `m` is a module imported at run time (`importlib.import_module`).
     DynamicImport {
@@ -96,7 +96,8 @@ impl LeftReason {
                 bound,
             } => {
                 let what = match bound {
-                    Some((what, site)) => format!("`{receiver}` ({what}, {site})"),
+                    Some((what, Some(site))) => format!("`{receiver}` ({what}, {site})"),
+                    Some((what, None)) => format!("`{receiver}` ({what})"),
                     None => format!("`{receiver}`"),
                 };
                 format!(
@@ -140,7 +141,7 @@ impl LeftReason {
     pub fn sites_here_mut(&mut self) -> Vec<&mut usize> {
         let site: Option<&mut DefSite> = match self {
             LeftReason::Shadowed { at, .. } | LeftReason::ClassReceiver { at, .. } => at.as_mut(),
-            LeftReason::Receiver { bound, .. } => bound.as_mut().map(|(_, s)| s),
+            LeftReason::Receiver { bound, .. } => bound.as_mut().and_then(|(_, s)| s.as_mut()),
             LeftReason::DynamicImport { at, .. } => Some(at),
             LeftReason::OtherFunction { .. }
             | LeftReason::Unresolved { .. }

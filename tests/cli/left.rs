@@ -343,7 +343,8 @@ fn a_class_receiver_is_decided_by_its_method_and_an_object_is_left() {
 
 /// A class a package re-exports (`from .factory import Factory` in its `__init__.py`)
 /// is still that class: its `async def` method keeps the await under a function rule
-/// and under a method rule, and a method it inherits is not the rule's function.
+/// and under a method rule, and a method it inherits is not the rule's function; nor
+/// is an object's method, reached through a namespace package.
 #[test]
 fn a_class_reexported_by_a_package_is_decided_by_its_method() {
     let t = Tree::git();
@@ -357,7 +358,7 @@ fn a_class_reexported_by_a_package_is_decided_by_its_method() {
          class Factory:\n    @classmethod\n    async def get_client(cls):\n        pass\n\n\
          \x20   async def get(self):\n        pass\n\n\n\
          class SyncFactory(Base):\n    def other(self):\n        pass\n\n\n\
-         def get_client():\n    pass\n",
+         def get_client():\n    pass\n\n\nhandle = object()\n",
     );
     t.write(
         "pkg/use.py",
@@ -371,7 +372,9 @@ fn a_class_reexported_by_a_package_is_decided_by_its_method() {
          \x20   await factory.get_client()\n\
          \x20   await Factory.get()\n\
          \x20   await Factory().get()\n\
-         \x20   await other.get()\n",
+         \x20   await other.get()\n\
+         \x20   import pkg.helpers.factory\n\
+         \x20   await pkg.helpers.factory.handle.get_client()\n",
     );
     let expected = |summary: &str| {
         let stdout = [
@@ -383,6 +386,12 @@ fn a_class_reexported_by_a_package_is_decided_by_its_method() {
             ),
             check_line("pkg/use.py:8:5", "factory.get_client", "get_client"),
             check_line("pkg/use.py:11:5", "other.get", "get"),
+            left_line(
+                "pkg/use.py:13:5",
+                "pkg.helpers.factory.handle.get_client",
+                "get_client",
+                "the receiver `pkg.helpers.factory.handle` (an object of the module `pkg.helpers.factory`) is not an imported module; `--method get_client` would include it",
+            ),
         ]
         .concat();
         let stderr = [
@@ -395,13 +404,13 @@ fn a_class_reexported_by_a_package_is_decided_by_its_method() {
     };
     let args = ["check", "-f", "get_client", "--method", "get"];
     let (stdout, stderr) = expected(
-        "unawait: 3 files scanned (1 parsed); 1 file to change, 2 awaits to fix; 3 kept (3 async-def); 1 left (1 class-receiver)",
+        "unawait: 3 files scanned (1 parsed); 1 file to change, 2 awaits to fix; 3 kept (3 async-def); 2 left (1 class-receiver, 1 receiver-not-import)",
     );
     let stderr: Vec<&str> = stderr.iter().map(String::as_str).collect();
     t.run(&args).expect(1, stdout.clone(), &stderr);
     // Named alone, as pre-commit names it, the file sees the same classes.
     let (_, named) = expected(
-        "unawait: 1 file scanned (1 parsed); 1 file to change, 2 awaits to fix; 3 kept (3 async-def); 1 left (1 class-receiver)",
+        "unawait: 1 file scanned (1 parsed); 1 file to change, 2 awaits to fix; 3 kept (3 async-def); 2 left (1 class-receiver, 1 receiver-not-import)",
     );
     let named: Vec<&str> = named.iter().map(String::as_str).collect();
     t.run(&[&args[..], &["pkg/use.py"]].concat())

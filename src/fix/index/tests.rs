@@ -391,3 +391,54 @@ fn method_rules_want_only_their_async_defs() {
     assert!(!f.wants(Path::new("a.py"), b"async def fetch_all(): pass\n"));
     assert!(!f.wants(Path::new("pkg/__init__.py"), b"from .m import fetch\n"));
 }
+
+#[test]
+fn a_class_reexported_by_a_package_leads_to_its_methods() {
+    let mut idx = ProjectIndex::default();
+    idx.merge(
+        "pkg".into(),
+        file_entries(
+            &m("pkg", true),
+            "pkg/__init__.py",
+            b"from .factory import Factory\n",
+        ),
+    );
+    idx.merge(
+        "pkg.factory".into(),
+        file_entries(
+            &m("pkg.factory", false),
+            "pkg/factory.py",
+            b"class Factory:\n    async def get(self):\n        pass\n\n\nhandle = object()\n",
+        ),
+    );
+    let (names, def) = idx.chain("pkg.Factory.get");
+    assert_eq!(names, ["pkg.Factory.get", "pkg.factory.Factory.get"]);
+    assert!(matches!(def, Some(Entry::Method { is_async: true, .. })));
+    // An attribute of a class or an object of a module is owned by it; a module's
+    // own name is not.
+    assert_eq!(
+        idx.owner("pkg.factory.Factory.other"),
+        Some(("pkg.factory.Factory".to_string(), true))
+    );
+    assert_eq!(
+        idx.owner("pkg.factory.handle.get"),
+        Some(("pkg.factory.handle".to_string(), false))
+    );
+    assert_eq!(idx.owner("pkg.factory.get"), None);
+    assert_eq!(idx.owner("requests.Session.get"), None);
+    // The classes a rule decides on, once each.
+    assert_eq!(idx.widen_classes(&[], &["get".into()]), ["Factory"]);
+    assert!(idx.widen_classes(&["get".into()], &[]).is_empty());
+    assert!(idx.widen_classes(&[], &["close".into()]).is_empty());
+}
+
+#[test]
+fn a_package_init_that_reexports_a_wanted_class_is_read() {
+    let init = Path::new("pkg/__init__.py");
+    let f = IndexFilter::new(&["get_client".into()]);
+    assert!(!f.wants(init, b"from .factory import Factory\n"));
+    let f = f.with_classes(&["Factory".into()]);
+    assert!(f.wants(init, b"from .factory import Factory\n"));
+    assert!(!f.wants(init, b"x = Factory()\n"));
+    assert!(!f.wants(Path::new("pkg/mod.py"), b"from .factory import Factory\n"));
+}

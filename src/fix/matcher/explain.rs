@@ -6,7 +6,6 @@ use tree_sitter::Node;
 
 use super::Matcher;
 use crate::fix::index::Entry;
-use crate::fix::kept::DefSite;
 use crate::fix::left::LeftReason;
 use crate::fix::rules::Rule;
 use crate::fix::verdict::Verdict;
@@ -153,23 +152,28 @@ impl<'a, 't> Matcher<'a, 't> {
                 at: Some(self.here(*at)),
             },
             Some(Binding::Other { kind, at }) => {
-                unknown(Some((kind.describe().to_string(), self.here(*at))))
+                unknown(Some((kind.describe().to_string(), Some(self.here(*at)))))
             }
             Some(Binding::Def { at, .. }) => {
-                unknown(Some(("a function".to_string(), self.here(*at))))
+                unknown(Some(("a function".to_string(), Some(self.here(*at)))))
             }
             _ => {
                 // Every binding is an import. Of something that is no module of the
                 // tree: a class (whose method it is), or an object.
                 for b in bindings {
-                    let Binding::From {
-                        module, name: n, ..
-                    } = b
-                    else {
-                        continue;
+                    let (attribute, module, n) = match b {
+                        Binding::From {
+                            module, name: n, ..
+                        } => (
+                            format!("{}.{}", self.resolved(module, n), parts.join(".")),
+                            module,
+                            Some(n),
+                        ),
+                        Binding::Module { module } => {
+                            (format!("{module}.{}", parts.join(".")), module, None)
+                        }
+                        _ => continue,
                     };
-                    let imported = self.resolved(module, n);
-                    let attribute = format!("{}.{}", imported, parts.join("."));
                     let (chain, def) = match self.ctx.index {
                         Some(index) => index.chain(&attribute),
                         None => (Vec::new(), None),
@@ -193,11 +197,18 @@ impl<'a, 't> Matcher<'a, 't> {
                             at: self.binding_site(b),
                         };
                     }
-                    let absolute = self.absolute(module).map(|m| format!("{m}.{n}"));
+                    let absolute =
+                        n.and_then(|n| self.absolute(module).map(|m| format!("{m}.{n}")));
                     if owner.is_some() || absolute.is_some_and(|q| self.imports_no_module(&q)) {
-                        let what = format!("an object imported from `{module}`");
-                        let site = self.binding_site(b).unwrap_or(DefSite::Here { line: 0 });
-                        return unknown(Some((what, site)));
+                        let what = match (n, &owner) {
+                            (Some(_), _) => format!("an object imported from `{module}`"),
+                            (None, Some((thing, _))) => {
+                                let of = thing.rsplit_once('.').map_or(module.as_str(), |(m, _)| m);
+                                format!("an object of the module `{of}`")
+                            }
+                            (None, None) => format!("an object of the module `{module}`"),
+                        };
+                        return unknown(Some((what, self.binding_site(b))));
                     }
                 }
                 // The module attribute resolves to another function than the qualified
