@@ -43,9 +43,9 @@ pub(super) fn add_class_methods(
 }
 
 impl ProjectIndex {
-    /// The classes of the index with a method that `functions` (any method of the
-    /// name) or `methods` (an `async def` of the name) decide on, not recorded yet by
-    /// an earlier call. A package may re-export them (`from .factory import Factory`):
+    /// The classes of the index with an `async def` method named as one of
+    /// `functions` or `methods` (which keeps the await), not recorded yet by an
+    /// earlier call. A package may re-export them (`from .factory import Factory`):
     /// the run then reads the `__init__.py` files that mention them.
     pub fn widen_classes(&mut self, functions: &[String], methods: &[String]) -> Vec<String> {
         let mut found: Vec<String> = Vec::new();
@@ -57,8 +57,11 @@ impl ProjectIndex {
                 let Entry::Method { is_async, .. } = entry else {
                     continue;
                 };
-                let decides = functions.iter().any(|f| f == method)
-                    || (*is_async && methods.iter().any(|m| m == method));
+                // Only an `async def` changes what happens to the await: any other
+                // method, reached or not, leaves it.
+                let decides = *is_async
+                    && (functions.iter().any(|f| f == method)
+                        || methods.iter().any(|m| m == method));
                 if decides && !self.classes.contains(class) && !found.iter().any(|c| c == class) {
                     found.push(class.to_string());
                 }
