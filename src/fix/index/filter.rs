@@ -49,10 +49,9 @@ impl IndexFilter {
     pub fn wants(&self, path: &Path, source: &[u8]) -> bool {
         self.wants_functions(path, source)
             || self.async_methods.as_ref().is_some_and(|methods| {
-                methods
-                    .find_overlapping_iter(source)
-                    .filter(|m| whole_word(source, m.start(), m.end()))
-                    .any(|m| preceded_by_async_def(source, m.start()))
+                any_whole_word(methods, source, |start, _| {
+                    preceded_by_async_def(source, start)
+                })
             })
     }
 
@@ -63,25 +62,31 @@ impl IndexFilter {
         if is_init && star_import(source) {
             return true;
         }
+        let reexports = |start, end| may_reexport(source, start, end);
         if let Some(classes) = self.classes.as_ref().filter(|_| is_init) {
-            let reexports = classes
-                .find_overlapping_iter(source)
-                .filter(|m| whole_word(source, m.start(), m.end()))
-                .any(|m| may_reexport(source, m.start(), m.end()));
-            if reexports {
+            if any_whole_word(classes, source, reexports) {
                 return true;
             }
         }
         // Whole identifiers only: `get` must not pull in every `def get_thing` or
         // `target`, or a broad rule would parse half the tree twice.
-        self.names
-            .find_overlapping_iter(source)
-            .filter(|m| whole_word(source, m.start(), m.end()))
-            .any(|m| {
-                preceded_by_def(source, m.start())
-                    || (is_init && may_reexport(source, m.start(), m.end()))
-            })
+        any_whole_word(&self.names, source, |start, end| {
+            preceded_by_def(source, start) || (is_init && reexports(start, end))
+        })
     }
+}
+
+/// Does some needle of `needles` occur in `source` as a whole identifier at a
+/// `start..end` that `wanted` accepts?
+fn any_whole_word(
+    needles: &AhoCorasick,
+    source: &[u8],
+    wanted: impl Fn(usize, usize) -> bool,
+) -> bool {
+    needles
+        .find_overlapping_iter(source)
+        .filter(|m| whole_word(source, m.start(), m.end()))
+        .any(|m| wanted(m.start(), m.end()))
 }
 
 /// Could the name at `start..end` of an `__init__` bind it (`import NAME`, `NAME,`,
